@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("annex", __name__)

@@ -1,0 +1,1 @@
+from portfolio.annex import bp  # noqa: F401

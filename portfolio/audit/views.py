@@ -1,0 +1,1 @@
+from portfolio.audit import bp  # noqa: F401

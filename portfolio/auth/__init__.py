@@ -1,0 +1,16 @@
+from flask import Blueprint
+from flask_login import LoginManager
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+
+
+def init_login(app) -> None:
+    from portfolio.auth.services import load_session_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)

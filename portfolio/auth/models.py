@@ -1,0 +1,63 @@
+"""Accounts: one role each; county officers are scoped to a county or a responsible unit."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portfolio.db import Base, LabelledEnum, enum_column, utcnow
+from portfolio.projects.models import Location, Unit
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin", "系统管理员"
+    PLANNER = "planner", "市级牵头部门"
+    COUNTY_OFFICER = "county_officer", "县区填报"
+    REVIEWER = "reviewer", "评估人员"
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role <> 'county_officer' OR county_id IS NOT NULL OR unit_id IS NOT NULL",
+            name="officer_scope",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Rotated on logout, password reset and disabling, so every earlier session cookie stops working.
+    session_token: Mapped[str] = mapped_column(String(64))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    county: Mapped[Location | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    # Flask-Login protocol.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"

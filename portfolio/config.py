@@ -1,0 +1,37 @@
+"""One configuration object; the environment overrides it, tests pass their own mapping."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    SECRET_KEY = os.environ.get("FLASK_SECRET_KEY") or os.environ.get("SECRET_KEY")
+    DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'portfolio.db'}"
+    # Where uploaded attachments live: outside the web root, served only through a permission check.
+    UPLOAD_DIR = os.environ.get("PORTFOLIO_UPLOAD_DIR") or str(ROOT / "instance" / "uploads")
+    # The annex loaded into an empty database on first run.
+    SEED_ANNEX = os.environ.get("PORTFOLIO_SEED_ANNEX") or str(ROOT / "import" / "major-projects-annex.xlsx")
+    # "quarter" or "month": how this deployment cuts reporting periods.
+    REPORTING_CADENCE = os.environ.get("PORTFOLIO_REPORTING_CADENCE", "quarter")
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("FLASK_ENV_PRODUCTION", "") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    WTF_CSRF_TIME_LIMIT = None  # a long form-filling session must not lose its work to a token timeout
+    PAGE_SIZE = 50
+    TESTING = False
+
+
+def load_config(overrides: dict | None) -> dict:
+    """Collect Config, then FLASK_* environment variables, then explicit overrides."""
+    values = {k: getattr(Config, k) for k in dir(Config) if k.isupper()}
+    for key, raw in os.environ.items():
+        if key.startswith("FLASK_") and key[6:] in values and key != "FLASK_APP":
+            values[key[6:]] = raw
+    values.update(overrides or {})
+    return values

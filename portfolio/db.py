@@ -1,0 +1,137 @@
+"""Engine, per-app-context session, declarative Base and the SQLite connection rules."""
+
+import contextvars
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from flask import current_app, g
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from werkzeug.local import LocalProxy
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+# Whether the current unit of work intends to write. SQLite then opens its transaction with
+# BEGIN IMMEDIATE, so two writers queue on the lock instead of one silently losing its update.
+write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def money(value) -> Decimal | None:
+    """Normalise an amount in 万元 to an exact Decimal with four places (SQLite sums come back as floats)."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine; on SQLite turn on WAL, foreign keys and a busy timeout, and take over BEGIN."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "check_same_thread": False,
+            },
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # pysqlite's own transaction handling is off; we emit BEGIN ourselves below.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def init_app(app) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["db_engine"] = engine
+    app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+
+    @app.teardown_appcontext
+    def _close_session(_exc):
+        s = g.pop("db_session", None)
+        if s is not None:
+            s.close()
+
+
+def _current_session() -> Session:
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["db_sessionmaker"]()
+    return g.db_session
+
+
+# The session of the current app context: one per request or CLI command.
+session: Session = LocalProxy(_current_session)  # type: ignore[assignment]
+
+
+def engine() -> Engine:
+    return current_app.extensions["db_engine"]
+
+
+class LabelledEnum(StrEnum):
+    """A StrEnum whose members carry the Chinese label users see; the English value is stored."""
+
+    def __new__(cls, value: str, label: str):
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label
+        return obj
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+    @classmethod
+    def from_label(cls, text: str):
+        """Find a member by its Chinese label or its value; None when nothing matches."""
+        text = (text or "").strip()
+        for m in cls:
+            if text in (m.label, m.value):
+                return m
+        return None
+
+
+def enum_column(enum_cls: type[LabelledEnum]) -> SAEnum:
+    """A VARCHAR column with a CHECK constraint holding the enum's English values."""
+    return SAEnum(
+        enum_cls,
+        native_enum=False,
+        length=24,
+        create_constraint=True,
+        values_callable=lambda e: [m.value for m in e],
+        name=f"{enum_cls.__name__.lower()}_values",
+        validate_strings=True,
+    )
+
+
+def utcnow() -> datetime:
+    """Naive UTC: every *_at column holds UTC, whatever the database server's time zone."""
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,38 @@
+"""The demo a newcomer sees: reference data, the shipped annex and one account per role."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from portfolio.auth.models import Role, User
+from portfolio.auth.services import AccountData, create_user
+from portfolio.db import session
+from portfolio.projects.models import Project
+from portfolio.projects.seed_data import PLAN_14
+from portfolio.projects.services import ensure_locations, load_plan
+
+# username, display name, role, county, unit, password: documented in the README.
+DEMO_ACCOUNTS = [
+    ("admin", "系统管理员", Role.ADMIN, None, None, "Admin#2026"),
+    ("planner", "市生态环境局规划科", Role.PLANNER, None, None, "Planner#2026"),
+    ("reviewer", "评估专家组", Role.REVIEWER, None, None, "Reviewer#2026"),
+    ("wenxian", "温县填报员", Role.COUNTY_OFFICER, "温县", None, "County#2026"),
+    ("mengzhou", "孟州市填报员", Role.COUNTY_OFFICER, "孟州市", None, "County#2026"),
+]
+
+
+def seed_demo(config) -> Iterator[str]:
+    """Idempotent: each step runs only where its data is missing."""
+    ensure_locations()
+    plan = load_plan(PLAN_14)
+    if not session.scalar(select(func.count(Project.id)).where(Project.plan_id == plan.id)):
+        from portfolio.annex.services import import_annex
+
+        path = Path(config["SEED_ANNEX"])
+        report = import_annex(None, path.read_bytes(), path.name, plan)
+        yield f"已导入附件 {path.name}：新增 {report.counts['created']} 个项目。"
+    for username, name, role, county, unit, password in DEMO_ACCOUNTS:
+        if not session.scalar(select(User.id).where(User.username == username)):
+            create_user(None, AccountData(username, name, role, county, unit), password)
+            yield f"已创建演示账号 {username} / {password}（{role.label}）"

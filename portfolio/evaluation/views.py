@@ -1,0 +1,1 @@
+from portfolio.evaluation import bp  # noqa: F401

@@ -1,0 +1,1 @@
+from portfolio.exports import bp  # noqa: F401

@@ -1,0 +1,54 @@
+"""Import every domain's models so that Base.metadata describes the whole schema."""
+
+from portfolio.annex.models import ImportBatch
+from portfolio.audit.models import AuditEntry
+from portfolio.auth.models import Role, User
+from portfolio.evaluation.models import (
+    EvaluationRound,
+    Indicator,
+    IndicatorValue,
+    ProjectAssessment,
+)
+from portfolio.projects.models import (
+    AnnualPlan,
+    Category,
+    Location,
+    Milestone,
+    Plan,
+    Project,
+    ProjectLocation,
+    ProjectUnit,
+    Subcategory,
+    Unit,
+)
+from portfolio.reporting.models import (
+    Attachment,
+    ReportingPeriod,
+    Setting,
+    StatusReport,
+)
+
+__all__ = [
+    "AnnualPlan",
+    "Attachment",
+    "AuditEntry",
+    "Category",
+    "EvaluationRound",
+    "ImportBatch",
+    "Indicator",
+    "IndicatorValue",
+    "Location",
+    "Milestone",
+    "Plan",
+    "Project",
+    "ProjectAssessment",
+    "ProjectLocation",
+    "ProjectUnit",
+    "ReportingPeriod",
+    "Role",
+    "Setting",
+    "StatusReport",
+    "Subcategory",
+    "Unit",
+    "User",
+]

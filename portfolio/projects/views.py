@@ -1,0 +1,1 @@
+from portfolio.projects import bp  # noqa: F401

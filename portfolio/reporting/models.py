@@ -1,0 +1,141 @@
+"""Reporting periods, status reports with their workflow, attachments and tunable settings."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portfolio.auth.models import User
+from portfolio.db import Base, LabelledEnum, enum_column, utcnow
+from portfolio.projects.models import MONEY, LifecycleStatus, Plan, Project
+
+
+class PeriodKind(LabelledEnum):
+    MONTH = "month", "月度"
+    QUARTER = "quarter", "季度"
+
+
+class PeriodStatus(LabelledEnum):
+    OPEN = "open", "填报中"
+    LOCKED = "locked", "已锁定"
+
+
+class ReportStatus(LabelledEnum):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已报送"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已审核"
+
+
+class ReportingPeriod(Base):
+    __tablename__ = "reporting_periods"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
+        CheckConstraint("starts_on <= ends_on", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    code: Mapped[str] = mapped_column(String(10))  # 2023Q4 or 2023-11
+    kind: Mapped[PeriodKind] = mapped_column(enum_column(PeriodKind))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)  # quarter 1-4 or month 1-12
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[PeriodStatus] = mapped_column(enum_column(PeriodStatus), default=PeriodStatus.OPEN)
+    # A planner may reopen a locked period; it then stays open until this date.
+    reopened_until: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+
+
+class StatusReport(Base):
+    """One project's progress in one period, moving draft → submitted → approved (or returned)."""
+
+    __tablename__ = "status_reports"
+    __table_args__ = (
+        UniqueConstraint("project_id", "period_id"),
+        CheckConstraint(
+            "percent_complete IS NULL OR (percent_complete >= 0 AND percent_complete <= 100)",
+            name="pct",
+        ),
+        CheckConstraint("invested_wan IS NULL OR invested_wan >= 0", name="invested_nonneg"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_periods.id"), index=True)
+    status: Mapped[ReportStatus] = mapped_column(
+        enum_column(ReportStatus), default=ReportStatus.DRAFT, index=True
+    )
+    progress_text: Mapped[str | None] = mapped_column(Text)  # 形象进度
+    percent_complete: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    invested_wan: Mapped[Decimal | None] = mapped_column(MONEY)  # investment completed in this period
+    new_status: Mapped[LifecycleStatus | None] = mapped_column(enum_column(LifecycleStatus))
+    # {milestone_id: {"actual_date": "YYYY-MM-DD" | null, "status": MilestoneStatus}}, applied on approval.
+    milestone_updates: Mapped[dict | None] = mapped_column(JSON)
+    problems: Mapped[str | None] = mapped_column(Text)  # 存在问题
+    next_steps: Mapped[str | None] = mapped_column(Text)  # 下步计划
+    coordination: Mapped[str | None] = mapped_column(Text)  # 需协调事项
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    project: Mapped[Project] = relationship()
+    period: Mapped[ReportingPeriod] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="report", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+
+class Attachment(Base):
+    """A file stored outside the web root; served only to users who may see its project."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("status_reports.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    report: Mapped[StatusReport] = relationship(back_populates="attachments")
+
+
+class Setting(Base):
+    """A deployment-wide setting changed through the UI, such as the warning thresholds."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

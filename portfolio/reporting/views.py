@@ -1,0 +1,1 @@
+from portfolio.reporting import bp  # noqa: F401

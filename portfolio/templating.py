@@ -1,0 +1,62 @@
+"""What every template may use: can(), the navigation, and filters for money, months and dates."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app, request
+from flask_login import current_user
+
+from portfolio.permissions import can
+
+# (endpoint, label, action): the top navigation. Items whose endpoint is absent are skipped.
+NAV = [
+    ("projects.index", "项目库", "project.view"),
+    ("projects.summary", "投资汇总", "summary.view"),
+    ("reporting.periods", "进度填报", "period.view"),
+    ("reporting.reminders", "催报", "reminder.view"),
+    ("exports.index", "调度表导出", "export.download"),
+    ("evaluation.rounds", "中期评估", "evaluation.view"),
+    ("annex.upload", "附件导入", "annex.import"),
+    ("audit.index", "操作日志", "audit.view"),
+    ("auth.users", "账号管理", "user.manage"),
+]
+
+
+def format_money(value, places: int = 2) -> str:
+    """万元 with thousands separators; trailing zeros after the point are dropped."""
+    if value is None or value == "":
+        return "—"
+    text = f"{Decimal(str(value)):,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_month(value: date | None) -> str:
+    return f"{value.year}年{value.month}月" if value else "—"
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(money=format_money, month=format_month, date=format_date)
+
+    @app.context_processor
+    def _globals():
+        endpoints = current_app.view_functions
+        nav = [
+            (endpoint, label)
+            for endpoint, label, action in NAV
+            if endpoint in endpoints and can(current_user, action)
+        ]
+        return {
+            "can": lambda action, obj=None: can(current_user, action, obj),
+            "nav_items": nav,
+            "active_blueprint": request.blueprint if request else None,
+        }

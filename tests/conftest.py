@@ -1,0 +1,116 @@
+"""Shared fixtures: an app per test on a clean database whose schema the migrations built.
+
+SQLite (default): the migrations run once into a template file, copied for each test.
+PostgreSQL (TEST_DATABASE_URL=postgresql+psycopg://…): the migrations run once, and each test
+starts from truncated tables.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from portfolio import create_app, schema
+from portfolio.db import Base, make_engine
+from tests.factories import login_as, make_user, seed_reference
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL.rsplit('@', 1)[-1] if PG_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> str:
+    """A database URL whose schema the migrations have just built."""
+    if PG_URL:
+        engine = make_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        schema.upgrade(engine)
+        engine.dispose()
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    engine.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database_url(migrated_template, tmp_path) -> str:
+    if PG_URL:
+        engine = make_engine(PG_URL)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return PG_URL
+    target = tmp_path / "test.db"
+    shutil.copyfile(migrated_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_CHEAP": True,
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "SEED_ANNEX": str(
+                Path(__file__).resolve().parent.parent / "import" / "major-projects-annex.xlsx"
+            ),
+        }
+    )
+    with app.app_context():
+        seed_reference()
+        from portfolio.db import session
+
+        session.commit()
+        yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app) -> dict:
+    """One account per role, plus two county officers in different counties."""
+    from portfolio.db import session
+
+    made = {
+        "admin": make_user("admin", "admin"),
+        "planner": make_user("planner", "planner"),
+        "reviewer": make_user("reviewer", "reviewer"),
+        "officer": make_user("officer", "county_officer", county="温县"),
+        "other_officer": make_user("other_officer", "county_officer", county="孟州市"),
+    }
+    session.commit()
+    return made
+
+
+@pytest.fixture
+def role_client(app, users):
+    """role_client("planner") → a test client logged in as that role's user."""
+
+    def make(role: str):
+        c = app.test_client()
+        login_as(c, users[role])
+        return c
+
+    return make

@@ -1,0 +1,114 @@
+"""Factories for tests: reference data, users, projects. Each flushes; the caller commits."""
+
+import secrets
+from decimal import Decimal
+from itertools import count
+
+from sqlalchemy import select
+
+from portfolio.auth.models import Role, User
+from portfolio.auth.passwords import hash_password
+from portfolio.db import session
+from portfolio.projects.models import (
+    AnnualPlan,
+    Category,
+    LifecycleStatus,
+    Location,
+    Plan,
+    Project,
+    ProjectUnit,
+    Unit,
+)
+from portfolio.projects.seed_data import PLAN_14
+from portfolio.projects.services import ensure_locations, load_plan
+
+PASSWORD = "Secret#123"
+_seq = count(1)
+
+
+def seed_reference() -> Plan:
+    ensure_locations()
+    return load_plan(PLAN_14)
+
+
+def location(name: str) -> Location:
+    return session.scalar(select(Location).where(Location.name == name))
+
+
+def unit(name: str, county: str | None = None) -> Unit:
+    found = session.scalar(select(Unit).where(Unit.name == name))
+    if found is None:
+        found = Unit(name=name, county=location(county) if county else None)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def make_user(
+    username: str,
+    role: str,
+    county: str | None = None,
+    unit_name: str | None = None,
+    password: str = PASSWORD,
+    **overrides,
+) -> User:
+    user = User(
+        username=username,
+        display_name=overrides.pop("display_name", username),
+        role=Role(role),
+        county=location(county) if county else None,
+        unit=unit(unit_name) if unit_name else None,
+        password_hash=hash_password(password),
+        session_token=secrets.token_hex(16),
+        is_active=True,
+        failed_logins=0,
+        **overrides,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def login_as(client, user: User) -> None:
+    with client.session_transaction() as s:
+        s["_user_id"] = user.get_id()
+        s["_fresh"] = True
+
+
+def make_project(**overrides) -> Project:
+    """A project in the first plan; counties and units by name; annual plans as {year: amount}."""
+    plan = overrides.pop("plan", None) or session.scalar(select(Plan).order_by(Plan.id))
+    category_number = overrides.pop("category", 1)
+    category = session.scalar(
+        select(Category).where(Category.plan_id == plan.id, Category.number == category_number)
+    )
+    counties = overrides.pop("counties", ["温县"])
+    unit_names = overrides.pop("units", [f"{counties[0]}人民政府" if counties else "市生态环境局"])
+    annual = overrides.pop("annual", {plan.start_year: Decimal("100")})
+    n = next(_seq)
+    project = Project(
+        plan=plan,
+        category=category,
+        subcategory=overrides.pop(
+            "subcategory", category.subcategories[0] if category.subcategories else None
+        ),
+        name=overrides.pop("name", f"测试项目{n}"),
+        nature=overrides.pop("nature", "新建"),
+        content=overrides.pop("content", "建设内容"),
+        start_year=overrides.pop("start_year", plan.start_year),
+        end_year=overrides.pop("end_year", plan.end_year),
+        total_investment_wan=overrides.pop("total_investment_wan", Decimal("1000")),
+        span_investment_wan=overrides.pop("span_investment_wan", Decimal("800")),
+        status=overrides.pop("status", LifecycleStatus.UNDER_CONSTRUCTION),
+        **overrides,
+    )
+    project.locations = [location(c) for c in counties]
+    county_of = {c: c for c in counties}
+    project.unit_links = [
+        ProjectUnit(unit=unit(u, county_of.get(u.removesuffix("人民政府"))), position=i, is_lead=i == 0)
+        for i, u in enumerate(unit_names)
+    ]
+    project.annual_plans = [AnnualPlan(year=y, amount_wan=Decimal(str(a))) for y, a in annual.items()]
+    session.add(project)
+    session.flush()
+    return project

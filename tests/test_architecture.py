@@ -1,0 +1,87 @@
+"""Conventions the house style asks for, enforced."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from portfolio import schema
+from portfolio.db import Base, engine
+from portfolio.permissions import PUBLIC_ENDPOINTS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_migrations_match_models(app):
+    """Alembic's autogenerate finds nothing to add: the models and the migrations have not drifted."""
+    with engine().connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_database_is_at_head(app):
+    assert schema.is_current(engine())
+
+
+def test_every_migration_downgrades_and_upgrades_again(tmp_path):
+    from portfolio.db import make_engine
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'roundtrip.db'}")
+    schema.upgrade(eng)
+    schema.downgrade(eng, "base")
+    with eng.connect() as conn:
+        tables = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'").scalars().all()
+    assert set(tables) <= {"alembic_version"}
+    schema.upgrade(eng)
+    assert schema.is_current(eng)
+    eng.dispose()
+
+
+def test_migrations_never_import_app_models():
+    for path in (ROOT / "migrations" / "versions").glob("*.py"):
+        assert "portfolio" not in path.read_text(), f"{path.name} imports application code"
+
+
+def test_every_endpoint_is_guarded_or_public(app):
+    unguarded = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint not in PUBLIC_ENDPOINTS and not hasattr(view, "required_action")
+    ]
+    assert unguarded == []
+
+
+def _calls(tree: ast.AST) -> set[str]:
+    return {
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+
+
+def test_services_never_commit_nor_touch_the_request():
+    for path in (ROOT / "portfolio").rglob("services*.py"):
+        source = path.read_text()
+        tree = ast.parse(source)
+        assert "commit" not in _calls(tree), f"{path} commits; only views and CLI commands commit"
+        for banned in ("from flask import request", "current_user", "flask_wtf", "wtforms"):
+            assert banned not in source, f"{path} uses {banned}"
+
+
+def test_files_stay_small():
+    too_big = [
+        (str(p.relative_to(ROOT)), n)
+        for p in (ROOT / "portfolio").rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > 450
+    ]
+    assert too_big == []
+
+
+def test_ruff_check_and_format():
+    ruff = Path(sys.executable).with_name("ruff")
+    for args in (["check", "."], ["format", "--check", "."]):
+        result = subprocess.run([str(ruff), *args], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
