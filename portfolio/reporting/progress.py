@@ -1,0 +1,179 @@
+"""The read model of approved progress: what every page, sheet and evaluation shows for a project.
+
+Only approved status reports count. Everything here runs a fixed number of SQL statements however
+many projects are asked about: aggregates over the projects' plans, then a lookup per project in Python.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import case, func, select
+
+from portfolio.audit.services import record
+from portfolio.db import money, session
+from portfolio.projects.models import AnnualPlan, Project
+from portfolio.reporting.models import ReportingPeriod, ReportStatus, Setting, StatusReport
+from portfolio.reporting.warnings import Thresholds, Warning, assess
+
+THRESHOLDS_KEY = "warning_thresholds"
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class ProjectProgress:
+    project_id: int
+    last_report_id: int | None
+    last_period_code: str | None
+    last_reviewed_at: datetime | None
+    percent_complete: Decimal | None
+    progress_text: str | None
+    problems: str | None
+    next_steps: str | None
+    period_invested_wan: Decimal | None
+    year_invested_wan: Decimal
+    cumulative_invested_wan: Decimal
+    annual_plan_wan: Decimal | None
+    completion_rate: Decimal | None
+    warning: Warning
+    reported_in_period: bool
+
+
+def get_thresholds() -> Thresholds:
+    """The warning thresholds planners configured, or the defaults (10 and 30 points, 3 months)."""
+    setting = session.get(Setting, THRESHOLDS_KEY)
+    return Thresholds.from_dict(setting.value if setting else None)
+
+
+def save_thresholds(actor, thresholds: Thresholds) -> None:
+    """Store new warning thresholds; the change is audited."""
+    setting = session.get(Setting, THRESHOLDS_KEY)
+    before = setting.value if setting else Thresholds().as_dict()
+    if setting is None:
+        setting = Setting(key=THRESHOLDS_KEY, value=thresholds.as_dict())
+        session.add(setting)
+    else:
+        setting.value = thresholds.as_dict()
+    setting.updated_by_id = getattr(actor, "id", None)
+    session.flush()
+    record(
+        actor,
+        "settings.thresholds",
+        setting,
+        before=before,
+        after=thresholds.as_dict(),
+        entity_type="Setting",
+        summary="修改预警阈值",
+    )
+
+
+def _approved_upto(plan_ids: set[int], as_of: date):
+    return (
+        select(StatusReport)
+        .join(ReportingPeriod, StatusReport.period_id == ReportingPeriod.id)
+        .where(
+            ReportingPeriod.plan_id.in_(plan_ids),
+            ReportingPeriod.ends_on <= as_of,
+            StatusReport.status == ReportStatus.APPROVED,
+        )
+    )
+
+
+def _sums(plan_ids: set[int], as_of: date, period_id: int | None) -> dict[int, tuple]:
+    """project_id → (cumulative, this year's, this period's investment, reported in the period)."""
+    in_period = StatusReport.period_id == (period_id or -1)
+    stmt = (
+        _approved_upto(plan_ids, as_of)
+        .with_only_columns(
+            StatusReport.project_id,
+            func.sum(func.coalesce(StatusReport.invested_wan, 0)),
+            func.sum(case((ReportingPeriod.year == as_of.year, StatusReport.invested_wan), else_=0)),
+            func.sum(case((in_period, StatusReport.invested_wan), else_=None)),
+            func.max(case((in_period, 1), else_=0)),
+        )
+        .group_by(StatusReport.project_id)
+    )
+    return {row[0]: tuple(row[1:]) for row in session.execute(stmt)}
+
+
+def _latest(plan_ids: set[int], as_of: date) -> dict[int, tuple]:
+    """project_id → the latest approved report's fields, by period end."""
+    rank = (
+        func.row_number()
+        .over(partition_by=StatusReport.project_id, order_by=ReportingPeriod.ends_on.desc())
+        .label("rank")
+    )
+    ranked = (
+        _approved_upto(plan_ids, as_of)
+        .with_only_columns(
+            StatusReport.project_id,
+            StatusReport.id,
+            ReportingPeriod.code,
+            StatusReport.reviewed_at,
+            StatusReport.percent_complete,
+            StatusReport.progress_text,
+            StatusReport.problems,
+            StatusReport.next_steps,
+            rank,
+        )
+        .subquery()
+    )
+    stmt = select(*[c for c in ranked.c if c.name != "rank"]).where(ranked.c.rank == 1)
+    return {row[0]: tuple(row[1:]) for row in session.execute(stmt)}
+
+
+def _annual_plans(plan_ids: set[int], year: int) -> dict[int, Decimal | None]:
+    stmt = (
+        select(AnnualPlan.project_id, AnnualPlan.amount_wan)
+        .join(Project, Project.id == AnnualPlan.project_id)
+        .where(Project.plan_id.in_(plan_ids), AnnualPlan.year == year)
+    )
+    return dict(session.execute(stmt).all())
+
+
+def completion_rate(done: Decimal, planned: Decimal | None) -> Decimal | None:
+    """Percent of the annual plan completed, one decimal; None when nothing was planned."""
+    if not planned:
+        return None
+    return (done / planned * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def progress_for(
+    projects: Sequence[Project], as_of: date, period: ReportingPeriod | None = None
+) -> dict[int, ProjectProgress]:
+    """Approved progress and the warning of each project as of a date (and within a period, if given)."""
+    if not projects:
+        return {}
+    plan_ids = {p.plan_id for p in projects}
+    sums = _sums(plan_ids, as_of, period.id if period else None)
+    latest = _latest(plan_ids, as_of)
+    plans = _annual_plans(plan_ids, as_of.year)
+    thresholds = get_thresholds()
+    result = {}
+    for project in projects:
+        cumulative, year, in_period, reported = sums.get(project.id, (ZERO, ZERO, None, 0))
+        report_id, code, reviewed_at, pct, text, problems, steps = latest.get(project.id, (None,) * 7)
+        pct = Decimal(str(pct)) if pct is not None else None
+        year = money(year) or ZERO
+        planned = money(plans.get(project.id))
+        result[project.id] = ProjectProgress(
+            project_id=project.id,
+            last_report_id=report_id,
+            last_period_code=code,
+            last_reviewed_at=reviewed_at,
+            percent_complete=pct,
+            progress_text=text,
+            problems=problems,
+            next_steps=steps,
+            period_invested_wan=money(in_period),
+            year_invested_wan=year,
+            cumulative_invested_wan=money(cumulative) or ZERO,
+            annual_plan_wan=planned,
+            completion_rate=completion_rate(year, planned),
+            warning=assess(
+                project.status, project.planned_start, project.planned_end, pct, as_of, thresholds
+            ),
+            reported_in_period=bool(reported),
+        )
+    return result
