@@ -119,15 +119,18 @@ class LabelledEnum(StrEnum):
         return None
 
 
-def enum_column(enum_cls: type[LabelledEnum]) -> SAEnum:
-    """A VARCHAR column with a CHECK constraint holding the enum's English values."""
+def enum_column(enum_cls: type[LabelledEnum], name: str | None = None) -> SAEnum:
+    """A VARCHAR column with a CHECK constraint holding the enum's English values.
+
+    A table with two columns of one enum passes a name for each: PostgreSQL wants distinct constraint names.
+    """
     return SAEnum(
         enum_cls,
         native_enum=False,
         length=24,
         create_constraint=True,
         values_callable=lambda e: [m.value for m in e],
-        name=f"{enum_cls.__name__.lower()}_values",
+        name=name or f"{enum_cls.__name__.lower()}_values",
         validate_strings=True,
     )
 
