@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from portfolio import create_app, schema
@@ -69,6 +70,13 @@ def app(database_url, tmp_path):
             ),
         }
     )
+
+    @app.before_request
+    def _forget_loaded_user():
+        # Test requests share this fixture's app context, so Flask-Login's g._login_user would
+        # otherwise outlive a request: two clients would see one user and a stale cookie pass.
+        g.pop("_login_user", None)
+
     with app.app_context():
         seed_reference()
         from portfolio.db import session
