@@ -2,7 +2,7 @@
 
 from portfolio.annex.models import ImportBatch
 from portfolio.audit.models import AuditEntry
-from portfolio.auth.models import Role, User
+from portfolio.auth.models import LoginFailure, Role, User
 from portfolio.evaluation.models import (
     EvaluationRound,
     Indicator,
@@ -38,6 +38,7 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "Location",
+    "LoginFailure",
     "Milestone",
     "Plan",
     "Project",
