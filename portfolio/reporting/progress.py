@@ -177,3 +177,20 @@ def progress_for(
             reported_in_period=bool(reported),
         )
     return result
+
+
+def default_as_of(plan) -> date:
+    """The date a plan's warnings are judged at: the end of its latest period that has begun, else today.
+
+    Never later than today, and never after the plan's last year, so a finished plan keeps its final picture.
+    """
+    today = date.today()
+    latest_end = session.scalar(
+        select(func.max(ReportingPeriod.ends_on)).where(
+            ReportingPeriod.plan_id == plan.id, ReportingPeriod.starts_on <= today
+        )
+    )
+    candidates = [today, date(plan.end_year, 12, 31)]
+    if latest_end is not None:
+        candidates.append(latest_end)
+    return min(candidates)

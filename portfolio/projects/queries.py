@@ -1,0 +1,215 @@
+"""Reads of the register: the filtered project list, one project, and the portfolio summary.
+
+Each read issues a fixed number of SQL statements however many projects there are.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Select, asc, desc, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portfolio.audit.models import AuditEntry
+from portfolio.db import money, session
+from portfolio.errors import NotFound
+from portfolio.permissions import visible_projects
+from portfolio.projects.models import (
+    Category,
+    LifecycleStatus,
+    Location,
+    Plan,
+    Project,
+    ProjectLocation,
+    ProjectUnit,
+    Subcategory,
+    Unit,
+)
+
+SORTS = {
+    "seq": (Category.number, Subcategory.number, Project.seq_no, Project.id),
+    "name": (Project.name,),
+    "total": (Project.total_investment_wan,),
+    "span": (Project.span_investment_wan,),
+    "start": (Project.start_year, Project.planned_start),
+    "end": (Project.end_year, Project.planned_end),
+    "status": (Project.status,),
+}
+
+
+@dataclass
+class ProjectFilters:
+    """The list's filters, parsed from the query string; unknown or malformed values are ignored."""
+
+    plan_id: int | None = None
+    category_id: int | None = None
+    subcategory_id: int | None = None
+    county_id: int | None = None
+    unit_id: int | None = None
+    status: LifecycleStatus | None = None
+    q: str = ""
+    sort: str = "seq"
+    descending: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "ProjectFilters":
+        def number(key: str) -> int | None:
+            raw = (args.get(key) or "").strip()
+            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+        status = args.get("status") or ""
+        sort = args.get("sort") or "seq"
+        return cls(
+            plan_id=number("plan"),
+            category_id=number("category"),
+            subcategory_id=number("subcategory"),
+            county_id=number("county"),
+            unit_id=number("unit"),
+            status=LifecycleStatus(status) if status in LifecycleStatus._value2member_map_ else None,
+            q=(args.get("q") or "").strip()[:100],
+            sort=sort if sort in SORTS else "seq",
+            descending=args.get("dir") == "desc",
+            page=max(number("page") or 1, 1),
+        )
+
+    def as_args(self, **changes) -> dict:
+        """The query-string arguments that reproduce these filters, with some changed."""
+        values = {
+            "plan": self.plan_id,
+            "category": self.category_id,
+            "subcategory": self.subcategory_id,
+            "county": self.county_id,
+            "unit": self.unit_id,
+            "status": self.status.value if self.status else None,
+            "q": self.q or None,
+            "sort": self.sort if self.sort != "seq" else None,
+            "dir": "desc" if self.descending else None,
+            "page": self.page if self.page > 1 else None,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+@dataclass
+class ProjectPage:
+    plan: Plan
+    projects: list[Project]
+    total: int
+    page: int
+    pages: int
+    filters: ProjectFilters = field(default_factory=ProjectFilters)
+
+
+def list_plans() -> list[Plan]:
+    return list(session.scalars(select(Plan).order_by(Plan.start_year)))
+
+
+def get_selected_plan(plan_id: int | None) -> Plan:
+    """The plan a page shows: the one asked for, else the newest plan that holds projects."""
+    if plan_id is not None:
+        plan = session.get(Plan, plan_id)
+        if plan is not None:
+            return plan
+    with_projects = select(Project.plan_id).distinct()
+    plan = session.scalar(
+        select(Plan).where(Plan.id.in_(with_projects)).order_by(Plan.start_year.desc()).limit(1)
+    ) or session.scalar(select(Plan).order_by(Plan.start_year.desc()).limit(1))
+    if plan is None:
+        raise NotFound("系统中还没有规划，请先初始化规划数据。")
+    return plan
+
+
+def filtered_projects(user, filters: ProjectFilters, plan: Plan) -> Select:
+    """SELECT Project for the user's visible projects in the plan, narrowed by the filters."""
+    stmt = select(Project).where(Project.plan_id == plan.id, visible_projects(user))
+    if filters.category_id:
+        stmt = stmt.where(Project.category_id == filters.category_id)
+    if filters.subcategory_id:
+        stmt = stmt.where(Project.subcategory_id == filters.subcategory_id)
+    if filters.status:
+        stmt = stmt.where(Project.status == filters.status)
+    if filters.county_id:
+        in_county = select(ProjectLocation.project_id).where(ProjectLocation.location_id == filters.county_id)
+        stmt = stmt.where(Project.id.in_(in_county))
+    if filters.unit_id:
+        with_unit = select(ProjectUnit.project_id).where(ProjectUnit.unit_id == filters.unit_id)
+        stmt = stmt.where(Project.id.in_(with_unit))
+    if filters.q:
+        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            or_(Project.name.ilike(pattern, escape="\\"), Project.content.ilike(pattern, escape="\\"))
+        )
+    return stmt
+
+
+def with_register_details(stmt: Select) -> Select:
+    """Load what list rows show in a fixed number of statements."""
+    return stmt.options(
+        selectinload(Project.category),
+        selectinload(Project.subcategory),
+        selectinload(Project.locations),
+        selectinload(Project.unit_links).selectinload(ProjectUnit.unit),
+    )
+
+
+def list_projects(user, filters: ProjectFilters, page_size: int) -> ProjectPage:
+    """One page of the user's visible projects, filtered and sorted."""
+    plan = get_selected_plan(filters.plan_id)
+    stmt = filtered_projects(user, filters, plan)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    pages = max((total + page_size - 1) // page_size, 1)
+    page = min(filters.page, pages)
+    order = asc if not filters.descending else desc
+    ordered = (
+        stmt.outerjoin(Category, Category.id == Project.category_id)
+        .outerjoin(Subcategory, Subcategory.id == Project.subcategory_id)
+        .order_by(*[order(c) for c in SORTS[filters.sort]], Project.id)
+    )
+    rows = session.scalars(
+        with_register_details(ordered).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    return ProjectPage(plan, list(rows), total, page, pages, filters)
+
+
+def list_filter_choices(plan: Plan) -> dict:
+    """Options for the filter bar: the plan's categories and sub-categories, locations and units."""
+    categories = session.scalars(
+        select(Category)
+        .where(Category.plan_id == plan.id)
+        .order_by(Category.number)
+        .options(selectinload(Category.subcategories))
+    ).all()
+    locations = session.scalars(select(Location).order_by(Location.sort_order)).all()
+    units = session.scalars(select(Unit).order_by(Unit.name)).all()
+    return {"categories": categories, "locations": locations, "units": units}
+
+
+def get_project(project_id: int) -> Project:
+    """One project with everything its detail page shows."""
+    project = session.scalar(
+        with_register_details(select(Project).where(Project.id == project_id)).options(
+            selectinload(Project.annual_plans),
+            selectinload(Project.milestones),
+            selectinload(Project.plan),
+        )
+    )
+    if project is None:
+        raise NotFound("项目不存在，或您无权查看。")
+    return project
+
+
+def list_project_history(project: Project, limit: int = 200) -> list[AuditEntry]:
+    """The project's change history from the audit log, newest first."""
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "Project", AuditEntry.entity_id == project.id)
+            .options(selectinload(AuditEntry.user))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def sum_money(values) -> Decimal:
+    return sum((money(v) for v in values if v is not None), Decimal(0))
