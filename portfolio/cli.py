@@ -37,9 +37,10 @@ def db_current():
 
 @click.command("seed-demo")
 def seed_demo_command():
-    """Load reference data, the shipped annex into an empty register, and one demo account per role."""
+    """Migrate, then load reference data, the shipped annex into an empty register, and demo data."""
     from portfolio.demo import seed_demo
 
+    schema.upgrade(engine())
     for line in seed_demo(current_app.config):
         click.echo(line)
     session.commit()
