@@ -1,0 +1,213 @@
+"""Reads for the reporting pages: periods, a period's reports, a project's history, who has not reported.
+
+Each list runs a fixed number of statements however many projects or reports there are.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portfolio.audit.models import AuditEntry
+from portfolio.db import money, session
+from portfolio.errors import NotFound
+from portfolio.permissions import visible_projects
+from portfolio.projects.models import LifecycleStatus, Plan, Project, ProjectUnit
+from portfolio.reporting.models import Attachment, ReportingPeriod, ReportStatus, StatusReport
+from portfolio.reporting.periods import is_open
+from portfolio.reporting.progress import completion_rate, progress_for
+
+# Projects that no longer report: finished, cancelled or moved out of the plan.
+NOT_REPORTING = (LifecycleStatus.COMPLETED, LifecycleStatus.CANCELLED, LifecycleStatus.WITHDRAWN)
+# A report in one of these states still counts as "not submitted" for the reminders page.
+UNSUBMITTED = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def _project_options():
+    return (
+        selectinload(Project.locations),
+        selectinload(Project.unit_links).joinedload(ProjectUnit.unit),
+    )
+
+
+def get_period(period_id: int) -> ReportingPeriod:
+    period = session.get(ReportingPeriod, period_id, options=[joinedload(ReportingPeriod.plan)])
+    if period is None:
+        raise NotFound("填报期间不存在。")
+    return period
+
+
+def get_report(report_id: int) -> StatusReport:
+    stmt = (
+        select(StatusReport)
+        .where(StatusReport.id == report_id)
+        .options(
+            joinedload(StatusReport.period),
+            joinedload(StatusReport.project).options(*_project_options()),
+            selectinload(StatusReport.attachments),
+        )
+    )
+    report = session.scalar(stmt)
+    if report is None:
+        raise NotFound("进度报告不存在。")
+    return report
+
+
+def get_attachment(attachment_id: int) -> Attachment:
+    attachment = session.scalar(
+        select(Attachment)
+        .where(Attachment.id == attachment_id)
+        .options(joinedload(Attachment.report).joinedload(StatusReport.project).options(*_project_options()))
+    )
+    if attachment is None:
+        raise NotFound("附件不存在。")
+    return attachment
+
+
+def get_project(project_id: int) -> Project:
+    project = session.scalar(
+        select(Project)
+        .where(Project.id == project_id)
+        .options(*_project_options(), selectinload(Project.milestones))
+    )
+    if project is None:
+        raise NotFound("项目不存在。")
+    return project
+
+
+def list_periods() -> list[tuple[ReportingPeriod, dict[ReportStatus, int]]]:
+    """Every period, newest first, with how many of its reports are in each state."""
+    periods = list(
+        session.scalars(
+            select(ReportingPeriod)
+            .options(joinedload(ReportingPeriod.plan))
+            .order_by(ReportingPeriod.plan_id, ReportingPeriod.ends_on.desc())
+        )
+    )
+    counts: dict[int, Counter] = {p.id: Counter() for p in periods}
+    rows = session.execute(
+        select(StatusReport.period_id, StatusReport.status, func.count()).group_by(
+            StatusReport.period_id, StatusReport.status
+        )
+    )
+    for period_id, status, n in rows:
+        counts[period_id][ReportStatus(status)] = n
+    return [(p, counts[p.id]) for p in periods]
+
+
+def get_current_period(plan: Plan | None, today: date) -> ReportingPeriod | None:
+    """The open period ending latest (of one plan, if given): the one reminders are about."""
+    stmt = select(ReportingPeriod).order_by(ReportingPeriod.ends_on.desc())
+    if plan is not None:
+        stmt = stmt.where(ReportingPeriod.plan_id == plan.id)
+    return next((p for p in session.scalars(stmt) if is_open(p, today)), None)
+
+
+def list_period_rows(period: ReportingPeriod, user) -> list[tuple[Project, StatusReport | None]]:
+    """The projects of the period's plan this user may see, each with its report for the period (or None)."""
+    stmt = (
+        select(Project, StatusReport)
+        .outerjoin(
+            StatusReport,
+            and_(StatusReport.project_id == Project.id, StatusReport.period_id == period.id),
+        )
+        .where(Project.plan_id == period.plan_id, visible_projects(user))
+        .options(*_project_options())
+        .order_by(Project.category_id, Project.seq_no, Project.id)
+    )
+    return [(project, report) for project, report in session.execute(stmt)]
+
+
+def list_reports_for_project(project: Project) -> list[StatusReport]:
+    """A project's report history, newest period first (every state: the history is the record)."""
+    stmt = (
+        select(StatusReport)
+        .join(ReportingPeriod, StatusReport.period_id == ReportingPeriod.id)
+        .where(StatusReport.project_id == project.id)
+        .options(
+            joinedload(StatusReport.period),
+            joinedload(StatusReport.reviewed_by),
+            selectinload(StatusReport.attachments),
+        )
+        .order_by(ReportingPeriod.ends_on.desc())
+    )
+    return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class Reminders:
+    period: ReportingPeriod
+    missing: list[tuple[Project, StatusReport | None]]  # not submitted: no report, a draft, or returned
+    by_county: list[tuple[str, int, int]]  # (county, projects not submitted, projects expected)
+    expected: int
+
+
+def list_reminders(period: ReportingPeriod) -> Reminders:
+    """Which projects and which counties have not yet submitted their report for a period."""
+    stmt = (
+        select(Project, StatusReport)
+        .outerjoin(
+            StatusReport,
+            and_(StatusReport.project_id == Project.id, StatusReport.period_id == period.id),
+        )
+        .where(Project.plan_id == period.plan_id, Project.status.not_in(NOT_REPORTING))
+        .options(*_project_options())
+        .order_by(Project.category_id, Project.seq_no, Project.id)
+    )
+    rows = list(session.execute(stmt))
+    missing = [(p, r) for p, r in rows if r is None or r.status in UNSUBMITTED]
+    expected, behind = Counter(), Counter()
+    order = {}
+    for project, report in rows:
+        for loc in project.locations or [None]:
+            name = loc.name if loc else "未定地点"
+            order[name] = loc.sort_order if loc else 999
+            expected[name] += 1
+            behind[name] += report is None or report.status in UNSUBMITTED
+    by_county = [(n, behind[n], expected[n]) for n in sorted(expected, key=order.get) if behind[n]]
+    return Reminders(period, missing, by_county, len(rows))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the report form derives rather than asks for."""
+
+    year_before_wan: Decimal  # approved investment earlier this year
+    cumulative_before_wan: Decimal  # approved investment in all earlier periods
+    annual_plan_wan: Decimal | None
+    year_wan: Decimal  # with this period's amount
+    cumulative_wan: Decimal
+    completion_rate: Decimal | None
+
+
+def get_figures(project: Project, period: ReportingPeriod, invested: Decimal | None) -> Figures:
+    """Year-to-date and since-start investment and the annual completion rate, including this period."""
+    before = period.starts_on - timedelta(days=1)
+    prior = progress_for([project], before)[project.id]
+    year_before = prior.year_invested_wan if before.year == period.year else Decimal(0)
+    plans = {a.year: a.amount_wan for a in project.annual_plans}
+    this = money(invested) or Decimal(0)
+    year = year_before + this
+    planned = money(plans.get(period.year))
+    return Figures(
+        year_before,
+        prior.cumulative_invested_wan,
+        planned,
+        year,
+        prior.cumulative_invested_wan + this,
+        completion_rate(year, planned),
+    )
+
+
+def list_report_history(report: StatusReport) -> list[AuditEntry]:
+    """The report's audit trail, oldest first: saved, submitted, returned (with reasons), approved."""
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == "StatusReport", AuditEntry.entity_id == report.id)
+        .options(joinedload(AuditEntry.user))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return list(session.scalars(stmt))
