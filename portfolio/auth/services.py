@@ -1,5 +1,6 @@
 """Authentication and account services: login with throttling, sessions that logout really ends."""
 
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -7,11 +8,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portfolio.audit.display import field_changes
 from portfolio.audit.services import record
 from portfolio.auth.models import Role, User
 from portfolio.auth.passwords import hash_password, password_problem, verify_password
+from portfolio.auth.throttle import IP_WINDOW_MINUTES, address_blocked, note_failure
 from portfolio.db import session, utcnow
-from portfolio.errors import DomainError
+from portfolio.errors import Conflict, DomainError
 from portfolio.projects.models import Location, Unit
 
 log = logging.getLogger("portfolio.security")
@@ -41,30 +44,36 @@ def load_session_user(cookie_id: str) -> User | None:
 
 def authenticate(username: str, password: str, ip: str | None) -> User:
     """Return the user for these credentials, or raise LoginRefused; failures count toward a lock."""
+    ip = ip or "-"
+    if address_blocked(ip):
+        log.warning("login refused: address throttled user=%s ip=%s", username, ip)
+        raise LoginRefused(f"此网络地址登录失败次数过多，已暂时禁止登录，请 {IP_WINDOW_MINUTES} 分钟后再试。")
     user = session.scalar(select(User).where(User.username == username.strip()))
     now = utcnow()
     if user is None:
         verify_password(_DUMMY_HASH, password)
-        log.warning("login failed: unknown user=%s ip=%s", username, ip)
-        raise LoginRefused("用户名或密码错误。")
+        _refuse("unknown user", username, ip, "用户名或密码错误。")
     if user.locked_until and user.locked_until > now:
-        log.warning("login refused: locked user=%s ip=%s", user.username, ip)
         minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-        raise LoginRefused(f"连续登录失败次数过多，账号已暂时锁定，请 {minutes} 分钟后再试。")
+        _refuse("locked", username, ip, f"连续登录失败次数过多，账号已暂时锁定，请 {minutes} 分钟后再试。")
     if not verify_password(user.password_hash, password):
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILURES:
             user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
             user.failed_logins = 0
-        log.warning("login failed: bad password user=%s ip=%s", user.username, ip)
-        raise LoginRefused("用户名或密码错误。")
+        _refuse("bad password", username, ip, "用户名或密码错误。")
     if not user.is_active:
-        log.warning("login refused: disabled user=%s ip=%s", user.username, ip)
-        raise LoginRefused("该账号已停用，请联系系统管理员。")
+        _refuse("disabled", username, ip, "该账号已停用，请联系系统管理员。")
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     return user
+
+
+def _refuse(reason: str, username: str, ip: str, message: str):
+    log.warning("login failed: %s user=%s ip=%s", reason, username, ip)
+    note_failure(ip, username)
+    raise LoginRefused(message)
 
 
 def end_sessions(user: User) -> None:
@@ -130,3 +139,104 @@ def account_snapshot(user: User) -> dict:
         "unit": user.unit.name if user.unit else None,
         "is_active": user.is_active,
     }
+
+
+def account_marker(user: User) -> str:
+    """The account's editable state as the edit form saw it; a form carrying an older one is stale."""
+    return json.dumps(account_snapshot(user), ensure_ascii=False, sort_keys=True)
+
+
+def update_account(actor: User, user: User, data: AccountData, marker: str) -> bool:
+    """Change name, role and scope; refuse a stale form and never leave the system without an admin."""
+    before = account_snapshot(user)
+    if marker != account_marker(user):
+        raise Conflict(
+            f"该账号在您打开页面后已被他人修改（{_describe_change(marker, before)}），请核对后重新提交。"
+        )
+    county, unit = _resolve_scope(data)
+    if user.role == Role.ADMIN and data.role != Role.ADMIN and user.is_active:
+        _ensure_another_admin(user)
+    user.display_name = data.display_name
+    user.role = data.role
+    user.county, user.unit = county, unit
+    after = account_snapshot(user)
+    if after == before:
+        return False
+    record(actor, "user.update", user, before=before, after=after)
+    return True
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    """Enable or disable an account; disabling ends all of its sessions at once."""
+    if user.is_active == active:
+        raise DomainError("该账号已是启用状态。" if active else "该账号已是停用状态。")
+    if not active and user.role == Role.ADMIN:
+        _ensure_another_admin(user)
+    before = account_snapshot(user)
+    user.is_active = active
+    if not active:
+        end_sessions(user)
+    record(
+        actor, "user.enable" if active else "user.disable", user, before=before, after=account_snapshot(user)
+    )
+
+
+def reset_password(actor: User, user: User, password: str) -> None:
+    """Set a new password chosen by an admin, lift any lock, and end the user's sessions."""
+    _check_new_password(password)
+    before = {"password": "（原密码）", "locked": _is_locked(user)}
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    end_sessions(user)
+    record(
+        actor, "user.password_reset", user, before=before, after={"password": "（新密码）", "locked": False}
+    )
+
+
+def change_own_password(user: User, current: str, password: str) -> None:
+    """A user changes their own password; every other session of theirs ends."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError("当前密码不正确。")
+    _check_new_password(password)
+    if verify_password(user.password_hash, password):
+        raise DomainError("新密码不能与当前密码相同。")
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+    record(
+        user,
+        "user.password_change",
+        user,
+        before={"password": "（原密码）"},
+        after={"password": "（新密码）"},
+    )
+
+
+def _check_new_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise DomainError(problem)
+
+
+def _is_locked(user: User) -> bool:
+    return bool(user.locked_until and user.locked_until > utcnow())
+
+
+def _ensure_another_admin(user: User) -> None:
+    """Refuse a change that would leave no active admin; the row lock serialises two admins racing."""
+    others = session.scalars(
+        select(User.id)
+        .where(User.role == Role.ADMIN, User.is_active.is_(True), User.id != user.id)
+        .with_for_update()
+    ).all()
+    if not others:
+        raise DomainError("系统中须至少保留一名启用状态的系统管理员，此操作无法执行。")
+
+
+def _describe_change(marker: str, current: dict) -> str:
+    try:
+        seen = json.loads(marker)
+    except ValueError:
+        seen = {}
+    changed = field_changes(seen if isinstance(seen, dict) else {}, current)
+    return "；".join(f"{label}：{old} → {new}" for label, old, new in changed) or "状态已变化"

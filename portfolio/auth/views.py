@@ -1,13 +1,35 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from portfolio.auth import bp
-from portfolio.auth.forms import LoginForm
-from portfolio.auth.services import LoginRefused, authenticate, end_sessions
-from portfolio.db import session
+from portfolio.auth.forms import (
+    AccountActiveForm,
+    AccountCreateForm,
+    AccountEditForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+)
+from portfolio.auth.models import User
+from portfolio.auth.queries import get_user, list_locations, list_units, list_users
+from portfolio.auth.services import (
+    LoginRefused,
+    account_marker,
+    authenticate,
+    change_own_password,
+    create_user,
+    end_sessions,
+    reset_password,
+    set_active,
+    update_account,
+)
+from portfolio.db import session, utcnow
+from portfolio.errors import DomainError
 from portfolio.permissions import requires
+
+_FAILED = object()
 
 
 def _safe_next(target: str | None) -> str:
@@ -15,6 +37,22 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return url_for("projects.index")
+
+
+def _attempt(service, *args):
+    """Run one service and commit; on a refusal roll back, flash its message and return _FAILED."""
+    try:
+        result = service(*args)
+    except DomainError as refused:
+        session.rollback()
+        flash(refused.message, "error")
+        return _FAILED
+    session.commit()
+    return result
+
+
+def _load_user(user_id: int) -> User:
+    return get_user(user_id) or abort(404)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,3 +81,97 @@ def logout():
     logout_user()
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires("account.self")
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if _attempt(change_own_password, user, form.current.data, form.password.data) is not _FAILED:
+            # The token changed: sign this browser in again so only the other sessions end.
+            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(user, remember=remember_cookie in request.cookies)
+            flash("密码已修改；您在其他浏览器或设备上的登录已全部退出。", "success")
+            return redirect(url_for("auth.password"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/users")
+@requires("user.manage")
+def users():
+    return render_template("auth/users.html", users=list_users(), now=utcnow())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires("user.manage")
+def user_create():
+    form = AccountCreateForm()
+    form.set_scope_choices(list_locations(), list_units())
+    if form.validate_on_submit():
+        data = form.account_data(form.username.data.strip())
+        user = _attempt(create_user, current_user, data, form.password.data)
+        if user is not _FAILED:
+            flash(f"已创建账号“{user.username}”。", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_new.html", form=form)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@requires("user.manage")
+def user_edit(user_id: int):
+    user = _load_user(user_id)
+    # Prefill only on GET: a POST is judged on what it sent, the marker above all.
+    form = AccountEditForm(data=_edit_form_data(user) if request.method == "GET" else None)
+    form.set_scope_choices(list_locations(), list_units())
+    if form.validate_on_submit():
+        data = form.account_data(user.username)
+        changed = _attempt(update_account, current_user, user, data, form.marker.data)
+        if changed is not _FAILED:
+            flash("账号信息已保存。" if changed else "未作任何修改。", "success" if changed else "info")
+            return redirect(url_for("auth.user_edit", user_id=user.id))
+        form.marker.data = account_marker(user)  # keep the input; a second save applies it knowingly
+    return render_template(
+        "auth/user_edit.html",
+        user=user,
+        form=form,
+        reset_form=PasswordResetForm(formdata=None),
+        active_form=AccountActiveForm(formdata=None, active="0" if user.is_active else "1"),
+    )
+
+
+def _edit_form_data(user: User) -> dict:
+    return {
+        "display_name": user.display_name,
+        "role": user.role.value,
+        "county": user.county.name if user.county else "",
+        "unit": user.unit.name if user.unit else "",
+        "marker": account_marker(user),
+    }
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@requires("user.manage")
+def user_password(user_id: int):
+    user = _load_user(user_id)
+    form = PasswordResetForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash("；".join(errors), "error")
+    elif _attempt(reset_password, current_user, user, form.password.data) is not _FAILED:
+        flash(f"已重置“{user.username}”的密码，其现有登录已全部失效。", "success")
+    return redirect(url_for("auth.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@requires("user.manage")
+def user_active(user_id: int):
+    user = _load_user(user_id)
+    form = AccountActiveForm()
+    active = form.active.data == "1"
+    if not form.validate_on_submit():
+        flash("无效的操作。", "error")
+    elif _attempt(set_active, current_user, user, active) is not _FAILED:
+        flash(f"已{'启用' if active else '停用'}账号“{user.username}”。", "success")
+    return redirect(url_for("auth.user_edit", user_id=user.id))

@@ -1,0 +1,83 @@
+"""How audit entries read to people: Chinese names for actions and fields, values in plain words."""
+
+import json
+
+from portfolio.auth.models import Role
+from portfolio.db import LabelledEnum
+
+ACTION_LABELS = {
+    "user.create": "创建账号",
+    "user.update": "修改账号",
+    "user.enable": "启用账号",
+    "user.disable": "停用账号",
+    "user.password_reset": "重置密码",
+    "user.password_change": "修改本人密码",
+}
+
+ENTITY_LABELS = {
+    "User": "账号",
+    "Project": "项目",
+    "StatusReport": "进度报告",
+    "ReportingPeriod": "填报期",
+    "Attachment": "附件",
+    "Setting": "系统设置",
+    "EvaluationRound": "评估轮次",
+    "ProjectAssessment": "项目评估",
+    "Indicator": "指标",
+    "IndicatorValue": "指标值",
+    "ImportBatch": "导入批次",
+}
+
+FIELD_LABELS = {
+    "username": "用户名",
+    "display_name": "姓名",
+    "role": "角色",
+    "county": "所属县区",
+    "unit": "责任单位",
+    "is_active": "启用",
+    "password": "密码",
+    "locked": "锁定",
+    "status": "状态",
+    "name": "名称",
+}
+
+# Stored values that are enum members: shown by their Chinese label.
+ENUM_FIELDS: dict[str, type[LabelledEnum]] = {"role": Role}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def entity_label(entity_type: str) -> str:
+    return ENTITY_LABELS.get(entity_type, entity_type)
+
+
+def field_label(key: str) -> str:
+    return FIELD_LABELS.get(key, key)
+
+
+def format_value(key: str, value) -> str:
+    """One stored value as a person reads it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    enum = ENUM_FIELDS.get(key)
+    if enum is not None and isinstance(value, str):
+        member = enum.from_label(value)
+        return member.label if member else value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def field_changes(before: dict | None, after: dict | None) -> list[tuple[str, str, str]]:
+    """(field label, old, new) for every key whose value differs, in a stable order."""
+    before, after = before or {}, after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return [
+        (field_label(k), format_value(k, before.get(k)), format_value(k, after.get(k)))
+        for k in keys
+        if before.get(k) != after.get(k)
+    ]
