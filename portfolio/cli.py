@@ -67,7 +67,49 @@ def create_user_command(username, display_name, role, county, unit, password):
     click.echo(f"已创建账号 {username}。")
 
 
+@click.command("import-annex")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--plan", "plan_key", default=None, help="规划的编号、名称或简称（仅有一个规划时可省略）")
+@click.option("--dry-run", is_flag=True, help="只检查并预览变化，不写入")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出完整报告")
+def import_annex_command(path, plan_key, dry_run, as_json):
+    """Import a major-project annex (.xlsx). Exit 0: imported; 1: validation errors; 2: unreadable."""
+    from portfolio.annex.command import run_import
+
+    raise SystemExit(run_import(path, plan_key, dry_run, as_json))
+
+
+@click.command("export-progress")
+@click.option("--period", "period_code", required=True, help="期间编号，如 2023Q4")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx 文件")
+@click.option("--county", default=None, help="只导出一个县区，如 温县")
+@click.option("--plan", "plan_key", default=None, help="规划的编号、名称或简称（多个规划有同一期间时必填）")
+@click.option("--sheet", type=click.Choice(["progress", "counties", "supervision"]), default="progress",
+              help="progress 调度表；counties 分县区调度表；supervision 督办清单")  # fmt: skip
+def export_progress_command(period_code, output, county, plan_key, sheet):
+    """Export a period's progress sheet (调度表), per-county workbook or supervision list."""
+    from portfolio.exports.command import run_export
+
+    run_export(period_code, output, county, plan_key, sheet)
+
+
+@click.command("import-progress")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="只校验并预览，不写入")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出完整结果")
+@click.option("--user", "username", default=None, help="以该账号名义报送（默认：下载模板的账号）")
+@click.option("--period", "period_code", default=None, help="要求模板属于该期间，如 2023Q4")
+def import_progress_command(path, dry_run, as_json, username, period_code):
+    """Import a filled-in progress template. Exit 0: imported; 1: row-level issues; 2: refused."""
+    from portfolio.exports.command import run_import
+
+    raise SystemExit(run_import(path, dry_run, as_json, username, period_code))
+
+
 def register_cli(app) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(import_annex_command)
+    app.cli.add_command(export_progress_command)
+    app.cli.add_command(import_progress_command)

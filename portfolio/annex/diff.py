@@ -1,0 +1,118 @@
+"""Matching file records to stored projects and comparing them field by field.
+
+The matching rule, in order (each stored project is matched at most once):
+1. same plan, category, sub-category and name (names compared without spaces, （）and () alike);
+2. same category and name: the project moved to another sub-category;
+3. same category and 序号, when the file's name is new and the stored name is absent from the file:
+   the project was renamed in place.
+Stored projects of the plan left unmatched (and not already 调出) are withdrawn.
+"""
+
+from dataclasses import dataclass, field
+
+from portfolio.annex.report import CREATED, UNCHANGED, UPDATED, ProjectRecord
+from portfolio.annex.validate import name_key
+from portfolio.db import money
+from portfolio.projects.models import LifecycleStatus, Project
+
+
+@dataclass
+class Diff:
+    matched: dict[int, Project] = field(default_factory=dict)  # index in records -> project
+    withdrawn: list[Project] = field(default_factory=list)
+    restored: set[int] = field(default_factory=set)  # record indexes whose project was 调出
+
+
+def project_values(p: Project) -> dict:
+    """A stored project in the shape of ProjectRecord.comparable()."""
+    return {
+        "name": p.name,
+        "subcategory": p.subcategory.name if p.subcategory else None,
+        "seq_no": p.seq_no,
+        "locations": [loc.name for loc in p.locations],
+        "nature": p.nature,
+        "content": p.content,
+        "start_year": p.start_year,
+        "end_year": p.end_year,
+        "total_investment_wan": money(p.total_investment_wan),
+        "fyp_investment_wan": money(p.span_investment_wan),
+        "annual_plan_wan": {a.year: money(a.amount_wan) for a in p.annual_plans if a.amount_wan is not None},
+        "planned_start": p.planned_start,
+        "planned_end": p.planned_end,
+        "units": [link.unit.name for link in p.unit_links],
+        "note": p.note,
+    }
+
+
+def _same(key: str, old, new) -> bool:
+    if key == "locations":
+        return sorted(old) == sorted(new)
+    return old == new
+
+
+def match(records: list[ProjectRecord], projects: list[Project]) -> Diff:
+    """Pair records with stored projects by the three rules above."""
+    diff = Diff()
+    by_key = {
+        (p.category.number, p.subcategory.name if p.subcategory else None, name_key(p.name)): p
+        for p in projects
+    }
+    used: set[int] = set()
+    for i, r in enumerate(records):
+        p = by_key.get((r.category, r.subcategory, name_key(r.name)))
+        if p is not None and p.id not in used:
+            diff.matched[i] = p
+            used.add(p.id)
+    _match_loose(
+        records,
+        projects,
+        diff,
+        used,
+        lambda r: (r.category, name_key(r.name)),
+        lambda p: (p.category.number, name_key(p.name)),
+    )
+    file_names = {(r.category, name_key(r.name)) for r in records}
+    renamable = [p for p in projects if (p.category.number, name_key(p.name)) not in file_names]
+    _match_loose(
+        records,
+        renamable,
+        diff,
+        used,
+        lambda r: (r.category, r.seq_no) if r.seq_no else None,
+        lambda p: (p.category.number, p.seq_no) if p.seq_no else None,
+    )
+    diff.withdrawn = [p for p in projects if p.id not in used and p.status != LifecycleStatus.WITHDRAWN]
+    diff.restored = {i for i, p in diff.matched.items() if p.status == LifecycleStatus.WITHDRAWN}
+    return diff
+
+
+def _match_loose(records, projects, diff: Diff, used: set[int], record_key, project_key) -> None:
+    """Match what is left by a looser key, only where the key is unique on both sides."""
+    candidates: dict = {}
+    for p in projects:
+        if p.id not in used and (key := project_key(p)) is not None:
+            candidates.setdefault(key, []).append(p)
+    wanted: dict = {}
+    for i, r in enumerate(records):
+        if i not in diff.matched and (key := record_key(r)) is not None:
+            wanted.setdefault(key, []).append(i)
+    for key, indexes in wanted.items():
+        found = candidates.get(key, [])
+        if len(indexes) == 1 and len(found) == 1:
+            diff.matched[indexes[0]] = found[0]
+            used.add(found[0].id)
+
+
+def apply_actions(records: list[ProjectRecord], diff: Diff) -> None:
+    """Set each record's action and, for updates, its changed fields (old, new)."""
+    for i, r in enumerate(records):
+        p = diff.matched.get(i)
+        if p is None:
+            r.action, r.project_id = CREATED, None
+            continue
+        r.project_id = p.id
+        old, new = project_values(p), r.comparable()
+        r.changes = {k: (old[k], new[k]) for k in new if not _same(k, old[k], new[k])}
+        if i in diff.restored:
+            r.changes["status"] = (LifecycleStatus.WITHDRAWN.label, LifecycleStatus.PLANNING.label)
+        r.action = UPDATED if r.changes else UNCHANGED

@@ -1,0 +1,194 @@
+"""Finding a sheet's header (one or two rows, merged cells included) and what each column holds."""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from portfolio.annex.reader import Sheet, column_letter
+from portfolio.annex.values import is_blank
+
+HEADER_SCAN_ROWS = 30
+WAN = Decimal(1)
+YI = Decimal(10000)
+
+# field key -> header texts (normalised: no spaces, quotes or brackets) an office may use.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "seq": ("序号", "编号", "项目序号", "项目编号"),
+    "name": ("项目名称", "工程名称", "工程项目名称", "名称"),
+    "location": ("建设地点", "项目地点", "实施地点", "所在地", "所在县区", "县区", "建设地址", "项目所在地"),
+    "nature": ("建设性质", "性质", "项目性质"),
+    "content": (
+        "主要建设内容及规模",
+        "建设内容",
+        "建设规模及主要内容",
+        "建设内容及规模",
+        "主要建设内容",
+        "建设规模及内容",
+        "建设规模",
+    ),
+    "years": ("建设起止年限", "建设年限", "起止年限", "建设期限", "建设周期", "起止年份"),
+    "total": ("总投资", "项目总投资", "计划总投资", "估算总投资"),
+    "start": ("计划开工时间", "开工时间", "计划开工", "计划开工年月", "开工年月"),
+    "end": ("计划竣工时间", "竣工时间", "计划建成", "计划建成时间", "计划完工时间", "完工时间", "计划竣工"),
+    "units": ("责任单位", "实施单位", "牵头单位及配合单位", "责任主体"),
+    "lead_unit": ("牵头单位",),
+    "support_units": ("配合单位",),
+    "note": ("备注", "说明"),
+    "group": ("分年度投资计划", "年度投资计划", "分年度投资", "分年度计划投资", "年度计划"),
+}
+LOOKUP = {name: key for key, names in FIELD_NAMES.items() for name in names}
+FIELD_LABELS = {key: names[0] for key, names in FIELD_NAMES.items()}
+STRIP = re.compile(r"[\s\"'“”‘’「」『』]+")
+UNIT_IN_HEADER = re.compile(r"[(（\[【]?\s*(?:单位[:：])?\s*(万元|亿元)\s*[)）\]】]?")
+YEAR_HEADER = re.compile(r"^(\d{4})(?:年度?)?(?:计划)?(?:投资)?(?:计划)?(?:完成)?$")
+UNITS_LINE = re.compile(r"单位[:：]\s*(万元|亿元)")
+
+
+def normalise(raw) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return STRIP.sub("", str(raw or "")).replace("（", "(").replace("）", ")")
+
+
+@dataclass
+class Column:
+    index: int  # 0-based
+    field: str | None  # a FIELD_NAMES key, "annual", or None (unknown)
+    header: str  # as the user sees it, e.g. 分年度投资计划/2021年
+    year: int | None = None
+    scale: Decimal | None = None  # from the header text, else the sheet's units line
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index + 1)
+
+
+@dataclass
+class Header:
+    first_row: int  # Excel row numbers
+    last_row: int
+    columns: list[Column]
+    scale: Decimal = WAN
+    unknown: list[Column] = field(default_factory=list)
+    off_span: list[Column] = field(default_factory=list)  # year columns outside the plan's years
+
+    @cached_property
+    def fields(self) -> dict[str, Column]:
+        found: dict[str, Column] = {}
+        for col in self.columns:
+            if col.field and col.field not in ("annual", "group"):
+                found.setdefault(col.field, col)
+        return found
+
+    def by_field(self) -> dict[str, Column]:
+        return self.fields
+
+    @cached_property
+    def annual(self) -> dict[int, Column]:
+        found: dict[int, Column] = {}
+        for c in self.columns:
+            if c.field == "annual" and c.year is not None:
+                found.setdefault(c.year, c)
+        return found
+
+    def annual_has_values(self, cells: list) -> bool:
+        return any(c.index < len(cells) and not is_blank(cells[c.index]) for c in self.annual.values())
+
+
+def classify_header(raw, span_name: str) -> tuple[str | None, int | None, Decimal | None]:
+    """(field, year, scale) for one header text; span_name is the plan's short name (e.g. 十四五)."""
+    text = normalise(raw)
+    scale = None
+    unit = UNIT_IN_HEADER.search(text)
+    if unit:
+        scale = YI if unit.group(1) == "亿元" else WAN
+        text = (text[: unit.start()] + text[unit.end() :]).strip()
+    text = text.replace("(", "").replace(")", "")
+    if not text:
+        return None, None, scale
+    m = YEAR_HEADER.match(text)
+    if m:
+        return "annual", int(m.group(1)), scale
+    if text in LOOKUP:
+        return LOOKUP[text], None, scale
+    span = normalise(span_name)
+    if span and span in text and "投资" in text:
+        return "fyp", None, scale
+    if text.endswith("期间投资") or text in ("规划期投资", "规划期内投资"):
+        return "fyp", None, scale
+    return None, None, scale
+
+
+def find_header(sheet: Sheet, span_name: str, years: list[int]) -> Header | None:
+    """The first row (within the top rows) naming the project column and at least two others."""
+    for index, (row_no, cells) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        fields = {classify_header(v, span_name)[0] for v in cells if v is not None}
+        if "name" in fields and len(fields - {None, "name"}) >= 2:
+            sub = sheet.rows[index + 1] if index + 1 < len(sheet.rows) else None
+            sub_cells = sub[1] if sub and _is_sub_header(sub[1], span_name) else None
+            header = _build(sheet, row_no, cells, sub_cells, span_name, years)
+            header.scale = _sheet_scale(sheet.rows[: index + 2])
+            return header
+    return None
+
+
+def _is_sub_header(cells: list, span_name: str) -> bool:
+    values = [v for v in cells if v is not None]
+    return bool(values) and all(classify_header(v, span_name)[0] is not None for v in values)
+
+
+def _build(
+    sheet: Sheet, row_no: int, top: list, sub: list | None, span_name: str, years: list[int]
+) -> Header:
+    width = max(len(top), len(sub or []))
+    group_of = _horizontal_groups(sheet, row_no, top)
+    columns, unknown, off_span = [], [], []
+    for i in range(width):
+        upper = top[i] if i < len(top) else None
+        if upper is None:
+            upper = group_of.get(i)
+        lower = sub[i] if sub and i < len(sub) else None
+        if upper is None and lower is None:
+            continue
+        col = _column(i, upper, lower, span_name)
+        if col.field == "annual" and col.year not in years:
+            off_span.append(col)
+            continue
+        if col.field is None:
+            unknown.append(col)
+        columns.append(col)
+    return Header(row_no, row_no + (1 if sub else 0), columns, unknown=unknown, off_span=off_span)
+
+
+def _column(i: int, upper, lower, span_name: str) -> Column:
+    top_field, top_year, top_scale = classify_header(upper, span_name) if upper else (None, None, None)
+    if lower is not None and normalise(lower) != normalise(upper):
+        f, year, scale = classify_header(lower, span_name)
+        label = f"{normalise(upper)}/{normalise(lower)}" if upper else normalise(lower)
+        if f is None and top_field not in (None, "group"):
+            f, year = top_field, top_year
+        return Column(i, f, label, year, scale or top_scale)
+    field_ = None if top_field == "group" else top_field
+    return Column(i, field_, normalise(upper), top_year, top_scale)
+
+
+def _horizontal_groups(sheet: Sheet, row_no: int, top: list) -> dict[int, str]:
+    """Cells covered by a horizontal merge in the header row take the merge's text (分年度投资计划)."""
+    groups = {}
+    for r1, c1, r2, c2 in sheet.merges:
+        if r1 <= row_no <= r2 and c2 > c1 and c1 - 1 < len(top):
+            for c in range(c1, c2):
+                groups[c] = top[c1 - 1]
+    return groups
+
+
+def _sheet_scale(rows: list[tuple[int, list]]) -> Decimal:
+    """The 单位：万元 / 单位：亿元 line above (or in) the header; 万元 when none is given."""
+    for _row_no, cells in rows:
+        for v in cells:
+            if isinstance(v, str):
+                m = UNITS_LINE.search(normalise(v))
+                if m:
+                    return YI if m.group(1) == "亿元" else WAN
+    return WAN

@@ -1,0 +1,205 @@
+"""What an import found and would do: issues, one record per project row, the diff, and its JSON form."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+ERROR, WARNING = "error", "warning"
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+# Field keys of a record as they appear in the diff, with the Chinese label the preview shows.
+FIELD_LABELS = {
+    "name": "项目名称",
+    "subcategory": "子类",
+    "seq_no": "序号",
+    "locations": "建设地点",
+    "nature": "建设性质",
+    "content": "建设内容",
+    "start_year": "开工年份",
+    "end_year": "完工年份",
+    "total_investment_wan": "总投资（万元）",
+    "fyp_investment_wan": "规划期投资（万元）",
+    "annual_plan_wan": "分年度投资计划（万元）",
+    "planned_start": "计划开工时间",
+    "planned_end": "计划竣工时间",
+    "units": "责任单位",
+    "note": "备注",
+    "status": "状态",
+}
+
+
+@dataclass
+class Issue:
+    severity: str
+    code: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None  # letter, e.g. G
+    header: str | None = None
+    value: object = None
+
+    def to_dict(self) -> dict:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "header": self.header,
+            "value": plain(self.value),
+            "message": self.message,
+        }
+
+
+@dataclass
+class ProjectRecord:
+    sheet: str
+    row: int
+    category: int  # the category's number in the plan
+    subcategory: str | None
+    name: str
+    seq_no: int | None = None
+    locations: list[str] = field(default_factory=list)
+    nature: str | None = None
+    content: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    total_investment_wan: Decimal | None = None
+    fyp_investment_wan: Decimal | None = None
+    annual_plan_wan: dict[int, Decimal | None] = field(default_factory=dict)
+    planned_start: date | None = None
+    planned_end: date | None = None
+    units: list[str] = field(default_factory=list)  # the first leads
+    note: str | None = None
+    action: str = CREATED
+    project_id: int | None = None
+    changes: dict[str, tuple] = field(default_factory=dict)  # field -> (old, new)
+    # Where each field came from: field key ("annual:2021" for a year) -> (column letter, header).
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def comparable(self) -> dict:
+        """The values the diff compares, in the same shape project_values() gives for a stored project."""
+        return {
+            "name": self.name,
+            "subcategory": self.subcategory,
+            "seq_no": self.seq_no,
+            "locations": list(self.locations),
+            "nature": self.nature,
+            "content": self.content,
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+            "total_investment_wan": self.total_investment_wan,
+            "fyp_investment_wan": self.fyp_investment_wan,
+            "annual_plan_wan": {y: a for y, a in self.annual_plan_wan.items() if a is not None},
+            "planned_start": self.planned_start,
+            "planned_end": self.planned_end,
+            "units": list(self.units),
+            "note": self.note,
+        }
+
+    def to_dict(self, years: list[int]) -> dict:
+        data = {
+            "action": self.action,
+            "sheet": self.sheet,
+            "row": self.row,
+            "category": self.category,
+            "subcategory": self.subcategory,
+            "name": self.name,
+            "locations": self.locations,
+            "nature": self.nature,
+            "content": self.content,
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+            "total_investment_wan": plain(self.total_investment_wan),
+            "fyp_investment_wan": plain(self.fyp_investment_wan),
+            "annual_plan_wan": {str(y): plain(self.annual_plan_wan.get(y)) for y in years},
+            "planned_start": _month(self.planned_start),
+            "planned_end": _month(self.planned_end),
+            "units": [{"name": n, "lead": i == 0} for i, n in enumerate(self.units)],
+            "note": self.note,
+        }
+        if self.changes:
+            data["changes"] = {k: {"old": plain(o), "new": plain(n)} for k, (o, n) in self.changes.items()}
+        return data
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    sha256: str
+    years: list[int]
+    dry_run: bool = False
+    projects: list[ProjectRecord] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    batch_id: int | None = None
+    category_totals: dict[int, dict] = field(default_factory=dict)  # number -> {"name", "count", "total"}
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        actions = [p.action for p in self.projects]
+        return {
+            "created": actions.count(CREATED),
+            "updated": actions.count(UPDATED),
+            "unchanged": actions.count(UNCHANGED),
+            "withdrawn": len(self.withdrawn),
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+        }
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "file": self.filename,
+            "sha256": self.sha256,
+            "batch_id": self.batch_id,
+            "counts": self.counts,
+            "projects": [p.to_dict(self.years) for p in self.projects],
+            "withdrawn": list(self.withdrawn),
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def wan(value: Decimal | None) -> str:
+    """An amount for a message: 13720.0000 → 13720, 0.5000 → 0.5."""
+    if value is None:
+        return "—"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _month(value: date | None) -> str | None:
+    return f"{value.year:04d}-{value.month:02d}" if value else None
+
+
+def plain(value):
+    """JSON-friendly: Decimal → int or float, dates → ISO text, lists and dicts recursively."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,329 @@
+"""Importing the plan's major-project annex: read, classify, validate, diff, then write all or nothing.
+
+import_annex never commits: the view or CLI command that called it commits once, so an import is a
+single transaction. With any error, or with dry_run, nothing is written.
+"""
+
+import hashlib
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import selectinload
+
+from portfolio.annex import diff as differ
+from portfolio.annex.classify import PlanContext
+from portfolio.annex.models import ImportBatch
+from portfolio.annex.parse import parse_sheets
+from portfolio.annex.reader import UnreadableAnnex, read_workbook
+from portfolio.annex.report import CREATED, UPDATED, ImportReport, ProjectRecord, plain
+from portfolio.annex.validate import check
+from portfolio.audit.models import AuditEntry
+from portfolio.audit.services import record as audit
+from portfolio.db import session, utcnow
+from portfolio.projects.models import (
+    AnnualPlan,
+    LifecycleStatus,
+    Location,
+    LocationKind,
+    Plan,
+    Project,
+    ProjectLocation,
+    ProjectUnit,
+    Subcategory,
+    Unit,
+)
+from portfolio.projects.seed_data import LOCATION_ALIASES
+
+__all__ = ["UnreadableAnnex", "import_annex", "plan_context"]
+
+
+def import_annex(actor, data: bytes, filename: str, plan: Plan, dry_run: bool = False) -> ImportReport:
+    """Import an annex workbook into plan; raises UnreadableAnnex when the file cannot be read safely."""
+    sheets = read_workbook(data)
+    ctx = plan_context(plan)
+    parsed = parse_sheets(sheets, ctx)
+    check(parsed, ctx)
+    for r in parsed.records:
+        r.locations = [ctx.locations[n] for n in r.locations if n in ctx.locations]
+    report = ImportReport(
+        filename=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        years=plan.years,
+        dry_run=dry_run,
+        projects=parsed.records,
+        issues=parsed.issues,
+    )
+    projects = list_plan_projects(plan)
+    matched = differ.match(report.projects, projects)
+    differ.apply_actions(report.projects, matched)
+    report.withdrawn = [p.name for p in matched.withdrawn]
+    if report.ok and not dry_run:
+        _write(actor, plan, report, matched, parsed.new_subcategories)
+    return report
+
+
+def plan_context(plan: Plan) -> PlanContext:
+    """The plan's categories and span plus the city's locations (names and aliases)."""
+    ctx = PlanContext.from_plan(plan)
+    locations = list(session.scalars(select(Location)))
+    ctx.locations = {loc.name: loc.name for loc in locations}
+    for alias, name in LOCATION_ALIASES.items():
+        if name in ctx.locations:
+            ctx.locations.setdefault(alias, name)
+    county_kinds = {
+        loc.name for loc in locations if loc.kind not in (LocationKind.CITYWIDE, LocationKind.URBAN)
+    }
+    ctx.county_names = [n for n, canonical in ctx.locations.items() if canonical in county_kinds]
+    return ctx
+
+
+def list_plan_projects(plan: Plan) -> list[Project]:
+    return list(
+        session.scalars(
+            select(Project)
+            .where(Project.plan_id == plan.id)
+            .options(
+                selectinload(Project.category),
+                selectinload(Project.subcategory),
+                selectinload(Project.locations),
+                selectinload(Project.unit_links).selectinload(ProjectUnit.unit),
+                selectinload(Project.annual_plans),
+            )
+        )
+    )
+
+
+def _write(actor, plan: Plan, report: ImportReport, matched: differ.Diff, new_subs: dict) -> None:
+    counts = report.counts
+    batch = ImportBatch(
+        plan_id=plan.id,
+        file_name=report.filename[:255],
+        sha256=report.sha256,
+        user_id=getattr(actor, "id", None),
+        created_count=counts["created"],
+        updated_count=counts["updated"],
+        unchanged_count=counts["unchanged"],
+        withdrawn_count=counts["withdrawn"],
+        warning_count=counts["warnings"],
+    )
+    session.add(batch)
+    session.flush()
+    report.batch_id = batch.id
+    refs = _References(plan, report.projects, new_subs)
+    _create(actor, plan, batch, [r for r in report.projects if r.action == CREATED], refs)
+    for i, r in enumerate(report.projects):
+        project = matched.matched.get(i)
+        if project is not None:
+            _sync_source(project, r)
+            if r.action == UPDATED:
+                _update(actor, project, r, refs, batch)
+    for project in matched.withdrawn:
+        project.status = LifecycleStatus.WITHDRAWN
+        audit(
+            actor,
+            "project.withdraw",
+            project,
+            before={"status": "调出前"},
+            after={"status": "调出"},
+            summary=f"附件重新导入时未出现，标记为调出：{project.name}",
+        )
+    audit(
+        actor,
+        "annex.import",
+        batch,
+        after=dict(counts, file=report.filename, sha256=report.sha256),
+        summary=f"导入附件 {report.filename}",
+    )
+    session.flush()
+
+
+class _References:
+    """Ids of the categories, sub-categories (new ones created), locations and units a write needs."""
+
+    def __init__(self, plan: Plan, records: list[ProjectRecord], new_subs: dict[int, list[str]]):
+        self.categories = {c.number: c for c in plan.categories}
+        for number, names in new_subs.items():
+            category = self.categories[number]
+            start = max((s.number for s in category.subcategories), default=0)
+            for offset, name in enumerate(names, start=1):
+                category.subcategories.append(Subcategory(number=start + offset, name=name))
+        session.flush()
+        self.subcategories = {(c.number, s.name): s for c in plan.categories for s in c.subcategories}
+        self.locations = {loc.name: loc for loc in session.scalars(select(Location))}
+        self.units = self._units({n for r in records for n in r.units})
+
+    def _units(self, names: set[str]) -> dict[str, Unit]:
+        found = (
+            {u.name: u for u in session.scalars(select(Unit).where(Unit.name.in_(names)))} if names else {}
+        )
+        ctx_counties = _county_lookup(self.locations)
+        for name in sorted(names - set(found)):
+            county = _unit_county(name, ctx_counties)
+            found[name] = Unit(name=name, county=county)
+            session.add(found[name])
+        session.flush()
+        return found
+
+    def subcategory_id(self, r: ProjectRecord) -> int | None:
+        sub = self.subcategories.get((r.category, r.subcategory)) if r.subcategory else None
+        return sub.id if sub else None
+
+
+def _county_lookup(locations: dict[str, Location]) -> dict[str, Location]:
+    lookup = {n: loc for n, loc in locations.items() if loc.is_county}
+    for alias, name in LOCATION_ALIASES.items():
+        if name in lookup:
+            lookup.setdefault(alias, lookup[name])
+    return lookup
+
+
+def _unit_county(name: str, counties: dict[str, Location]) -> Location | None:
+    """A unit whose name starts with a county's name or alias (温县人民政府) belongs to that county."""
+    best = max((n for n in counties if name.startswith(n) and len(name) > len(n)), key=len, default=None)
+    return counties[best] if best else None
+
+
+def _columns(r: ProjectRecord, refs: _References, batch: ImportBatch) -> dict:
+    return {
+        "category_id": refs.categories[r.category].id,
+        "subcategory_id": refs.subcategory_id(r),
+        "seq_no": r.seq_no,
+        "name": r.name,
+        "nature": r.nature,
+        "content": r.content,
+        "start_year": r.start_year,
+        "end_year": r.end_year,
+        "total_investment_wan": r.total_investment_wan,
+        "span_investment_wan": r.fyp_investment_wan,
+        "planned_start": r.planned_start,
+        "planned_end": r.planned_end,
+        "note": r.note,
+        "import_batch_id": batch.id,
+        "source_sheet": r.sheet[:100],
+        "source_row": r.row,
+    }
+
+
+def _create(actor, plan: Plan, batch: ImportBatch, records: list[ProjectRecord], refs: _References) -> None:
+    """Bulk inserts: a 10,000-project annex must not pay for one ORM object graph per row."""
+    if not records:
+        return
+    now = utcnow()
+    rows = [
+        dict(
+            _columns(r, refs, batch),
+            plan_id=plan.id,
+            status=LifecycleStatus.PLANNING,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        for r in records
+    ]
+    ids = session.scalars(insert(Project).returning(Project.id, sort_by_parameter_order=True), rows).all()
+    links, units, annual, entries = [], [], [], []
+    for pid, r in zip(ids, records, strict=True):
+        r.project_id = pid
+        links += [
+            {"project_id": pid, "location_id": refs.locations[n].id} for n in dict.fromkeys(r.locations)
+        ]
+        units += [
+            {"project_id": pid, "unit_id": refs.units[n].id, "position": i, "is_lead": i == 0}
+            for i, n in enumerate(r.units)
+        ]
+        annual += [
+            {"project_id": pid, "year": y, "amount_wan": a}
+            for y, a in r.annual_plan_wan.items()
+            if a is not None
+        ]
+        entries.append(
+            {
+                "at": now,
+                "user_id": getattr(actor, "id", None),
+                "action": "project.import",
+                "entity_type": "Project",
+                "entity_id": pid,
+                "summary": f"附件导入新增项目：{r.name}",
+                "before": None,
+                "after": _audit_values(r.comparable()),
+            }
+        )
+    for model, values in (
+        (ProjectLocation, links),
+        (ProjectUnit, units),
+        (AnnualPlan, annual),
+        (AuditEntry, entries),
+    ):
+        if values:
+            session.execute(insert(model), values)
+
+
+def _sync_source(project: Project, r: ProjectRecord) -> None:
+    """Where the project now sits in the file; not a change of the project itself."""
+    if (project.source_sheet, project.source_row) != (r.sheet[:100], r.row):
+        project.source_sheet, project.source_row = r.sheet[:100], r.row
+
+
+def _update(actor, project: Project, r: ProjectRecord, refs: _References, batch: ImportBatch) -> None:
+    """Change only the fields that differ; reports, milestones and evaluations are never touched."""
+    values = _columns(r, refs, batch)
+    changed = r.changes
+    project.import_batch_id = batch.id
+    simple = {
+        "name",
+        "seq_no",
+        "nature",
+        "content",
+        "start_year",
+        "end_year",
+        "planned_start",
+        "planned_end",
+        "note",
+        "total_investment_wan",
+    }
+    for key in changed.keys() & simple:
+        setattr(project, key, values[key])
+    if "fyp_investment_wan" in changed:
+        project.span_investment_wan = r.fyp_investment_wan
+    if "subcategory" in changed:
+        project.subcategory_id = refs.subcategory_id(r)
+    if "locations" in changed:
+        project.locations = [refs.locations[n] for n in dict.fromkeys(r.locations)]
+    if "units" in changed:
+        _replace_units(project, r, refs)
+    if "annual_plan_wan" in changed:
+        _replace_annual(project, r)
+    if "status" in changed:
+        project.status = LifecycleStatus.PLANNING
+    audit(
+        actor,
+        "project.import",
+        project,
+        before=_audit_values({k: o for k, (o, _n) in changed.items()}),
+        after=_audit_values({k: n for k, (_o, n) in changed.items()}),
+        summary=f"附件重新导入更新项目：{project.name}",
+    )
+
+
+def _replace_units(project: Project, r: ProjectRecord, refs: _References) -> None:
+    project.unit_links.clear()
+    session.flush()
+    project.unit_links.extend(
+        ProjectUnit(unit=refs.units[n], position=i, is_lead=i == 0) for i, n in enumerate(r.units)
+    )
+
+
+def _replace_annual(project: Project, r: ProjectRecord) -> None:
+    by_year = {a.year: a for a in project.annual_plans}
+    for year, amount in r.annual_plan_wan.items():
+        if amount is None:
+            if year in by_year:
+                project.annual_plans.remove(by_year[year])
+        elif year in by_year:
+            by_year[year].amount_wan = amount
+        else:
+            project.annual_plans.append(AnnualPlan(year=year, amount_wan=amount))
+
+
+def _audit_values(values: dict) -> dict:
+    """JSON-safe copies of diff values for the audit log."""
+    return {k: plain(v) for k, v in values.items()}

@@ -1,0 +1,222 @@
+"""Checks across a row's values and across rows. Each adds an Issue; nothing stops early.
+
+Errors (the file is refused): a missing name, an unreadable or negative amount, 规划期投资 above the total,
+an unreadable or reversed year range or month, implausible years, a duplicate name within a sub-category,
+an unknown category. Warnings (the file imports): annual plans that do not add up to the 规划期 investment,
+a project outside the plan's years, missing amounts/locations/units, unknown locations, category rows
+whose totals differ from their projects, months outside the construction years, unknown columns.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from portfolio.annex.classify import PlanContext
+from portfolio.annex.parse import Parsed
+from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord, wan
+
+# Annexes round 规划期 investment and annual plans to whole 万元; differences below this are rounding.
+ROUNDING_WAN = Decimal("1")
+PLAUSIBLE_YEARS_AROUND_PLAN = 20
+NAME_MAX = 300
+
+
+def check(parsed: Parsed, ctx: PlanContext) -> None:
+    """Run every row check, then the duplicate-name and the category-total checks."""
+    for record in parsed.records:
+        issues = RowChecker(record, ctx, parsed.issues)
+        issues.run()
+    _duplicates(parsed)
+    _totals(parsed, ctx)
+
+
+class RowChecker:
+    def __init__(self, record: ProjectRecord, ctx: PlanContext, issues: list[Issue]):
+        self.r, self.ctx, self.issues = record, ctx, issues
+
+    def add(self, severity: str, code: str, key: str, message: str, value=None) -> None:
+        letter, header = self.r.columns.get(key, (None, None))
+        self.issues.append(Issue(severity, code, message, self.r.sheet, self.r.row, letter, header, value))
+
+    def run(self) -> None:
+        r = self.r
+        if not r.name:
+            self.add(ERROR, "missing-value", "name", "项目名称不能为空。")
+        elif len(r.name) > NAME_MAX:
+            self.add(ERROR, "too-long", "name", f"项目名称超过 {NAME_MAX} 字。", r.name)
+        self._money()
+        self._years()
+        self._months()
+        if not r.locations:
+            self.add(WARNING, "missing-value", "location", "未填写建设地点。")
+        unknown = [n for n in r.locations if n not in self.ctx.locations]
+        if unknown:
+            self.add(
+                WARNING,
+                "unknown-location",
+                f"建设地点“{'、'.join(unknown)}”不是本市县区名称，已忽略。",
+                "、".join(unknown),
+            )
+        if not r.units:
+            self.add(WARNING, "missing-value", "units", "未填写责任单位。")
+
+    def _money(self) -> None:
+        r, span = self.r, self.ctx.span_name
+        if r.total_investment_wan is None and "total" in r.columns:
+            self.add(WARNING, "missing-value", "total", "未填写总投资。")
+        if r.fyp_investment_wan is None and "fyp" in r.columns:
+            self.add(WARNING, "missing-value", "fyp", f"未填写“{span}”投资。")
+        total, fyp = r.total_investment_wan, r.fyp_investment_wan
+        if total is not None and fyp is not None and fyp > total + ROUNDING_WAN:
+            self.add(
+                ERROR,
+                "fyp-exceeds-total",
+                "fyp",
+                f"“{span}”投资 {wan(fyp)} 万元超过总投资 {wan(total)} 万元。",
+                fyp,
+            )
+        planned = [a for a in r.annual_plan_wan.values() if a is not None]
+        has_annual_columns = any(k.startswith("annual:") for k in r.columns)
+        if fyp is not None and has_annual_columns:
+            planned_sum = sum(planned, Decimal(0))
+            if abs(planned_sum - fyp) > ROUNDING_WAN * max(1, len(planned)):
+                self.add(
+                    WARNING,
+                    "annual-sum-mismatch",
+                    "fyp",
+                    f"分年度投资计划合计 {wan(planned_sum)} 万元与“{span}”投资 {wan(fyp)} 万元不一致。",
+                    fyp,
+                )
+
+    def _years(self) -> None:
+        r, ctx = self.r, self.ctx
+        if r.start_year is None:
+            if "years" in r.columns:
+                self.add(WARNING, "missing-value", "years", "未填写建设起止年限。")
+            return
+        low = ctx.years[0] - PLAUSIBLE_YEARS_AROUND_PLAN
+        high = ctx.years[-1] + PLAUSIBLE_YEARS_AROUND_PLAN
+        value = f"{r.start_year}-{r.end_year}"
+        if not (low <= r.start_year <= high and low <= r.end_year <= high):
+            self.add(
+                ERROR,
+                "implausible-year",
+                "years",
+                f"建设年限 {value} 不合理（应在 {low}–{high} 年之间）。",
+                value,
+            )
+        elif r.start_year > r.end_year:
+            self.add(ERROR, "start-after-end", "years", f"建设年限 {value} 的起始年份晚于结束年份。", value)
+        elif r.end_year < ctx.years[0] or r.start_year > ctx.years[-1]:
+            self.add(
+                WARNING,
+                "outside-plan-span",
+                "years",
+                f"建设年限 {value} 不在规划期 {ctx.years[0]}–{ctx.years[-1]} 年内。",
+                value,
+            )
+
+    def _months(self) -> None:
+        r, ctx = self.r, self.ctx
+        low = ctx.years[0] - PLAUSIBLE_YEARS_AROUND_PLAN
+        high = ctx.years[-1] + PLAUSIBLE_YEARS_AROUND_PLAN
+        for key, value in (("start", r.planned_start), ("end", r.planned_end)):
+            if value is not None and not low <= value.year <= high:
+                self.add(
+                    ERROR,
+                    "implausible-year",
+                    key,
+                    f"时间 {value.year}年{value.month}月 不合理。",
+                    value.isoformat(),
+                )
+        if r.planned_start and r.planned_end and r.planned_start > r.planned_end:
+            self.add(
+                ERROR, "start-after-end", "end", "计划竣工时间早于计划开工时间。", r.planned_end.isoformat()
+            )
+        if r.start_year and r.planned_start and r.planned_start.year != r.start_year:
+            self.add(
+                WARNING,
+                "month-year-mismatch",
+                "start",
+                f"计划开工时间 {r.planned_start.year} 年与建设起始年份 {r.start_year} 年不一致。",
+            )
+        if r.end_year and r.planned_end and r.planned_end.year != r.end_year:
+            self.add(
+                WARNING,
+                "month-year-mismatch",
+                "end",
+                f"计划竣工时间 {r.planned_end.year} 年与建设结束年份 {r.end_year} 年不一致。",
+            )
+
+
+def name_key(name: str) -> str:
+    return "".join(name.split()).replace("（", "(").replace("）", ")").lower()
+
+
+def _duplicates(parsed: Parsed) -> None:
+    first: dict[tuple, ProjectRecord] = {}
+    for r in parsed.records:
+        if not r.name:
+            continue
+        key = (r.category, r.subcategory, name_key(r.name))
+        if key in first:
+            letter, header = r.columns.get("name", (None, None))
+            seen = first[key]
+            parsed.issues.append(
+                Issue(
+                    ERROR,
+                    "duplicate-name",
+                    f"项目名称与同一子类中第 {seen.row} 行（{seen.sheet}）重复。",
+                    r.sheet,
+                    r.row,
+                    letter,
+                    header,
+                    r.name,
+                )
+            )
+        else:
+            first[key] = r
+
+
+def _totals(parsed: Parsed, ctx: PlanContext) -> None:
+    """Each category row (and the 合计 row) against the sum of the projects it covers."""
+    sums: dict[int | None, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    counts: dict[int | None, int] = defaultdict(int)
+    for r in parsed.records:
+        for group in (r.category, None):
+            counts[group] += 1
+            bucket = sums[group]
+            bucket["total"] += r.total_investment_wan or 0
+            bucket["fyp"] += r.fyp_investment_wan or 0
+            for year, amount in r.annual_plan_wan.items():
+                bucket[f"annual:{year}"] += amount or 0
+    for agg in parsed.aggregates:
+        label = "合计" if agg.category is None else ctx.categories[agg.category]
+        if agg.declared_count is not None and agg.declared_count != counts[agg.category]:
+            parsed.issues.append(
+                Issue(
+                    WARNING,
+                    "count-mismatch",
+                    f"{label}标注 {agg.declared_count} 项，实际读到 {counts[agg.category]} 个项目。",
+                    agg.sheet,
+                    agg.row,
+                    None,
+                    None,
+                    agg.declared_count,
+                )
+            )
+        for key, stated in agg.amounts.items():
+            actual = sums[agg.category][key]
+            if stated is not None and abs(stated - actual) > ROUNDING_WAN:
+                letter, header = agg.columns[key]
+                parsed.issues.append(
+                    Issue(
+                        WARNING,
+                        "total-mismatch",
+                        f"{label}行的“{header}”为 {wan(stated)} 万元，其下项目合计 {wan(actual)} 万元。",
+                        agg.sheet,
+                        agg.row,
+                        letter,
+                        header,
+                        stated,
+                    )
+                )
