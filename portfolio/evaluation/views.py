@@ -1,1 +1,218 @@
-from portfolio.evaluation import bp  # noqa: F401
+"""Evaluation pages: rounds, a round's project assessments, the report (page and workbook), indicators."""
+
+from io import BytesIO
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from portfolio.db import session
+from portfolio.errors import DomainError
+from portfolio.evaluation import bp
+from portfolio.evaluation.charts import compare_chart, report_charts
+from portfolio.evaluation.classify import CLASS_RULE
+from portfolio.evaluation.compare import compare_rounds
+from portfolio.evaluation.forms import (
+    AssessmentEditForm,
+    RoundActionForm,
+    RoundCreateForm,
+    RoundReopenForm,
+)
+from portfolio.evaluation.models import ProjectClass
+from portfolio.evaluation.queries import (
+    count_assessments_by_class,
+    get_assessment,
+    get_round,
+    list_assessments,
+    list_rounds,
+)
+from portfolio.evaluation.report_xlsx import report_filename, write_report
+from portfolio.evaluation.services import (
+    AssessmentData,
+    create_round,
+    default_rounds,
+    finalize_round,
+    refresh_round,
+    reopen_round,
+    save_assessment,
+)
+from portfolio.evaluation.snapshot import assessment_detail, report_data
+from portfolio.permissions import authorize, requires
+from portfolio.projects.services import get_plan, list_plans
+
+
+def _done(message: str, endpoint: str, **kwargs):
+    session.commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint, **kwargs))
+
+
+def _refused(error: DomainError, endpoint: str, **kwargs):
+    session.rollback()
+    flash(error.message, "error")
+    return redirect(url_for(endpoint, **kwargs))
+
+
+@bp.route("/evaluation/")
+@requires("evaluation.view")
+def rounds():
+    plans = list_plans()
+    form = RoundCreateForm()
+    form.plan_id.choices = [(p.id, f"{p.short_name} {p.name}") for p in plans]
+    suggestions = {p.id: default_rounds(p) for p in plans}
+    return render_template(
+        "evaluation/rounds.html", rounds=list_rounds(), plans=plans, form=form, suggestions=suggestions
+    )
+
+
+@bp.route("/evaluation/rounds", methods=["POST"])
+@requires("evaluation.manage")
+def new_round():
+    form = RoundCreateForm()
+    form.plan_id.choices = [(p.id, p.name) for p in list_plans()]
+    if not form.validate_on_submit():
+        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("evaluation.rounds"))
+    try:
+        round_ = create_round(current_user, get_plan(form.plan_id.data), form.name.data, form.as_of.data)
+    except DomainError as e:
+        return _refused(e, "evaluation.rounds")
+    return _done(
+        f"已创建“{round_.name}”，并按截止日计算了项目分类。", "evaluation.round_detail", round_id=round_.id
+    )
+
+
+@bp.route("/evaluation/rounds/<int:round_id>")
+@requires("evaluation.view")
+def round_detail(round_id: int):
+    round_ = get_round(round_id)
+    klass = ProjectClass.from_label(request.args.get("class", ""))
+    return render_template(
+        "evaluation/round.html",
+        round=round_,
+        assessments=list_assessments(round_, current_user, klass),
+        counts=count_assessments_by_class(round_, current_user),
+        klass=klass,
+        classes=list(ProjectClass),
+        action_form=RoundActionForm(version=round_.version),
+        reopen_form=RoundReopenForm(version=round_.version),
+        class_rule=CLASS_RULE,
+    )
+
+
+@bp.route("/evaluation/rounds/<int:round_id>/refresh", methods=["POST"])
+@requires("evaluation.edit")
+def refresh(round_id: int):
+    round_, form = get_round(round_id), RoundActionForm()
+    try:
+        counts = refresh_round(current_user, round_, form.version.data)
+    except DomainError as e:
+        return _refused(e, "evaluation.round_detail", round_id=round_id)
+    message = f"已重新计算：新增 {counts['added']} 个项目，分类变化 {counts['changed']} 个。"
+    return _done(message, "evaluation.round_detail", round_id=round_id)
+
+
+@bp.route("/evaluation/rounds/<int:round_id>/finalize", methods=["POST"])
+@requires("evaluation.finalize")
+def finalize(round_id: int):
+    round_, form = get_round(round_id), RoundActionForm()
+    try:
+        finalize_round(current_user, round_, form.version.data)
+    except DomainError as e:
+        return _refused(e, "evaluation.round_detail", round_id=round_id)
+    return _done(f"“{round_.name}”已定稿，评估结果已冻结。", "evaluation.report", round_id=round_id)
+
+
+@bp.route("/evaluation/rounds/<int:round_id>/reopen", methods=["POST"])
+@requires("evaluation.reopen")
+def reopen(round_id: int):
+    round_, form = get_round(round_id), RoundReopenForm()
+    if not form.validate_on_submit():
+        flash("重新开启已定稿的评估必须填写理由。", "error")
+        return redirect(url_for("evaluation.round_detail", round_id=round_id))
+    try:
+        reopen_round(current_user, round_, form.reason.data, form.version.data)
+    except DomainError as e:
+        return _refused(e, "evaluation.round_detail", round_id=round_id)
+    return _done(f"“{round_.name}”已重新开启，操作已记入日志。", "evaluation.round_detail", round_id=round_id)
+
+
+@bp.route("/evaluation/rounds/<int:round_id>/report")
+@requires("evaluation.view")
+def report(round_id: int):
+    round_ = get_round(round_id)
+    data = report_data(round_)
+    return render_template(
+        "evaluation/report.html",
+        round=round_,
+        data=data,
+        charts=report_charts(data),
+        report_classes=list(ProjectClass),
+        class_labels={k.value: k.label for k in ProjectClass},
+    )
+
+
+@bp.route("/evaluation/rounds/<int:round_id>/report.xlsx")
+@requires("evaluation.view")
+def report_xlsx(round_id: int):
+    round_ = get_round(round_id)
+    buffer = BytesIO()
+    write_report(report_data(round_), buffer)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=report_filename(round_))
+
+
+@bp.route("/evaluation/rounds/<int:round_id>/compare")
+@requires("evaluation.view")
+def compare(round_id: int):
+    round_ = get_round(round_id)
+    result = compare_rounds(list_rounds(round_.plan_id))
+    return render_template(
+        "evaluation/compare.html",
+        round=round_,
+        reports=result.reports,
+        indicator_matrix=result.indicator_matrix,
+        changed=result.changed,
+        chart=compare_chart([(r.name, d) for r, d in result.reports]),
+        classes=list(ProjectClass),
+    )
+
+
+@bp.route("/evaluation/assessments/<int:assessment_id>")
+@requires("evaluation.view")
+def assessment(assessment_id: int):
+    found = get_assessment(assessment_id)
+    authorize("evaluation.view", found)
+    form = AssessmentEditForm(obj=found, updated_at=found.updated_at.isoformat())
+    return _assessment_page(found, form)
+
+
+def _assessment_page(found, form, status: int = 200):
+    row = assessment_detail(found)
+    return render_template("evaluation/assessment.html", a=found, form=form, row=row), status
+
+
+@bp.route("/evaluation/assessments/<int:assessment_id>/edit", methods=["POST"])
+@requires("evaluation.edit")
+def edit_assessment(assessment_id: int):
+    found = get_assessment(assessment_id)
+    authorize("evaluation.edit", found)
+    form = AssessmentEditForm()
+    if not form.validate_on_submit():
+        return _assessment_page(found, form, 400)
+    data = AssessmentData(
+        ProjectClass(form.final_class.data),
+        form.override_reason.data,
+        form.score.data,
+        form.comment.data,
+        form.updated_at.data or None,
+    )
+    try:
+        save_assessment(current_user, found, data)
+    except DomainError as e:
+        session.rollback()
+        flash(e.message, "error")
+        return _assessment_page(get_assessment(assessment_id), form, e.status)
+    return _done("评估意见已保存。", "evaluation.round_detail", round_id=found.round_id)
+
+
+from portfolio.evaluation import indicator_views  # noqa: E402, F401  (attaches the indicator routes)

@@ -1,0 +1,55 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portfolio.evaluation.models import ProjectClass
+
+
+class RoundCreateForm(FlaskForm):
+    plan_id = SelectField("规划", coerce=int, validators=[InputRequired("请选择规划。")])
+    name = StringField("轮次名称", validators=[DataRequired("请填写轮次名称。"), Length(max=100)])
+    as_of = DateField("评估截止日", validators=[DataRequired("请填写评估截止日（YYYY-MM-DD）。")])
+
+
+class RoundActionForm(FlaskForm):
+    """Refresh or finalize: carries the round's version for the optimistic lock."""
+
+    version = IntegerField(validators=[Optional()])
+
+
+class RoundReopenForm(FlaskForm):
+    version = IntegerField(validators=[Optional()])
+    reason = TextAreaField(
+        "重新开启理由", validators=[DataRequired("请填写重新开启的理由。"), Length(max=1000)]
+    )
+
+
+class AssessmentEditForm(FlaskForm):
+    final_class = SelectField("评估分类", choices=ProjectClass.choices())
+    override_reason = TextAreaField("调整理由（与系统计算不同时必填）", validators=[Length(max=2000)])
+    score = DecimalField(
+        "评分（0—100）",
+        places=1,
+        validators=[Optional(), NumberRange(0, 100, "评分应在 0—100 之间。")],
+    )
+    comment = TextAreaField("评审意见", validators=[Length(max=4000)])
+    updated_at = HiddenField()
+
+
+class IndicatorValueForm(FlaskForm):
+    year = SelectField("年份", coerce=int)
+    value = StringField("实际值", validators=[DataRequired("请填写实际值。"), Length(max=100)])
+    source = StringField("数据来源", validators=[Length(max=200)])
+    note = TextAreaField("说明", validators=[Length(max=2000)])
+
+
+class IndicatorTargetForm(FlaskForm):
+    target = StringField("省下达目标值", validators=[DataRequired("请填写目标值。"), Length(max=40)])

@@ -1,0 +1,101 @@
+"""Indicator pages: the plan's indicators with their status, one indicator's values, planners' entries."""
+
+from datetime import date
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from portfolio.db import session
+from portfolio.errors import DomainError
+from portfolio.evaluation import bp
+from portfolio.evaluation.forms import IndicatorTargetForm, IndicatorValueForm
+from portfolio.evaluation.indicator_assessment import PRO_RATA_RULE
+from portfolio.evaluation.models import TargetKind
+from portfolio.evaluation.queries import get_indicator, list_indicator_values
+from portfolio.evaluation.services import record_indicator_value, set_provincial_target
+from portfolio.evaluation.snapshot import indicator_rows
+from portfolio.permissions import requires
+from portfolio.projects.services import list_plans
+
+
+def assessed_year(plan) -> int:
+    """Indicators are judged as of the current year, or the plan's last year once it has ended."""
+    return min(date.today().year, plan.end_year)
+
+
+def _value_form(indicator, form=None) -> IndicatorValueForm:
+    form = form or IndicatorValueForm()
+    plan = indicator.plan
+    form.year.choices = [(y, f"{y} 年") for y in range(plan.start_year - 1, plan.end_year + 1)]
+    if form.year.data is None:
+        form.year.data = assessed_year(plan) - 1
+    return form
+
+
+@bp.route("/evaluation/indicators")
+@requires("evaluation.view")
+def indicators():
+    sections = [(p, indicator_rows(p, assessed_year(p)), assessed_year(p)) for p in list_plans()]
+    return render_template("evaluation/indicators.html", sections=sections, rule=PRO_RATA_RULE)
+
+
+def _indicator_page(indicator, value_form=None, target_form=None, status: int = 200):
+    plan = indicator.plan
+    row = next(r for r in indicator_rows(plan, assessed_year(plan)) if r["id"] == indicator.id)
+    page = render_template(
+        "evaluation/indicator.html",
+        indicator=indicator,
+        row=row,
+        values=sorted(
+            list_indicator_values([indicator.id]).get(indicator.id, {}).values(), key=lambda v: v.year
+        ),
+        value_form=_value_form(indicator, value_form),
+        target_form=target_form or IndicatorTargetForm(),
+        provincial=indicator.target_kind == TargetKind.PROVINCIAL,
+        rule=PRO_RATA_RULE,
+    )
+    return page, status
+
+
+@bp.route("/evaluation/indicators/<int:indicator_id>")
+@requires("evaluation.view")
+def indicator(indicator_id: int):
+    return _indicator_page(get_indicator(indicator_id))
+
+
+@bp.route("/evaluation/indicators/<int:indicator_id>/values", methods=["POST"])
+@requires("indicator.edit")
+def record_value(indicator_id: int):
+    found = get_indicator(indicator_id)
+    form = _value_form(found, IndicatorValueForm())
+    if not form.validate_on_submit():
+        return _indicator_page(found, value_form=form, status=400)
+    try:
+        record_indicator_value(
+            current_user, found, form.year.data, form.value.data, form.source.data, form.note.data
+        )
+    except DomainError as e:
+        session.rollback()
+        flash(e.message, "error")
+        return _indicator_page(get_indicator(indicator_id), value_form=form, status=e.status)
+    session.commit()
+    flash(f"已保存 {form.year.data} 年实际值。", "success")
+    return redirect(url_for("evaluation.indicator", indicator_id=indicator_id))
+
+
+@bp.route("/evaluation/indicators/<int:indicator_id>/target", methods=["POST"])
+@requires("indicator.edit")
+def set_target(indicator_id: int):
+    found = get_indicator(indicator_id)
+    form = IndicatorTargetForm()
+    if not form.validate_on_submit():
+        return _indicator_page(found, target_form=form, status=400)
+    try:
+        set_provincial_target(current_user, found, form.target.data)
+    except DomainError as e:
+        session.rollback()
+        flash(e.message, "error")
+        return _indicator_page(get_indicator(indicator_id), target_form=form, status=e.status)
+    session.commit()
+    flash("已录入省下达目标值。", "success")
+    return redirect(url_for("evaluation.indicator", indicator_id=indicator_id))

@@ -1,0 +1,154 @@
+"""Reads for the evaluation pages: rounds, assessments, indicators and their values.
+
+Each read issues a fixed number of SQL statements however many projects or indicators there are.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portfolio.db import session
+from portfolio.errors import NotFound
+from portfolio.evaluation.indicator_assessment import YearValue
+from portfolio.evaluation.models import (
+    EvaluationRound,
+    Indicator,
+    IndicatorValue,
+    ProjectAssessment,
+    ProjectClass,
+)
+from portfolio.permissions import visible_projects
+from portfolio.projects.models import Category, Plan, Project, ProjectUnit
+from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
+
+
+def _project_loads(path):
+    return (
+        path.selectinload(Project.category),
+        path.selectinload(Project.locations),
+        path.selectinload(Project.milestones),
+        path.selectinload(Project.unit_links).selectinload(ProjectUnit.unit),
+    )
+
+
+def list_rounds(plan_id: int | None = None) -> list[EvaluationRound]:
+    stmt = select(EvaluationRound).options(selectinload(EvaluationRound.plan))
+    if plan_id is not None:
+        stmt = stmt.where(EvaluationRound.plan_id == plan_id)
+    return list(session.scalars(stmt.order_by(EvaluationRound.plan_id, EvaluationRound.as_of)).all())
+
+
+def get_round(round_id: int) -> EvaluationRound:
+    found = session.get(EvaluationRound, round_id)
+    if found is None:
+        raise NotFound("评估轮次不存在。")
+    return found
+
+
+def get_assessment(assessment_id: int) -> ProjectAssessment:
+    stmt = (
+        select(ProjectAssessment)
+        .where(ProjectAssessment.id == assessment_id)
+        .options(
+            selectinload(ProjectAssessment.round), *_project_loads(selectinload(ProjectAssessment.project))
+        )
+    )
+    found = session.scalar(stmt)
+    if found is None:
+        raise NotFound("评估记录不存在。")
+    return found
+
+
+def list_assessments(
+    round_: EvaluationRound, user=None, klass: ProjectClass | None = None
+) -> list[ProjectAssessment]:
+    """A round's assessments in annex order; a county officer sees only their own projects."""
+    stmt = (
+        select(ProjectAssessment)
+        .join(Project, Project.id == ProjectAssessment.project_id)
+        .join(Category, Category.id == Project.category_id)
+        .where(ProjectAssessment.round_id == round_.id)
+        .options(*_project_loads(selectinload(ProjectAssessment.project)))
+        .order_by(Category.number, Project.seq_no, Project.id)
+    )
+    if user is not None:
+        stmt = stmt.where(visible_projects(user))
+    if klass is not None:
+        stmt = stmt.where(ProjectAssessment.final_class == klass)
+    return list(session.scalars(stmt).all())
+
+
+def count_assessments_by_class(round_: EvaluationRound, user=None) -> dict[str, int]:
+    stmt = (
+        select(ProjectAssessment.final_class, func.count())
+        .join(Project, Project.id == ProjectAssessment.project_id)
+        .where(ProjectAssessment.round_id == round_.id)
+        .group_by(ProjectAssessment.final_class)
+    )
+    if user is not None:
+        stmt = stmt.where(visible_projects(user))
+    return {str(k): n for k, n in session.execute(stmt).all()}
+
+
+def list_plan_projects(plan: Plan) -> list[Project]:
+    """Every project of the plan with what classification and the report need, in annex order."""
+    stmt = (
+        select(Project)
+        .join(Category, Category.id == Project.category_id)
+        .where(Project.plan_id == plan.id)
+        .options(
+            selectinload(Project.category),
+            selectinload(Project.locations),
+            selectinload(Project.milestones),
+            selectinload(Project.unit_links).selectinload(ProjectUnit.unit),
+        )
+        .order_by(Category.number, Project.seq_no, Project.id)
+    )
+    return list(session.scalars(stmt).all())
+
+
+def list_completion_dates(plan: Plan, as_of: date) -> dict[int, date]:
+    """project_id → end of the first period whose approved report says 100 %, up to the date."""
+    stmt = (
+        select(StatusReport.project_id, func.min(ReportingPeriod.ends_on))
+        .join(ReportingPeriod, ReportingPeriod.id == StatusReport.period_id)
+        .where(
+            ReportingPeriod.plan_id == plan.id,
+            ReportingPeriod.ends_on <= as_of,
+            StatusReport.status == ReportStatus.APPROVED,
+            StatusReport.percent_complete >= 100,
+        )
+        .group_by(StatusReport.project_id)
+    )
+    return dict(session.execute(stmt).all())
+
+
+def list_indicators(plan_id: int | None = None) -> list[Indicator]:
+    stmt = select(Indicator).options(selectinload(Indicator.plan)).order_by(Indicator.plan_id, Indicator.seq)
+    if plan_id is not None:
+        stmt = stmt.where(Indicator.plan_id == plan_id)
+    return list(session.scalars(stmt).all())
+
+
+def get_indicator(indicator_id: int) -> Indicator:
+    found = session.get(Indicator, indicator_id)
+    if found is None:
+        raise NotFound("指标不存在。")
+    return found
+
+
+def list_indicator_values(indicator_ids: list[int]) -> dict[int, dict[int, IndicatorValue]]:
+    """indicator_id → {year: value row}."""
+    result: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
+    if not indicator_ids:
+        return result
+    stmt = select(IndicatorValue).where(IndicatorValue.indicator_id.in_(indicator_ids))
+    for row in session.scalars(stmt).all():
+        result[row.indicator_id][row.year] = row
+    return result
+
+
+def year_values(rows: dict[int, IndicatorValue]) -> dict[int, YearValue]:
+    return {year: YearValue(row.value, row.value_text) for year, row in rows.items()}

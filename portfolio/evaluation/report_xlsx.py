@@ -1,0 +1,190 @@
+"""The evaluation report as an .xlsx workbook, written from the same dict the report page renders."""
+
+from decimal import Decimal
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from portfolio.evaluation.indicator_assessment import IndicatorStatus
+from portfolio.evaluation.models import EvaluationRound, ProjectClass
+
+HEAD_FILL = PatternFill("solid", fgColor="EEF2F5")
+THIN = Side(style="thin", color="BFC6CE")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+MONEY_FORMAT = "#,##0.00"
+CONCERNS = (ProjectClass.LAGGING.value, ProjectClass.NOT_STARTED.value)
+
+
+def report_filename(round_: EvaluationRound) -> str:
+    return f"{round_.plan.short_name}{round_.name}报告-{round_.as_of.isoformat()}.xlsx"
+
+
+def _dec(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def _table(ws, start_row: int, headers: list[str], rows: list[list], widths: list[int] | None = None) -> int:
+    """Write a bordered table with a shaded header; return the next free row."""
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=start_row, column=col, value=text)
+        cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r, values in enumerate(rows, start=start_row + 1):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=col, value=value)
+            cell.border = BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
+            if isinstance(value, Decimal):
+                cell.number_format = MONEY_FORMAT
+    for col, width in enumerate(widths or [], start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    return start_row + len(rows) + 2
+
+
+def _summary(ws, data: dict) -> None:
+    r = data["round"]
+    ws.append([f"{data['plan']['name']} · {r['name']}报告"])
+    ws["A1"].font = Font(bold=True, size=14)
+    status = (
+        f"已定稿（{data.get('finalized_by') or ''} {data['finalized_at']}）"
+        if data.get("finalized_at")
+        else f"评估中，数据生成于 {data['built_at']}（UTC）"
+    )
+    ws.append([f"评估截止日：{r['as_of']}    状态：{status}"])
+    row = _table(
+        ws,
+        4,
+        ["项目评估分类", "项目数"],
+        [[k.label, data["class_counts"].get(k.value, 0)] for k in ProjectClass]
+        + [["合计", len(data["projects"])]],
+        [28, 14],
+    )
+    row = _table(
+        ws,
+        row,
+        ["指标评估状态", "指标数"],
+        [[s.label, data["indicator_counts"].get(s.value, 0)] for s in IndicatorStatus]
+        + [["合计", len(data["indicators"])]],
+    )
+    ws.cell(row=row, column=1, value="指标评估规则：" + data["rules"]["indicator"])
+    ws.cell(row=row + 1, column=1, value="项目分类规则：" + data["rules"]["project"])
+
+
+def _indicators(ws, data: dict) -> None:
+    years = sorted({y for i in data["indicators"] for y in i["values"]})
+    headers = ["序号", "类别", "指标", "单位", "基准值", "目标值", "属性", *[f"{y}年" for y in years]]
+    rows = [
+        [i["seq"], i["category"], i["name"], i["unit"], i["baseline"], i["target"], i["binding"]]
+        + [i["values"].get(y, "") for y in years]
+        + [i["status_label"], i["explanation"]]
+        for i in data["indicators"]
+    ]
+    widths = [6, 16, 34, 10, 10, 14, 8, *[10] * len(years), 14, 60]
+    _table(ws, 1, [*headers, "评估状态", "测算过程"], rows, widths)
+
+
+PROJECT_COLUMNS = [
+    ("序号", "seq_no", 6),
+    ("项目名称", "name", 40),
+    ("类别", "category", 20),
+    ("县区", "county", 10),
+    ("牵头单位", "lead_unit", 22),
+    ("规划期投资(万元)", "span_investment_wan", 14),
+    ("累计完成投资(万元)", "cumulative_invested_wan", 14),
+    ("系统计算分类", "computed_label", 12),
+    ("评估分类", "final_label", 12),
+    ("计算依据", "reason", 44),
+    ("调整理由", "override_reason", 30),
+    ("评分", "score", 8),
+    ("评审意见", "comment", 36),
+    ("评审人", "reviewer", 12),
+]
+CONCERN_KEYS = (
+    "seq_no",
+    "name",
+    "category",
+    "county",
+    "lead_unit",
+    "final_label",
+    "reason",
+    "problems",
+    "comment",
+)
+COMMENT_KEYS = (
+    "seq_no",
+    "name",
+    "computed_label",
+    "final_label",
+    "override_reason",
+    "score",
+    "comment",
+    "reviewer",
+)
+NUMERIC_KEYS = {"span_investment_wan", "cumulative_invested_wan", "score", "completion_pct"}
+LABELS = {k.value: k.label for k in ProjectClass}
+
+
+def _cell(row: dict, key: str):
+    if key == "computed_label":
+        return LABELS[row["computed_class"]]
+    return _dec(row[key]) if key in NUMERIC_KEYS else row[key]
+
+
+def _rows(rows: list[dict], keys) -> list[list]:
+    return [[_cell(r, k) for k in keys] for r in rows]
+
+
+def _headers(keys) -> tuple[list[str], list[int]]:
+    spec = {key: (head, width) for head, key, width in PROJECT_COLUMNS}
+    spec.update({"problems": ("存在问题", 36), "computed_label": ("系统计算分类", 12)})
+    spec["reason"] = ("计算依据 / 原因", 44)
+    return [spec[k][0] for k in keys], [spec[k][1] for k in keys]
+
+
+def _projects(ws, data: dict) -> None:
+    keys = [key for _, key, _ in PROJECT_COLUMNS]
+    headers, widths = _headers(keys)
+    _table(ws, 1, headers, _rows(data["projects"], keys), widths)
+
+
+def _groups(ws, groups: list[dict], first: str) -> None:
+    headers = [first, "项目数", *[k.label for k in ProjectClass], "规划期投资(万元)", "累计完成投资(万元)"]
+    rows = [
+        [g["name"], g["projects"], *[g["counts"][k.value] for k in ProjectClass]]
+        + _rows([g], ("span_investment_wan", "cumulative_invested_wan", "completion_pct"))[0]
+        for g in groups
+    ]
+    _table(ws, 1, [*headers, "投资完成率(%)"], rows, [24, 8, *[10] * len(ProjectClass), 16, 16, 12])
+
+
+def _concerns(ws, data: dict) -> None:
+    mine = [p for p in data["projects"] if p["final_class"] in CONCERNS]
+    headers, widths = _headers(CONCERN_KEYS)
+    _table(ws, 1, headers, _rows(mine, CONCERN_KEYS), widths)
+
+
+def _comments(ws, data: dict) -> None:
+    mine = [p for p in data["projects"] if p["comment"] or p["override_reason"] or p["score"]]
+    headers, widths = _headers(COMMENT_KEYS)
+    _table(ws, 1, headers, _rows(mine, COMMENT_KEYS), widths)
+
+
+def write_report(data: dict, out: BinaryIO) -> None:
+    """Write the seven-sheet report workbook to a binary stream."""
+    wb = Workbook()
+    _summary(wb.active, data)
+    wb.active.title = "评估概况"
+    for title, writer in (
+        ("指标评估", _indicators),
+        ("项目分类", _projects),
+        ("分类别统计", lambda ws, d: _groups(ws, d["by_category"], "项目类别")),
+        ("分县区统计", lambda ws, d: _groups(ws, d["by_county"], "县区")),
+        ("滞后及未启动项目", _concerns),
+        ("评审意见", _comments),
+    ):
+        writer(wb.create_sheet(title), data)
+    for ws in wb.worksheets[1:]:
+        ws.freeze_panes = "A2"
+    wb.save(out)

@@ -1,0 +1,211 @@
+"""The evaluation report as plain JSON-ready data: built live for a draft round, frozen when finalized.
+
+The page, the charts and the workbook all render from this one dict, so a finalized round shows
+exactly what was signed, whatever reports or indicator values arrive later.
+"""
+
+from collections import Counter
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+
+from portfolio.auth.models import User
+from portfolio.db import money, session, utcnow
+from portfolio.evaluation.classify import CLASS_RULE, Classification, classify_project
+from portfolio.evaluation.indicator_assessment import (
+    PRO_RATA_RULE,
+    IndicatorStatus,
+    assess_indicator,
+    fmt,
+)
+from portfolio.evaluation.models import (
+    EvaluationRound,
+    Indicator,
+    ProjectAssessment,
+    ProjectClass,
+    RoundStatus,
+    TargetKind,
+)
+from portfolio.evaluation.queries import (
+    list_assessments,
+    list_completion_dates,
+    list_indicator_values,
+    list_indicators,
+    year_values,
+)
+from portfolio.projects.models import Plan, Project
+from portfolio.reporting.progress import ProjectProgress, progress_for
+
+SNAPSHOT_VERSION = 1
+MULTI_COUNTY = "跨县区"
+NO_COUNTY = "未填县区"
+ZERO = Decimal(0)
+
+
+def classify_all(plan: Plan, projects: list[Project], as_of: date) -> tuple[dict, dict]:
+    """project_id → Classification and project_id → ProjectProgress, in a fixed number of statements."""
+    progress = progress_for(projects, as_of)
+    full = list_completion_dates(plan, as_of)
+    classes = {p.id: classify_project(p, progress[p.id], full.get(p.id), as_of) for p in projects}
+    return classes, progress
+
+
+def report_data(round_: EvaluationRound) -> dict:
+    """What the report shows: the frozen snapshot of a finalized round, else the live figures."""
+    if round_.status == RoundStatus.FINALIZED and round_.snapshot:
+        return round_.snapshot
+    return build_report(round_)
+
+
+def target_display(indicator: Indicator) -> str:
+    text = indicator.target_text or "—"
+    if indicator.target_kind == TargetKind.PROVINCIAL and indicator.target_value is not None:
+        return f"按省下达：{text}"
+    return text
+
+
+def indicator_rows(plan: Plan, as_of_year: int) -> list[dict]:
+    """Each indicator of the plan with its yearly values and its assessment as of the year."""
+    indicators = list_indicators(plan.id)
+    values = list_indicator_values([i.id for i in indicators])
+    rows = []
+    for ind in indicators:
+        mine = values.get(ind.id, {})
+        result = assess_indicator(ind, year_values(mine), as_of_year, plan.start_year - 1, plan.end_year)
+        rows.append(
+            {
+                "id": ind.id,
+                "seq": ind.seq,
+                "category": ind.category,
+                "name": ind.name,
+                "unit": ind.unit or "",
+                "baseline": ind.baseline_text or "—",
+                "target": target_display(ind),
+                "kind": ind.target_kind.label,
+                "binding": "约束性" if ind.binding else "预期性",
+                "values": {
+                    str(y): (v.value_text or fmt(v.value)) for y, v in sorted(mine.items()) if y <= as_of_year
+                },
+                "status": result.status.value,
+                "status_label": result.label,
+                "explanation": result.explanation,
+            }
+        )
+    return rows
+
+
+def _county(project: Project) -> str:
+    if len(project.locations) > 1:
+        return MULTI_COUNTY
+    return project.locations[0].name if project.locations else NO_COUNTY
+
+
+def _num(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _project_row(a: ProjectAssessment, c: Classification, pr: ProjectProgress, names: dict) -> dict:
+    p = a.project
+    lead = p.lead_unit
+    return {
+        "assessment_id": a.id,
+        "project_id": p.id,
+        "seq_no": p.seq_no,
+        "name": p.name,
+        "category": p.category.name,
+        "county": _county(p),
+        "lead_unit": lead.name if lead else "",
+        "span_investment_wan": _num(money(p.span_investment_wan)),
+        "cumulative_invested_wan": _num(pr.cumulative_invested_wan),
+        "computed_class": a.computed_class.value,
+        "final_class": a.final_class.value,
+        "final_label": a.final_class.label,
+        "overridden": a.final_class != a.computed_class,
+        "live_class": c.klass.value,
+        "reason": c.reason,
+        "expected_pct": _num(c.expected_pct),
+        "actual_pct": _num(c.actual_pct),
+        "behind_points": _num(c.behind_points),
+        "behind_months": c.behind_months,
+        "problems": pr.problems or "",
+        "override_reason": a.override_reason or "",
+        "score": _num(a.score),
+        "comment": a.comment or "",
+        "reviewer": names.get(a.reviewer_id, ""),
+    }
+
+
+def _rate(done: Decimal, planned: Decimal) -> str | None:
+    if not planned:
+        return None
+    return str((done / planned * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _group(rows: list[dict], key: str, order: list[str]) -> list[dict]:
+    """Counts by class and investment for each value of `key`, in the given order, then a total row."""
+    groups = []
+    for name in [*order, None]:
+        mine = [r for r in rows if name is None or r[key] == name]
+        if name is not None and not mine and key == "county":
+            continue
+        span = sum((Decimal(r["span_investment_wan"] or 0) for r in mine), ZERO)
+        done = sum((Decimal(r["cumulative_invested_wan"] or 0) for r in mine), ZERO)
+        counts = Counter(r["final_class"] for r in mine)
+        groups.append(
+            {
+                "name": name or "合计",
+                "projects": len(mine),
+                "counts": {k.value: counts.get(k.value, 0) for k in ProjectClass},
+                "span_investment_wan": str(money(span)),
+                "cumulative_invested_wan": str(money(done)),
+                "completion_pct": _rate(done, span),
+            }
+        )
+    return groups
+
+
+def _reviewer_names(assessments: list[ProjectAssessment]) -> dict[int, str]:
+    ids = {a.reviewer_id for a in assessments if a.reviewer_id}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def assessment_rows(round_: EvaluationRound, assessments: list[ProjectAssessment]) -> list[dict]:
+    """The report's rows for these assessments, with the live classification and progress."""
+    classes, progress = classify_all(round_.plan, [a.project for a in assessments], round_.as_of)
+    names = _reviewer_names(assessments)
+    return [_project_row(a, classes[a.project_id], progress[a.project_id], names) for a in assessments]
+
+
+def assessment_detail(assessment: ProjectAssessment) -> dict | None:
+    """One project's row as the report shows it: frozen in a finalized round, else live."""
+    round_ = assessment.round
+    if round_.status == RoundStatus.FINALIZED and round_.snapshot:
+        rows = round_.snapshot.get("projects", [])
+        return next((r for r in rows if r["assessment_id"] == assessment.id), None)
+    return assessment_rows(round_, [assessment])[0]
+
+
+def build_report(round_: EvaluationRound) -> dict:
+    """The round's report, computed now from the database."""
+    plan = round_.plan
+    rows = assessment_rows(round_, list_assessments(round_))
+    indicators = indicator_rows(plan, round_.as_of.year)
+    county_order = sorted({r["county"] for r in rows} - {MULTI_COUNTY, NO_COUNTY})
+    return {
+        "version": SNAPSHOT_VERSION,
+        "round": {"id": round_.id, "name": round_.name, "as_of": round_.as_of.isoformat()},
+        "plan": {"name": plan.name, "short_name": plan.short_name, "years": plan.years},
+        "built_at": utcnow().isoformat(timespec="seconds"),
+        "rules": {"indicator": PRO_RATA_RULE, "project": CLASS_RULE},
+        "indicators": indicators,
+        "indicator_counts": {
+            s.value: sum(1 for i in indicators if i["status"] == s.value) for s in IndicatorStatus
+        },
+        "projects": rows,
+        "class_counts": {k.value: sum(1 for r in rows if r["final_class"] == k.value) for k in ProjectClass},
+        "by_category": _group(rows, "category", [c.name for c in plan.categories]),
+        "by_county": _group(rows, "county", [*county_order, MULTI_COUNTY, NO_COUNTY]),
+    }
