@@ -106,7 +106,27 @@ def import_progress_command(path, dry_run, as_json, username, period_code):
     raise SystemExit(run_import(path, dry_run, as_json, username, period_code))
 
 
+@click.command("load-indicators")
+@click.option("--plan", "plan_key", default=None, help="规划 id、名称或简称（仅有一个规划时可省略）")
+@click.option("--file", "path", default=None, type=click.Path(exists=True, dir_okay=False), help="指标 CSV")
+def load_indicators_command(plan_key, path):
+    """Load the plan's indicators (专栏1) from a CSV; the shipped 14th-plan table by default. Idempotent."""
+    from pathlib import Path
+
+    from portfolio.evaluation.indicators import SEED_CSV, load_indicators
+    from portfolio.projects.services import get_plan
+
+    try:
+        counts = load_indicators(get_plan(plan_key), Path(path) if path else SEED_CSV)
+    except DomainError as e:
+        session.rollback()
+        raise click.ClickException(e.message) from e
+    session.commit()
+    click.echo(f"指标：新增 {counts['created']}，更新 {counts['updated']}，未变 {counts['unchanged']}。")
+
+
 def register_cli(app) -> None:
+    app.cli.add_command(load_indicators_command)
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
