@@ -1,1 +1,135 @@
-from portfolio.exports import bp  # noqa: F401
+"""Export pages: the download page, sheet downloads, and the fill-in template's upload and confirmation."""
+
+from datetime import date
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portfolio.db import session
+from portfolio.errors import DomainError
+from portfolio.exports import bp
+from portfolio.exports.filenames import content_disposition
+from portfolio.exports.forms import TemplateConfirmForm, TemplateUploadForm
+from portfolio.exports.queries import get_default_period, get_location, list_periods, select_plan
+from portfolio.exports.services import (
+    export_county_sheets,
+    export_progress,
+    export_supervision,
+    import_template,
+)
+from portfolio.exports.sheet_layout import ExportFile
+from portfolio.exports.template_sheet import export_template
+from portfolio.exports.template_upload import stash_upload, take_upload
+from portfolio.permissions import requires
+from portfolio.projects.queries import ProjectFilters
+from portfolio.reporting.queries import get_period
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _send(file: ExportFile) -> Response:
+    response = Response(file.content, mimetype=XLSX)
+    response.headers["Content-Disposition"] = content_disposition(file.filename, file.fallback)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _period(period_id: int | None, filters: ProjectFilters):
+    if period_id is not None:
+        return get_period(period_id)
+    return get_default_period(select_plan(filters), date.today())
+
+
+@bp.route("/exports")
+@requires("export.download")
+def index():
+    filters = ProjectFilters.from_args(request.args)
+    plan = select_plan(filters)
+    periods = list_periods(plan)
+    chosen = request.args.get("period", type=int)
+    period = next((p for p in periods if p.id == chosen), None) or (
+        get_default_period(plan, date.today()) if periods else None
+    )
+    form = TemplateUploadForm(period_id=period.id if period else None)
+    form.period_id.choices = [(p.id, p.code) for p in periods]
+    return render_template("exports/index.html", plan=plan, periods=periods, period=period, form=form)
+
+
+@bp.route("/exports/progress.xlsx", defaults={"period_id": None})
+@bp.route("/exports/periods/<int:period_id>/progress.xlsx")
+@requires("export.download")
+def progress_sheet(period_id):
+    filters = ProjectFilters.from_args(request.args)
+    county = get_location(str(filters.county_id)) if filters.county_id else None
+    return _send(export_progress(current_user, _period(period_id, filters), filters, county))
+
+
+@bp.route("/exports/counties.xlsx", defaults={"period_id": None})
+@bp.route("/exports/periods/<int:period_id>/counties.xlsx")
+@requires("export.download")
+def county_sheets(period_id):
+    filters = ProjectFilters.from_args(request.args)
+    return _send(export_county_sheets(current_user, _period(period_id, filters), filters))
+
+
+@bp.route("/exports/supervision.xlsx", defaults={"period_id": None})
+@bp.route("/exports/periods/<int:period_id>/supervision.xlsx")
+@requires("export.download")
+def supervision(period_id):
+    filters = ProjectFilters.from_args(request.args)
+    return _send(export_supervision(current_user, _period(period_id, filters), filters))
+
+
+@bp.route("/exports/template.xlsx", defaults={"period_id": None})
+@bp.route("/exports/periods/<int:period_id>/template.xlsx")
+@requires("template.use")
+def template(period_id):
+    period = _period(period_id, ProjectFilters.from_args(request.args))
+    try:
+        return _send(export_template(current_user, period, current_app.config["SECRET_KEY"]))
+    except DomainError as e:
+        flash(e.message, "error")
+        return redirect(url_for("exports.index", period=period.id))
+
+
+@bp.route("/exports/template", methods=["POST"])
+@requires("template.use")
+def upload_template():
+    form = TemplateUploadForm()
+    if not form.validate_on_submit():
+        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("exports.index"))
+    period = get_period(form.period_id.data)
+    data = form.file.data.read()
+    try:
+        result = import_template(current_user, data, current_app.config["SECRET_KEY"], period, dry_run=True)
+    except DomainError as e:
+        flash(e.message, "error")
+        return redirect(url_for("exports.index", period=period.id))
+    session.rollback()  # a preview writes nothing
+    token = None if result.issues else stash_upload(current_app.config["UPLOAD_DIR"], current_user.id, data)
+    confirm = TemplateConfirmForm(period_id=period.id, token=token)
+    return render_template("exports/preview.html", result=result, confirm=confirm, confirmed=False)
+
+
+@bp.route("/exports/template/confirm", methods=["POST"])
+@requires("template.use")
+def confirm_template():
+    form = TemplateConfirmForm()
+    if not form.validate_on_submit():
+        flash("确认表单已过期，请重新上传填好的模板。", "error")
+        return redirect(url_for("exports.index"))
+    period = get_period(form.period_id.data)
+    try:
+        data = take_upload(current_app.config["UPLOAD_DIR"], current_user.id, form.token.data)
+        result = import_template(current_user, data, current_app.config["SECRET_KEY"], period)
+    except DomainError as e:
+        session.rollback()
+        flash(e.message, "error")
+        return redirect(url_for("exports.index", period=period.id))
+    if result.issues:
+        session.rollback()
+        return render_template("exports/preview.html", result=result, confirm=None, confirmed=False)
+    session.commit()
+    flash(f"已报送 {result.count('submit')} 份进度报告，等待市级牵头部门审核。", "success")
+    return redirect(url_for("exports.index", period=period.id))

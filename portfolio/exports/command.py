@@ -1,0 +1,101 @@
+"""The export-progress and import-progress commands: the same services as the web pages, one commit."""
+
+import json
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from portfolio.auth.models import User
+from portfolio.db import session
+from portfolio.errors import DomainError
+from portfolio.exports.queries import find_period, get_location
+from portfolio.exports.services import (
+    Operator,
+    export_county_sheets,
+    export_progress,
+    export_supervision,
+    import_template,
+)
+from portfolio.exports.template_upload import TemplateFile, read_owner
+from portfolio.projects.queries import ProjectFilters
+
+SHEETS = ("progress", "counties", "supervision")
+
+
+def run_export(period_code: str, output: str, county: str | None, plan_key: str | None, sheet: str) -> None:
+    """Write one of the period's sheets for every project (or one county's) to a file."""
+    try:
+        period = find_period(period_code, plan_key)
+        filters = replace(ProjectFilters(), plan_id=period.plan_id)
+        location = get_location(county) if county else None
+        if sheet == "counties":
+            file = export_county_sheets(Operator(), period, filters)
+        elif sheet == "supervision":
+            file = export_supervision(
+                Operator(), period, replace(filters, county_id=location and location.id)
+            )
+        else:
+            file = export_progress(Operator(), period, filters, location)
+    except DomainError as e:
+        raise click.ClickException(e.message) from e
+    Path(output).write_bytes(file.content)
+    click.echo(f"已导出 {file.filename} → {output}（{len(file.content)} 字节）")
+
+
+def _actor(data: bytes, username: str | None) -> User:
+    name = username or read_owner(data)
+    user = session.scalar(select(User).where(User.username == name)) if name else None
+    if user is None or not user.is_active:
+        raise DomainError(f"找不到可用的账号“{name or ''}”，请用 --user 指定以谁的名义报送。")
+    return user
+
+
+def summary(result: TemplateFile, dry_run: bool) -> dict:
+    return {
+        "period": result.period.code,
+        "dry_run": dry_run,
+        "imported": not dry_run and not result.issues,
+        "counts": {k: result.count(k) for k in ("submit", "unchanged", "blank")},
+        "issues": [asdict(i) for i in result.issues],
+        "rows": [
+            {"row": r.row, "project_id": r.project.id, "project": r.project.name, "outcome": r.outcome}
+            for r in result.rows
+        ],
+    }
+
+
+def run_import(path: str, dry_run: bool, as_json: bool, username: str | None, period_code: str | None) -> int:
+    """Exit 0: imported (or a clean dry run); 1: row-level issues; 2: the file was refused."""
+    try:
+        data = Path(path).read_bytes()
+        actor = _actor(data, username)
+        expected = find_period(period_code) if period_code else None
+        result = import_template(actor, data, current_app.config["SECRET_KEY"], expected, dry_run)
+    except (DomainError, OSError) as e:
+        session.rollback()
+        message = e.message if isinstance(e, DomainError) else f"无法读取文件：{e}"
+        click.echo(
+            json.dumps({"error": message}, ensure_ascii=False) if as_json else message, err=not as_json
+        )
+        return 2
+    if dry_run or result.issues:
+        session.rollback()
+    else:
+        session.commit()
+    report = summary(result, dry_run)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for issue in result.issues:
+            click.echo(f"第 {issue.row} 行 {issue.column} {issue.header}：{issue.message}")
+        counts = report["counts"]
+        verb = "将报送" if dry_run else "已报送"
+        state = "发现问题，未导入" if result.issues else verb
+        click.echo(
+            f"{result.period.code}：{state} {counts['submit']} 份，"
+            f"未改动 {counts['unchanged']} 行，未填写 {counts['blank']} 行。"
+        )
+    return 1 if result.issues else 0

@@ -1,0 +1,191 @@
+"""The progress sheet (调度表): projects grouped by category and sub-category with 小计 and 合计 rows.
+
+Figures and colours come from the shared read model (portfolio.reporting.progress); this module only
+arranges them. Group rows hold computed numbers, not formulas, so every reader sees the same values.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+
+from xlsxwriter.worksheet import Worksheet
+
+from portfolio.exports.sheet_layout import (
+    LEVEL_FILLS,
+    Book,
+    Column,
+    setup_page,
+    write_header,
+    write_heading,
+    write_number,
+    write_text,
+)
+from portfolio.projects.models import Plan, Project
+from portfolio.reporting.progress import ProjectProgress, completion_rate
+
+UNREPORTED = "未报送"
+SUM_KEYS = ("total", "span", "annual_plan", "period_invested", "year_invested", "cumulative")
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def progress_columns(plan: Plan) -> list[Column]:
+    planned, done = "计划投资", "完成投资"
+    return [
+        Column("seq", "序号", 6, "center"),
+        Column("name", "项目名称", 30),
+        Column("location", "建设地点", 10, "center"),
+        Column("units", "责任单位", 18),
+        Column("years", "建设起止年限", 11, "center"),
+        Column("total", "总投资", 12, "money", planned),
+        Column("span", f"“{plan.short_name}”投资", 12, "money", planned),
+        Column("annual_plan", "年度计划投资", 12, "money", planned),
+        Column("period_invested", "本期完成投资", 12, "money", done),
+        Column("year_invested", "年度累计完成投资", 12, "money", done),
+        Column("completion_rate", "年度计划完成率（%）", 10, "rate", done),
+        Column("cumulative", "开工以来累计完成投资", 13, "money", done),
+        Column("progress_text", "形象进度", 32),
+        Column("warning", "预警", 9, "center"),
+        Column("problems", "存在问题", 24),
+        Column("next_steps", "下步计划", 24),
+    ]
+
+
+@dataclass
+class SheetRow:
+    kind: str  # total, category, subcategory or project
+    values: dict = field(default_factory=dict)
+    level: str | None = None  # the warning level of a project row
+
+
+def category_numeral(number: int) -> str:
+    if 1 <= number <= 10:
+        return CHINESE_NUMERALS[number - 1]
+    if number < 20:
+        return "十" + CHINESE_NUMERALS[number - 11]
+    return str(number)
+
+
+def year_span(project: Project) -> str:
+    years = [y for y in (project.start_year, project.end_year) if y is not None]
+    return "—".join(str(y) for y in dict.fromkeys(years))
+
+
+def units_lead_first(project: Project) -> str:
+    links = sorted(project.unit_links, key=lambda link: (not link.is_lead, link.position))
+    return "、".join(link.unit.name for link in links)
+
+
+def project_values(project: Project, progress: ProjectProgress, seq: int) -> dict:
+    reported = progress.reported_in_period
+    if reported:
+        text = progress.progress_text
+    elif progress.last_period_code:
+        text = f"本期{UNREPORTED}（最近一次 {progress.last_period_code}：{progress.progress_text or '—'}）"
+    else:
+        text = UNREPORTED
+    return {
+        "seq": seq,
+        "name": project.name,
+        "location": "、".join(loc.name for loc in project.locations),
+        "units": units_lead_first(project),
+        "years": year_span(project),
+        "total": project.total_investment_wan,
+        "span": project.span_investment_wan,
+        "annual_plan": progress.annual_plan_wan,
+        "period_invested": progress.period_invested_wan if reported else UNREPORTED,
+        "year_invested": progress.year_invested_wan,
+        "completion_rate": progress.completion_rate,
+        "cumulative": progress.cumulative_invested_wan,
+        "progress_text": text,
+        "warning": progress.warning.label,
+        "problems": progress.problems,
+        "next_steps": progress.next_steps,
+    }
+
+
+def group_values(kind: str, label: str, members: list[SheetRow]) -> SheetRow:
+    """A 小计 or 合计 row: the sum of its project rows; 未报送 counts as nothing invested."""
+    values: dict = {"name": label}
+    for key in SUM_KEYS:
+        values[key] = sum((r.values[key] for r in members if isinstance(r.values[key], Decimal)), Decimal(0))
+    values["completion_rate"] = completion_rate(values["year_invested"], values["annual_plan"])
+    return SheetRow(kind, values)
+
+
+def ordered_projects(projects: Sequence[Project]) -> list[Project]:
+    return sorted(
+        projects,
+        key=lambda p: (
+            p.category.number,
+            p.subcategory.number if p.subcategory else 0,
+            p.seq_no if p.seq_no is not None else 10**9,
+            p.id,
+        ),
+    )
+
+
+def build_rows(projects: Sequence[Project], progress: dict[int, ProjectProgress]) -> list[SheetRow]:
+    """合计 first, then each category's 小计 row, its sub-categories' 小计 rows and their projects."""
+    rows: list[SheetRow] = []
+    every: list[SheetRow] = []
+    seq = 0
+    for category, in_category in groupby(ordered_projects(projects), key=lambda p: p.category):
+        block: list[SheetRow] = []
+        members: list[SheetRow] = []
+        for sub, in_sub in groupby(in_category, key=lambda p: p.subcategory):
+            project_rows = []
+            for project in in_sub:
+                seq += 1
+                prog = progress[project.id]
+                project_rows.append(
+                    SheetRow("project", project_values(project, prog, seq), prog.warning.level.value)
+                )
+            if sub is not None:
+                sub_row = group_values(
+                    "subcategory", f"{sub.name}小计（{len(project_rows)}个）", project_rows
+                )
+                sub_row.values["seq"] = f"（{category_numeral(sub.number)}）"
+                block.append(sub_row)
+            block.extend(project_rows)
+            members.extend(project_rows)
+        head = group_values("category", f"{category.name}小计（{len(members)}个）", members)
+        head.values["seq"] = category_numeral(category.number)
+        rows.append(head)
+        rows.extend(block)
+        every.extend(members)
+    total = group_values("total", f"合计（{len(every)}个项目）", every)
+    return [total, *rows]
+
+
+def write_cell(book: Book, ws: Worksheet, r: int, c: int, column: Column, row: SheetRow) -> None:
+    value = row.values.get(column.key)
+    group = None if row.kind == "project" else row.kind
+    numeric = column.style in ("money", "rate")
+    if column.key == "warning" and row.level in LEVEL_FILLS:
+        write_text(book, ws, r, c, value, "center", fill=LEVEL_FILLS[row.level])
+    elif isinstance(value, Decimal | int) or (value is None and numeric):
+        write_number(book, ws, r, c, value, column.style if numeric else "int", tint=group)
+    else:
+        write_text(book, ws, r, c, value, "center" if numeric else column.style, tint=group)
+
+
+def write_rows(book: Book, ws: Worksheet, first_row: int, columns: list[Column], rows: list[SheetRow]) -> int:
+    """Write the body; returns the row after the last."""
+    for r, row in enumerate(rows, start=first_row):
+        for c, column in enumerate(columns):
+            write_cell(book, ws, r, c, column, row)
+    return first_row + len(rows)
+
+
+def write_progress_sheet(
+    book: Book, sheet_title: str, title: str, unit_line: str, date_line: str, plan: Plan, rows: list[SheetRow]
+) -> Worksheet:
+    """One formatted, printable progress sheet in the workbook."""
+    columns = progress_columns(plan)
+    ws = book.sheet(sheet_title)
+    header_row = write_heading(book, ws, title, unit_line, f"{date_line}　　单位：万元", len(columns))
+    body = write_header(book, ws, header_row, columns)
+    write_rows(book, ws, body, columns, rows)
+    setup_page(ws, header_row, body - 1)
+    return ws

@@ -1,0 +1,195 @@
+"""Exports: the progress sheet, the per-county workbook and the supervision list, as .xlsx bytes."""
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from portfolio.auth.models import Role
+from portfolio.db import session
+from portfolio.errors import DomainError, Forbidden
+from portfolio.exports.progress_sheet import build_rows, write_progress_sheet
+from portfolio.exports.queries import list_period_reports, list_sheet_projects
+from portfolio.exports.sheet_layout import CITY, Book, ExportFile, chinese_date, period_label, reporting_unit
+from portfolio.exports.supervision import supervision_rows, write_supervision_sheet
+from portfolio.exports.template_upload import FilledRow, Issue, TemplateFile, read_template
+from portfolio.permissions import can
+from portfolio.projects.models import Location, Project
+from portfolio.projects.queries import ProjectFilters
+from portfolio.reporting.models import ReportingPeriod, StatusReport
+from portfolio.reporting.progress import progress_for
+from portfolio.reporting.services import EDITABLE, ReportInput, save_report
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Whoever runs a command on the server: sees every project, and is no account."""
+
+    id: None = None
+    role: Role = Role.ADMIN
+    county_id: None = None
+    unit_id: None = None
+    county: None = None
+    unit: None = None
+    is_authenticated: bool = True
+    is_active: bool = True
+    display_name: str = "命令行"
+
+
+def _require_download(actor) -> None:
+    if not can(actor, "export.download"):
+        raise Forbidden("您无权导出调度表。")
+
+
+def sheet_title(period: ReportingPeriod, kind: str, where: str | None = None) -> str:
+    """焦作市“十四五”生态环境保护重大工程项目推进情况表（2023年第4季度）, from the period's plan."""
+    scope = f"{where}，" if where else ""
+    return f"{CITY}“{period.plan.short_name}”生态环境保护重大工程项目{kind}（{scope}{period_label(period)}）"
+
+
+def _projects_and_progress(actor, period: ReportingPeriod, filters: ProjectFilters):
+    projects = list_sheet_projects(actor, period.plan, filters)
+    return projects, progress_for(projects, period.ends_on, period)
+
+
+def _write_progress(book: Book, actor, period, county, projects, progress, today: date, name: str) -> None:
+    write_progress_sheet(
+        book,
+        name,
+        sheet_title(period, "推进情况表", county.name if county else None),
+        f"填报单位：{reporting_unit(actor, county)}",
+        f"日期：{chinese_date(today)}",
+        period.plan,
+        build_rows(projects, progress),
+    )
+
+
+def export_progress(
+    actor,
+    period: ReportingPeriod,
+    filters: ProjectFilters,
+    county: Location | None = None,
+    today: date | None = None,
+) -> ExportFile:
+    """The progress sheet (调度表) of a period for the user's visible, filtered projects."""
+    _require_download(actor)
+    if county is not None:
+        filters = replace(filters, county_id=county.id)
+    projects, progress = _projects_and_progress(actor, period, filters)
+    book = Book()
+    _write_progress(book, actor, period, county, projects, progress, today or date.today(), "推进情况表")
+    where = f"_{county.name}" if county else ""
+    return ExportFile(
+        book.close(),
+        f"{period.plan.short_name}重大工程项目推进情况表{where}_{period_label(period)}.xlsx",
+        f"progress-{period.code}.xlsx",
+    )
+
+
+def _by_location(projects: list[Project]) -> list[tuple[Location, list[Project]]]:
+    groups: dict[int, tuple[Location, list[Project]]] = {}
+    for project in projects:
+        for location in project.locations:
+            groups.setdefault(location.id, (location, []))[1].append(project)
+    return sorted(groups.values(), key=lambda g: g[0].sort_order)
+
+
+def export_county_sheets(
+    actor, period: ReportingPeriod, filters: ProjectFilters, today: date | None = None
+) -> ExportFile:
+    """One workbook, one progress sheet per county (a project in two counties appears in both)."""
+    _require_download(actor)
+    projects, progress = _projects_and_progress(actor, period, filters)
+    book = Book()
+    for location, members in _by_location(projects):
+        _write_progress(
+            book, actor, period, location, members, progress, today or date.today(), location.name
+        )
+    if not projects:
+        _write_progress(book, actor, period, None, [], progress, today or date.today(), "推进情况表")
+    return ExportFile(
+        book.close(),
+        f"{period.plan.short_name}重大工程项目推进情况表_分县区_{period_label(period)}.xlsx",
+        f"progress-by-county-{period.code}.xlsx",
+    )
+
+
+def export_supervision(
+    actor, period: ReportingPeriod, filters: ProjectFilters, today: date | None = None
+) -> ExportFile:
+    """The supervision list (督办清单) of the period's red and yellow projects."""
+    _require_download(actor)
+    projects, progress = _projects_and_progress(actor, period, filters)
+    book = Book()
+    write_supervision_sheet(
+        book,
+        sheet_title(period, "督办清单"),
+        f"填报单位：{reporting_unit(actor)}",
+        f"日期：{chinese_date(today or date.today())}",
+        supervision_rows(projects, progress),
+    )
+    return ExportFile(
+        book.close(),
+        f"{period.plan.short_name}重大工程项目督办清单_{period_label(period)}.xlsx",
+        f"supervision-{period.code}.xlsx",
+    )
+
+
+def _unchanged(data: ReportInput, report: StatusReport | None) -> bool:
+    if report is None:
+        return False
+    for name in (
+        "progress_text",
+        "percent_complete",
+        "invested_wan",
+        "new_status",
+        "problems",
+        "next_steps",
+        "coordination",
+    ):
+        ours, stored = getattr(data, name), getattr(report, name)
+        if isinstance(ours, Decimal) and isinstance(stored, Decimal):
+            if ours.compare(stored) != 0:
+                return False
+        elif (ours or None) != (stored or None):
+            return False
+    return True
+
+
+def _outcome(row: FilledRow, report: StatusReport | None) -> str:
+    if row.data is None:
+        return "blank"
+    if report is not None and report.status not in EDITABLE and _unchanged(row.data, report):
+        return "unchanged"
+    return "submit"
+
+
+def import_template(
+    actor,
+    data: bytes,
+    secret: str,
+    expected_period: ReportingPeriod | None = None,
+    dry_run: bool = False,
+    today: date | None = None,
+) -> TemplateFile:
+    """Each filled-in row of a template becomes a submitted report, all or none; a dry run writes nothing."""
+    template = read_template(actor, data, secret, expected_period)
+    if template.issues:
+        return template
+    reports = list_period_reports([r.project for r in template.rows], template.period)
+    savepoint = session.begin_nested()
+    for row in template.rows:
+        row.outcome = _outcome(row, reports.get(row.project.id))
+        if row.outcome != "submit":
+            continue
+        try:
+            with session.begin_nested():
+                save_report(
+                    actor, row.project, template.period, row.data, row.version, submit=True, today=today
+                )
+        except DomainError as e:
+            template.issues.append(Issue(row.row, "", "", f"{row.project.name}：{e.message}"))
+    if dry_run or template.issues:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    return template

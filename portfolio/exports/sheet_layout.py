@@ -1,0 +1,194 @@
+"""What every exported workbook shares: cell formats, safe text cells, titles, headers and page setup.
+
+Workbooks are written with XlsxWriter: it streams, supports merged headers, number formats, sheet
+protection and data validation, and never turns a string into a formula when told not to.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from portfolio.auth.models import Role
+from portfolio.exports.safe_text import clean_text, looks_like_formula
+from portfolio.projects.models import Location
+from portfolio.reporting.models import PeriodKind, ReportingPeriod
+
+CITY = "焦作市"
+ORGANISATION = "焦作市生态环境局"
+PAPER_A3 = 8
+MONEY_FORMAT = "#,##0.00"
+RATE_FORMAT = "0.0"
+
+_BASE = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
+_CELL = {**_BASE, "border": 1, "text_wrap": True}
+STYLES: dict[str, dict] = {
+    "title": {**_BASE, "font_size": 16, "bold": True, "align": "center"},
+    "note": {**_BASE, "align": "left"},
+    "note_right": {**_BASE, "align": "right"},
+    "header": {**_CELL, "bold": True, "align": "center", "bg_color": "#D9E1F2"},
+    "text": {**_CELL, "align": "left"},
+    "center": {**_CELL, "align": "center"},
+    "int": {**_CELL, "align": "center", "num_format": "0"},
+    "money": {**_CELL, "align": "right", "num_format": MONEY_FORMAT},
+    "rate": {**_CELL, "align": "right", "num_format": RATE_FORMAT},
+}
+# Group rows: bold, tinted; the tint says how high the group is.
+ROW_TINTS = {"total": "#DDEBF7", "category": "#EDEDED", "subcategory": "#F7F7F7"}
+LEVEL_FILLS = {"red": "#FF7C80", "yellow": "#FFE699", "green": "#A9D08E", "unreported": "#D9D9D9"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    style: str = "text"
+    group: str | None = None  # a header spanning several adjacent columns in the first header row
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    filename: str  # what the user sees, in Chinese
+    fallback: str  # an ASCII name for clients that ignore filename*
+
+
+def reporting_unit(actor, county: Location | None = None) -> str:
+    if county is not None:
+        return county.name
+    if actor.role == Role.COUNTY_OFFICER:
+        return (actor.unit or actor.county).name
+    return ORGANISATION
+
+
+def period_label(period: ReportingPeriod) -> str:
+    if period.kind == PeriodKind.QUARTER:
+        return f"{period.year}年第{period.number}季度"
+    return f"{period.year}年{period.number}月"
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class Book:
+    """One workbook being written to memory, with a cache of the formats its cells use."""
+
+    def __init__(self):
+        self.buffer = BytesIO()
+        self.workbook = xlsxwriter.Workbook(
+            self.buffer,
+            {
+                "in_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        self._formats: dict[tuple, Format] = {}
+
+    def fmt(self, style: str, tint: str | None = None, fill: str | None = None, **flags) -> Format:
+        """The format for a style, tinted for a group row or filled, optionally unlocked or quote-prefixed."""
+        key = (style, tint, fill, tuple(sorted(flags.items())))
+        found = self._formats.get(key)
+        if found is None:
+            props = dict(STYLES[style])
+            if tint in ROW_TINTS:
+                props.update(bold=True, bg_color=ROW_TINTS[tint])
+            if fill:
+                props.update(bg_color=fill)
+            if flags.get("unlocked"):
+                props["locked"] = False
+            if flags.get("quote"):
+                props["quote_prefix"] = True
+            found = self._formats[key] = self.workbook.add_format(props)
+        return found
+
+    def sheet(self, name: str) -> Worksheet:
+        return self.workbook.add_worksheet(sheet_name(name))
+
+    def close(self) -> bytes:
+        self.workbook.close()
+        return self.buffer.getvalue()
+
+
+def sheet_name(name: str) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\."""
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, "_")
+    return name[:31] or "Sheet"
+
+
+def write_text(book: Book, ws: Worksheet, row: int, col: int, value, style="text", **fmt_args) -> None:
+    """A string cell, whatever the text: formula-like text also gets the quote prefix."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, book.fmt(style, **fmt_args))
+        return
+    text = clean_text(value)
+    quote = looks_like_formula(text)
+    ws.write_string(
+        row, col, text, book.fmt(style, quote=quote, **fmt_args) if quote else book.fmt(style, **fmt_args)
+    )
+
+
+def write_number(book: Book, ws: Worksheet, row: int, col: int, value, style="money", **fmt_args) -> None:
+    if value is None:
+        ws.write_blank(row, col, None, book.fmt(style, **fmt_args))
+    else:
+        ws.write_number(
+            row, col, float(value) if isinstance(value, Decimal) else value, book.fmt(style, **fmt_args)
+        )
+
+
+def write_heading(book: Book, ws: Worksheet, title: str, left: str, right: str, ncols: int) -> int:
+    """Title row and the unit/date line; returns the next free row."""
+    ws.set_row(0, 30)
+    ws.merge_range(0, 0, 0, ncols - 1, clean_text(title), book.fmt("title"))
+    half = ncols // 2  # callers have at least four columns
+    ws.merge_range(1, 0, 1, half - 1, clean_text(left), book.fmt("note"))
+    ws.merge_range(1, half, 1, ncols - 1, clean_text(right), book.fmt("note_right"))
+    return 2
+
+
+def write_header(book: Book, ws: Worksheet, row: int, columns: list[Column]) -> int:
+    """A two-row header: grouped columns share a merged top cell, the others span both rows."""
+    header = book.fmt("header")
+    ws.set_row(row, 22)
+    ws.set_row(row + 1, 36)
+    col = 0
+    while col < len(columns):
+        group = columns[col].group
+        if group is None:
+            ws.merge_range(row, col, row + 1, col, columns[col].header, header)
+            col += 1
+            continue
+        end = col
+        while end + 1 < len(columns) and columns[end + 1].group == group:
+            end += 1
+        if end > col:
+            ws.merge_range(row, col, row, end, group, header)
+        else:
+            ws.write_string(row, col, group, header)
+        for c in range(col, end + 1):
+            ws.write_string(row + 1, c, columns[c].header, header)
+        col = end + 1
+    for i, column in enumerate(columns):
+        ws.set_column(i, i, column.width)
+    return row + 2
+
+
+def setup_page(ws: Worksheet, header_first: int, header_last: int) -> None:
+    """A3 landscape, fit to one page wide, header rows on every page, panes frozen below the header."""
+    ws.set_paper(PAPER_A3)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_first, header_last)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.freeze_panes(header_last + 1, 2)

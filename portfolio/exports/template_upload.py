@@ -1,0 +1,274 @@
+"""Reading a filled-in template back: prove its origin, check every cell, then submit every row or none.
+
+The workbook is opened behind the annex importer's guard (zip bomb, XML bomb and range checks) and read
+with calamine. The whole file is refused when its signature fails, when it is for another period, or
+when it holds projects outside the uploader's scope; otherwise each cell is checked and every issue is
+reported with its row number and column before anything is written.
+"""
+
+import hmac
+import io
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import python_calamine
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portfolio.annex.reader import UnreadableAnnex, column_letter, open_archive, scan_parts
+from portfolio.annex.values import ValueProblem, is_blank
+from portfolio.annex.values import money as parse_money
+from portfolio.db import session
+from portfolio.errors import DomainError
+from portfolio.exports.template_sheet import (
+    COLUMNS,
+    DATA_SHEET,
+    FIRST_DATA_ROW,
+    FORMAT_TAG,
+    HEADERS,
+    MAX_TEXT,
+    META_SHEET,
+    REQUIRED,
+    signature,
+)
+from portfolio.permissions import can
+from portfolio.projects.models import LifecycleStatus, Project, ProjectUnit
+from portfolio.reporting.models import ReportingPeriod
+from portfolio.reporting.services import ReportInput
+
+COL = {c.key: i for i, c in enumerate(COLUMNS)}
+TEXT_FIELDS = ("progress_text", "problems", "next_steps", "coordination")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+STASH_SECONDS = 24 * 3600
+
+
+class RefusedTemplate(DomainError):
+    """The file as a whole cannot be accepted; nothing in it was imported."""
+
+
+@dataclass
+class Issue:
+    row: int  # the Excel row number the user sees
+    column: str  # column letter, empty for a whole-row issue
+    header: str
+    message: str
+    value: str | None = None
+
+
+@dataclass
+class FilledRow:
+    row: int
+    project: Project
+    data: ReportInput | None  # None: nothing filled in, the row is skipped
+    version: int | None
+    outcome: str = ""  # submit, unchanged or blank
+
+
+@dataclass
+class TemplateFile:
+    period: ReportingPeriod
+    user: str  # who downloaded it
+    rows: list[FilledRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.rows if r.outcome == outcome)
+
+
+def _read_sheets(data: bytes) -> tuple[list[list], list[list]]:
+    """The data sheet's rows and the meta sheet's rows, after the hostile-file checks."""
+    try:
+        scan_parts(open_archive(data))
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = book.sheet_names
+        if DATA_SHEET not in names or META_SHEET not in names:
+            raise RefusedTemplate(
+                "这不是本系统下载的进度填报模板（缺少填报表或校验信息），请重新下载模板后填写。"
+            )
+        return book.get_sheet_by_name(DATA_SHEET).to_python(), book.get_sheet_by_name(META_SHEET).to_python()
+    except UnreadableAnnex as e:
+        raise RefusedTemplate(e.message) from e
+    except DomainError:
+        raise
+    except Exception as e:  # calamine raises several types for a damaged part
+        raise RefusedTemplate(f"无法读取工作簿内容（文件可能已损坏）：{type(e).__name__}") from e
+
+
+def _meta(rows: list[list]) -> dict[str, str]:
+    meta = {}
+    for row in rows:
+        if len(row) >= 2 and isinstance(row[0], str):
+            meta[row[0]] = str(row[1])
+    if meta.get("format") != FORMAT_TAG:
+        raise RefusedTemplate("这不是本系统下载的进度填报模板（版本标记不符），请重新下载模板后填写。")
+    return meta
+
+
+def _project_ids(rows: list[list]) -> list[tuple[int, int, int | None]]:
+    """(Excel row, project id, report version) for every data row."""
+    found = []
+    for index, row in enumerate(rows[FIRST_DATA_ROW:], start=FIRST_DATA_ROW + 1):
+        if not row or all(v in ("", None) for v in row):
+            continue
+        raw_id, raw_version = row[COL["project_id"]], row[COL["version"]]
+        try:
+            pid = int(raw_id)
+            version = int(raw_version) if raw_version not in ("", None) else None
+        except (TypeError, ValueError) as e:
+            raise RefusedTemplate(f"第 {index} 行的隐藏项目编号被改动，模板校验失败；请重新下载模板。") from e
+        found.append((index, pid, version))
+    return found
+
+
+def _check_origin(meta: dict, ids: list[int], secret: str) -> ReportingPeriod:
+    period = session.get(ReportingPeriod, int(meta.get("period_id") or 0))
+    if period is None or period.code != meta.get("period_code") or str(period.plan_id) != meta.get("plan_id"):
+        raise RefusedTemplate("模板中的填报期间在系统中不存在或已变更，请重新下载模板。")
+    expected = signature(secret, period.plan_id, period.code, ids)
+    if len(set(ids)) != len(ids) or not hmac.compare_digest(expected, meta.get("signature", "")):
+        raise RefusedTemplate(
+            "模板校验失败：隐藏的项目编号或期间信息被修改过（或增删了行）。请重新下载模板，只在白色单元格中填写。"
+        )
+    return period
+
+
+def _check_header(rows: list[list]) -> None:
+    header = rows[FIRST_DATA_ROW - 1] if len(rows) >= FIRST_DATA_ROW else []
+    if [str(v).strip() for v in header[: len(HEADERS)]] != HEADERS:
+        raise RefusedTemplate("模板表头被修改过，无法识别各列，请重新下载模板后填写。")
+
+
+def _load_projects(ids: list[int]) -> dict[int, Project]:
+    stmt = (
+        select(Project)
+        .where(Project.id.in_(ids))
+        .options(
+            selectinload(Project.locations), selectinload(Project.unit_links).selectinload(ProjectUnit.unit)
+        )
+    )
+    return {p.id: p for p in session.scalars(stmt)}
+
+
+def _check_scope(actor, projects: dict[int, Project], ids: list[int]) -> None:
+    missing = [i for i in ids if i not in projects]
+    if missing:
+        raise RefusedTemplate(f"模板中有 {len(missing)} 个项目在系统中已不存在，请重新下载模板。")
+    outside = [projects[i].name for i in ids if not can(actor, "report.edit", projects[i])]
+    if outside:
+        names = "、".join(outside[:5]) + (f" 等 {len(outside)} 个项目" if len(outside) > 5 else "")
+        raise RefusedTemplate(
+            f"模板中的以下项目不在您的填报范围内，整个文件未导入：{names}。请下载您自己的模板。"
+        )
+
+
+def _issue(issues: list[Issue], row: int, key: str, message: str, value=None) -> None:
+    c = COL[key]
+    issues.append(
+        Issue(row, column_letter(c + 1), COLUMNS[c].header, message, None if value is None else str(value))
+    )
+
+
+def _cell(cells: list, key: str):
+    c = COL[key]
+    return cells[c] if c < len(cells) and cells[c] != "" else None
+
+
+def _number(cells, key, row, issues, places: str, high: Decimal | None = None) -> Decimal | None:
+    raw = _cell(cells, key)
+    try:
+        value = parse_money(raw, Decimal(1))
+    except ValueProblem as e:
+        _issue(issues, row, key, e.message.replace("金额", COLUMNS[COL[key]].header), raw)
+        return None
+    if value is not None and high is not None and value > high:
+        _issue(issues, row, key, f"应在 0 到 {high} 之间", raw)
+        return None
+    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP) if value is not None else None
+
+
+def _parse_row(cells: list, row: int, issues: list[Issue]) -> ReportInput | None:
+    """The report the row describes, or None when nothing was filled in; problems go to `issues`."""
+    inputs = [c for c in COLUMNS if c.field]
+    if all(is_blank(_cell(cells, c.key)) for c in inputs):
+        return None
+    texts = {}
+    for key in TEXT_FIELDS:
+        raw = _cell(cells, key)
+        texts[key] = str(raw).strip() if raw is not None else None
+        if texts[key] and len(texts[key]) > MAX_TEXT:
+            _issue(issues, row, key, f"内容超过 {MAX_TEXT} 字")
+    status_raw = _cell(cells, "new_status")
+    new_status = LifecycleStatus.from_label(str(status_raw)) if status_raw is not None else None
+    if status_raw is not None and new_status is None:
+        labels = "、".join(s.label for s in LifecycleStatus)
+        _issue(issues, row, "new_status", f"项目状态应从下拉列表中选择（{labels}），不变更则留空", status_raw)
+    data = ReportInput(
+        progress_text=texts["progress_text"] or None,
+        percent_complete=_number(cells, "percent_complete", row, issues, "0.01", Decimal(100)),
+        invested_wan=_number(cells, "invested_wan", row, issues, "0.0001"),
+        new_status=new_status,
+        problems=texts["problems"] or None,
+        next_steps=texts["next_steps"] or None,
+        coordination=texts["coordination"] or None,
+    )
+    for key in REQUIRED:
+        if getattr(data, key) is None and is_blank(_cell(cells, key)):
+            _issue(issues, row, key, "报送时必须填写")
+    return data
+
+
+def read_owner(data: bytes) -> str:
+    """The user name of whoever downloaded the template (the command line reports in their name)."""
+    _sheet, meta_rows = _read_sheets(data)
+    return _meta(meta_rows).get("user", "")
+
+
+def read_template(
+    actor, data: bytes, secret: str, expected_period: ReportingPeriod | None = None
+) -> TemplateFile:
+    """Check a filled-in template's origin, period and scope, then every row; writes nothing."""
+    sheet, meta_rows = _read_sheets(data)
+    meta = _meta(meta_rows)
+    _check_header(sheet)
+    located = _project_ids(sheet)
+    ids = [pid for _, pid, _ in located]
+    period = _check_origin(meta, ids, secret)
+    if expected_period is not None and expected_period.id != period.id:
+        raise RefusedTemplate(
+            f"这是 {period.code} 期间的模板，不能导入到 {expected_period.code} 期间。"
+            f"请下载 {expected_period.code} 的模板。"
+        )
+    projects = _load_projects(ids)
+    _check_scope(actor, projects, ids)
+    result = TemplateFile(period, meta.get("user", ""))
+    for row, pid, version in located:
+        cells = sheet[row - 1]
+        result.rows.append(FilledRow(row, projects[pid], _parse_row(cells, row, result.issues), version))
+    return result
+
+
+def stash_upload(upload_dir: str, user_id: int, data: bytes) -> str:
+    """Keep an uploaded template between its preview and the confirmation; returns a token naming it."""
+    folder = Path(upload_dir) / "template-uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - STASH_SECONDS
+    for old in folder.glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (folder / f"{user_id}-{token}.xlsx").write_bytes(data)
+    return token
+
+
+def take_upload(upload_dir: str, user_id: int, token: str) -> bytes:
+    """The stashed upload of this user, removed from the stash; a stale or foreign token is refused."""
+    path = Path(upload_dir) / "template-uploads" / f"{user_id}-{token}.xlsx"
+    if not TOKEN.fullmatch(token or "") or not path.is_file():
+        raise RefusedTemplate("预览已过期或不存在，请重新上传填好的模板。")
+    data = path.read_bytes()
+    path.unlink(missing_ok=True)
+    return data

@@ -1,0 +1,89 @@
+"""Reading exported workbooks back in tests, with openpyxl (formats, layout) and calamine (values)."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import python_calamine
+
+from portfolio.exports.progress_sheet import SUM_KEYS
+
+# Zero-based column index of each figure in the progress sheet.
+COLUMN_KEYS = [
+    "seq",
+    "name",
+    "location",
+    "units",
+    "years",
+    "total",
+    "span",
+    "annual_plan",
+    "period_invested",
+    "year_invested",
+    "completion_rate",
+    "cumulative",
+    "progress_text",
+    "warning",
+    "problems",
+    "next_steps",
+]
+COL = {k: i for i, k in enumerate(COLUMN_KEYS)}
+BODY_START = 4  # zero-based: title, unit line, two header rows
+
+
+def open_xlsx(content: bytes):
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def calamine_rows(content: bytes, sheet: str) -> list[list]:
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    return book.get_sheet_by_name(sheet).to_python()
+
+
+def row_kind(row: list) -> str:
+    name = str(row[COL["name"]])
+    if name.startswith("合计"):
+        return "total"
+    if "小计" in name:
+        return "subcategory" if str(row[COL["seq"]]).startswith("（") else "category"
+    return "project"
+
+
+def body(rows: list[list]) -> list[tuple[str, list]]:
+    return [(row_kind(r), r) for r in rows[BODY_START:] if any(v not in ("", None) for v in r)]
+
+
+def amount(value) -> Decimal:
+    return (
+        Decimal(str(value)).quantize(Decimal("0.0001")) if value not in ("", None, "未报送") else Decimal(0)
+    )
+
+
+def assert_groups_add_up(rows: list[tuple[str, list]]) -> None:
+    """Every 小计 equals the sum of the project rows under it, and 合计 equals the sum of all projects."""
+    checked = 0
+    for kind, row in rows:
+        if kind == "project":
+            continue
+        members = _members(rows, row)
+        for key in SUM_KEYS:
+            assert amount(row[COL[key]]) == sum((amount(m[COL[key]]) for m in members), Decimal(0)), (
+                kind,
+                key,
+            )
+        checked += 1
+    assert checked
+
+
+def _members(rows: list[tuple[str, list]], head: list) -> list[list]:
+    """The project rows a group row stands for: those after it, up to the next row of its level or higher."""
+    start = next(i for i, (_, r) in enumerate(rows) if r is head)
+    kind = rows[start][0]
+    stop_at = {"total": set(), "category": {"category"}, "subcategory": {"category", "subcategory"}}[kind]
+    members = []
+    for other_kind, row in rows[start + 1 :]:
+        if other_kind in stop_at:
+            break
+        if other_kind == "project":
+            members.append(row)
+    return members
