@@ -1,10 +1,26 @@
-"""Register services: reference data, plans and their categories."""
+"""Register services: reference data, plans and their categories, and planners' edits of a project."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
-from portfolio.db import session
-from portfolio.errors import DomainError, NotFound
-from portfolio.projects.models import Category, Location, Plan, Subcategory
+from portfolio.audit.services import record
+from portfolio.db import session, utcnow
+from portfolio.errors import Conflict, DomainError, NotFound
+from portfolio.projects.codes import normalize_project_code
+from portfolio.projects.models import (
+    AnnualPlan,
+    Category,
+    LifecycleStatus,
+    Location,
+    Milestone,
+    MilestoneKind,
+    Plan,
+    Project,
+    Subcategory,
+)
 from portfolio.projects.seed_data import LOCATIONS
 
 
@@ -56,3 +72,164 @@ def get_plan(key: str | int | None = None) -> Plan:
 
 def list_plans() -> list[Plan]:
     return list(session.scalars(select(Plan).order_by(Plan.start_year)))
+
+
+@dataclass
+class ProjectEdit:
+    """The fields a planner edits on a project; money in 万元."""
+
+    name: str
+    nature: str | None
+    content: str | None
+    start_year: int | None
+    end_year: int | None
+    total_investment_wan: Decimal | None
+    span_investment_wan: Decimal | None
+    planned_start: date | None
+    planned_end: date | None
+    status: LifecycleStatus
+    project_code: str | None
+    note: str | None
+    annual: dict[int, Decimal | None] = field(default_factory=dict)
+
+
+EDIT_LABELS = {
+    "name": "项目名称",
+    "nature": "建设性质",
+    "content": "建设内容及规模",
+    "start_year": "开始年份",
+    "end_year": "结束年份",
+    "total_investment_wan": "总投资",
+    "span_investment_wan": "规划期投资",
+    "planned_start": "计划开工",
+    "planned_end": "计划竣工",
+    "status": "项目状态",
+    "project_code": "项目代码",
+    "note": "备注",
+}
+
+
+def _edit_problems(project: Project, data: ProjectEdit) -> list[str]:
+    problems = []
+    if not data.name.strip():
+        problems.append("项目名称不能为空。")
+    if data.start_year and data.end_year and data.start_year > data.end_year:
+        problems.append("开始年份不能晚于结束年份。")
+    if data.planned_start and data.planned_end and data.planned_start > data.planned_end:
+        problems.append("计划开工时间不能晚于计划竣工时间。")
+    total, span = data.total_investment_wan, data.span_investment_wan
+    if total is not None and span is not None and span > total:
+        problems.append(f"规划期投资（{span}）不能大于总投资（{total}）。")
+    if any(v is not None and v < 0 for v in (total, span, *data.annual.values())):
+        problems.append("投资额不能为负数。")
+    planned = sum((v for v in data.annual.values() if v is not None), Decimal(0))
+    if span is not None and planned > span + Decimal("0.5"):
+        problems.append(f"分年度投资计划合计（{planned}）超过规划期投资（{span}）。")
+    return problems
+
+
+def update_project(actor, project: Project, data: ProjectEdit, expected_version: int) -> list[str]:
+    """Apply a planner's edit; returns the labels of the changed fields. Audited field by field."""
+    if project.version != expected_version:
+        raise Conflict("该项目已被他人修改，您看到的是旧版本。请刷新页面，核对最新内容后再修改。")
+    problems = _edit_problems(project, data)
+    code, code_problem = normalize_project_code(data.project_code)
+    if code_problem:
+        problems.append(code_problem)
+    elif code and session.scalar(
+        select(Project.id).where(Project.project_code == code, Project.id != project.id)
+    ):
+        problems.append(f"项目代码 {code} 已被其他项目使用。")
+    if problems:
+        raise DomainError("；".join(problems))
+    values = {**{k: getattr(data, k) for k in EDIT_LABELS}, "project_code": code, "name": data.name.strip()}
+    before, after = {}, {}
+    for key, new in values.items():
+        old = getattr(project, key)
+        if _comparable(old) != _comparable(new):
+            before[key], after[key] = _comparable(old), _comparable(new)
+            setattr(project, key, new)
+    _update_annual(project, data.annual, before, after)
+    if after:
+        session.flush()
+        record(actor, "project.update", project, before=before, after=after, summary="修改项目信息")
+    return [EDIT_LABELS.get(k, k) for k in after]
+
+
+def _update_annual(project: Project, annual: dict, before: dict, after: dict) -> None:
+    existing = {row.year: row for row in project.annual_plans}
+    for year, amount in annual.items():
+        row = existing.get(year)
+        old = row.amount_wan if row else None
+        if _comparable(old) == _comparable(amount):
+            continue
+        before[f"{year}年计划投资"], after[f"{year}年计划投资"] = _comparable(old), _comparable(amount)
+        if row is None:
+            project.annual_plans.append(AnnualPlan(year=year, amount_wan=amount))
+        else:
+            row.amount_wan = amount
+
+
+def _comparable(value):
+    """A JSON-friendly form of a field value, equal for equal amounts (100 and 100.0000)."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, LifecycleStatus):
+        return value.label
+    return value
+
+
+@dataclass
+class MilestoneEdit:
+    """One row of the milestone form: an existing milestone (id) or a new one (id None)."""
+
+    id: int | None
+    kind: MilestoneKind
+    title: str | None
+    planned_date: date | None
+    remove: bool = False
+
+
+def save_milestones(actor, project: Project, rows: list[MilestoneEdit], expected_version: int) -> int:
+    """Add, change or remove the project's planned milestones; actual dates come from approved reports."""
+    if project.version != expected_version:
+        raise Conflict("该项目已被他人修改，您看到的是旧版本。请刷新页面后重新设置里程碑。")
+    existing = {m.id: m for m in project.milestones}
+    changes = 0
+    for row in rows:
+        milestone = existing.get(row.id) if row.id is not None else None
+        if row.id is not None and milestone is None:
+            raise DomainError("表单中的里程碑已不存在，请刷新页面后重试。")
+        if milestone is not None and row.remove:
+            record(
+                actor,
+                "milestone.delete",
+                project,
+                before=_milestone_snapshot(milestone),
+                summary="删除里程碑",
+            )
+            project.milestones.remove(milestone)
+            changes += 1
+        elif milestone is not None:
+            before = _milestone_snapshot(milestone)
+            milestone.kind, milestone.title, milestone.planned_date = row.kind, row.title, row.planned_date
+            if _milestone_snapshot(milestone) != before:
+                after = _milestone_snapshot(milestone)
+                record(actor, "milestone.update", project, before=before, after=after, summary="修改里程碑")
+                changes += 1
+        elif not row.remove and (row.planned_date or row.title):
+            added = Milestone(kind=row.kind, title=row.title, planned_date=row.planned_date)
+            project.milestones.append(added)
+            record(actor, "milestone.create", project, after=_milestone_snapshot(added), summary="新增里程碑")
+            changes += 1
+    if changes:
+        # Touching the row bumps Project.version, so other open edit forms of the project turn stale.
+        project.updated_at = utcnow()
+    session.flush()
+    return changes
+
+
+def _milestone_snapshot(m: Milestone) -> dict:
+    return {"节点": m.kind.label, "说明": m.title, "计划日期": _comparable(m.planned_date)}

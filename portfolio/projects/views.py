@@ -1,10 +1,13 @@
 """Register pages: the project list, a project's detail and the portfolio summary."""
 
-from flask import current_app, render_template, request
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portfolio.db import session
+from portfolio.errors import DomainError
 from portfolio.permissions import authorize, requires
 from portfolio.projects import bp
+from portfolio.projects.forms import MilestonesForm, ProjectEditForm
 from portfolio.projects.models import LifecycleStatus
 from portfolio.projects.queries import (
     ProjectFilters,
@@ -14,6 +17,7 @@ from portfolio.projects.queries import (
     list_project_history,
     list_projects,
 )
+from portfolio.projects.services import save_milestones, update_project
 from portfolio.projects.summary import get_summary
 from portfolio.reporting.progress import default_as_of, progress_for
 
@@ -61,3 +65,47 @@ def summary():
         filters=filters,
         plans=list_plans(),
     )
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@requires("project.edit")
+def edit(project_id: int):
+    project = get_project(project_id)
+    authorize("project.edit", project)
+    form = ProjectEditForm()
+    form.fill(project)
+    if form.validate_on_submit():
+        try:
+            edit = form.to_edit(project.plan.years)
+            changed = update_project(current_user, project, edit, int(form.version.data))
+        except DomainError as refused:
+            return _refused("projects/edit.html", project_id, form, refused)
+        session.commit()
+        flash(f"已保存：{'、'.join(changed)}。" if changed else "内容没有变化，未作修改。", "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/edit.html", project=project, form=form)
+
+
+@bp.route("/projects/<int:project_id>/milestones", methods=["GET", "POST"])
+@requires("project.edit")
+def milestones(project_id: int):
+    project = get_project(project_id)
+    authorize("project.edit", project)
+    form = MilestonesForm()
+    form.fill(project)
+    if form.validate_on_submit():
+        try:
+            changes = save_milestones(current_user, project, form.to_rows(), int(form.version.data))
+        except DomainError as refused:
+            return _refused("projects/milestones.html", project_id, form, refused)
+        session.commit()
+        flash(f"里程碑已保存（{changes} 处变更）。", "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/milestones.html", project=project, form=form)
+
+
+def _refused(template: str, project_id: int, form, refused: DomainError):
+    """Show the form again with what the user typed, and say why it was refused."""
+    session.rollback()
+    flash(refused.message, "error")
+    return render_template(template, project=get_project(project_id), form=form), refused.status

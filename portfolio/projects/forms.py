@@ -1,0 +1,97 @@
+"""Planners' forms for a project: its fields and annual plan, and its planned milestones."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    MonthField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portfolio.projects.models import LifecycleStatus, MilestoneKind
+from portfolio.projects.services import EDIT_LABELS, MilestoneEdit, ProjectEdit
+
+MONEY = [Optional(), NumberRange(min=0, message="投资额不能为负数。")]
+YEAR = [Optional(), NumberRange(min=1990, max=2100, message="年份应在 1990—2100 之间。")]
+
+
+class ProjectEditForm(FlaskForm):
+    version = HiddenField(validators=[InputRequired()])
+    name = StringField("项目名称", validators=[DataRequired("请填写项目名称。"), Length(max=300)])
+    nature = StringField("建设性质", validators=[Optional(), Length(max=20)])
+    content = TextAreaField("主要建设内容及规模", validators=[Optional(), Length(max=5000)])
+    start_year = IntegerField("开始年份", validators=YEAR)
+    end_year = IntegerField("结束年份", validators=YEAR)
+    total_investment_wan = DecimalField("总投资（万元）", places=4, validators=MONEY)
+    span_investment_wan = DecimalField("规划期投资（万元）", places=4, validators=MONEY)
+    planned_start = MonthField("计划开工（月）", validators=[Optional()])
+    planned_end = MonthField("计划竣工（月）", validators=[Optional()])
+    status = SelectField("项目状态", choices=LifecycleStatus.choices())
+    project_code = StringField("项目代码（24 位）", validators=[Optional(), Length(max=40)])
+    note = TextAreaField("备注", validators=[Optional(), Length(max=2000)])
+    annual = FieldList(DecimalField(places=4, validators=MONEY))
+
+    def fill(self, project) -> None:
+        """Prefill from the project; the annual plan gets one entry per year of the plan."""
+        if not self.is_submitted():
+            self.process(obj=project, status=project.status.value)
+            amounts = {row.year: row.amount_wan for row in project.annual_plans}
+            for _ in project.plan.years:
+                self.annual.append_entry()
+            for entry, year in zip(self.annual.entries, project.plan.years, strict=True):
+                entry.data = amounts.get(year)
+        for entry, year in zip(self.annual.entries, project.plan.years, strict=False):
+            entry.label.text = f"{year}年计划投资"
+
+    def to_edit(self, years: list[int]) -> ProjectEdit:
+        values = {name: getattr(self, name).data for name in EDIT_LABELS}
+        values["status"] = LifecycleStatus(self.status.data)
+        values["annual"] = dict(zip(years, (e.data for e in self.annual.entries), strict=False))
+        return ProjectEdit(**values)
+
+
+class MilestoneRowForm(FlaskForm):
+    class Meta:
+        csrf = False  # the enclosing form carries the token
+
+    id = HiddenField()
+    kind = SelectField("节点", choices=MilestoneKind.choices())
+    title = StringField("说明", validators=[Optional(), Length(max=200)])
+    planned_date = DateField("计划日期", validators=[Optional()])
+    remove = BooleanField("删除")
+
+
+class MilestonesForm(FlaskForm):
+    version = HiddenField(validators=[InputRequired()])
+    rows = FieldList(FormField(MilestoneRowForm))
+
+    def fill(self, project, blank_rows: int = 2) -> None:
+        if self.is_submitted():
+            return
+        self.version.data = project.version
+        for m in project.milestones:
+            self.rows.append_entry(
+                {"id": m.id, "kind": m.kind.value, "title": m.title, "planned_date": m.planned_date}
+            )
+        for _ in range(blank_rows):
+            self.rows.append_entry()
+
+    def to_rows(self) -> list[MilestoneEdit]:
+        return [
+            MilestoneEdit(
+                id=int(r.id.data) if (r.id.data or "").isdigit() else None,
+                kind=MilestoneKind(r.kind.data),
+                title=(r.title.data or "").strip() or None,
+                planned_date=r.planned_date.data,
+                remove=bool(r.remove.data),
+            )
+            for r in (entry.form for entry in self.rows.entries)
+        ]
