@@ -126,16 +126,20 @@ def find_header(sheet: Sheet, span_name: str, years: list[int]) -> Header | None
         fields = {classify_header(v, span_name)[0] for v in cells if v is not None}
         if "name" in fields and len(fields - {None, "name"}) >= 2:
             sub = sheet.rows[index + 1] if index + 1 < len(sheet.rows) else None
-            sub_cells = sub[1] if sub and _is_sub_header(sub[1], span_name) else None
+            sub_cells = sub[1] if sub and _is_sub_header(sheet, row_no, cells, sub[1], span_name) else None
             header = _build(sheet, row_no, cells, sub_cells, span_name, years)
-            header.scale = _sheet_scale(sheet.rows[: index + 2])
+            header.scale = _sheet_scale(sheet.rows[: index + 2], header.columns)
             return header
     return None
 
 
-def _is_sub_header(cells: list, span_name: str) -> bool:
-    values = [v for v in cells if v is not None]
-    return bool(values) and all(classify_header(v, span_name)[0] is not None for v in values)
+def _is_sub_header(sheet: Sheet, row_no: int, top: list, cells: list, span_name: str) -> bool:
+    """The next row continues the header when a header cell is merged down into it, or when all of
+    its own texts (not copies of the cell above) are column names such as 2021年."""
+    if any(r1 == row_no and r2 > r1 for r1, _c1, r2, _c2 in sheet.merges):
+        return True
+    own = [v for i, v in enumerate(cells) if v is not None and (i >= len(top) or v != top[i])]
+    return bool(own) and all(classify_header(v, span_name)[0] is not None for v in own)
 
 
 def _build(
@@ -183,12 +187,14 @@ def _horizontal_groups(sheet: Sheet, row_no: int, top: list) -> dict[int, str]:
     return groups
 
 
-def _sheet_scale(rows: list[tuple[int, list]]) -> Decimal:
-    """The 单位：万元 / 单位：亿元 line above (or in) the header; 万元 when none is given."""
+def _sheet_scale(rows: list[tuple[int, list]], columns: list[Column]) -> Decimal:
+    """The 单位：万元 / 单位：亿元 line above (or in) the header; else the one unit the money headers
+    name (总投资（亿元） with a bare 分年度投资计划 beside it); else 万元."""
     for _row_no, cells in rows:
         for v in cells:
             if isinstance(v, str):
                 m = UNITS_LINE.search(normalise(v))
                 if m:
                     return YI if m.group(1) == "亿元" else WAN
-    return WAN
+    named = {c.scale for c in columns if c.scale is not None}
+    return named.pop() if len(named) == 1 else WAN

@@ -1,0 +1,94 @@
+"""The same annex in the shapes offices send: each variant must give the shipped annex's 86 records."""
+
+import pytest
+
+from portfolio.annex.services import import_annex
+from tests.annex.helpers import annex_bytes, plan
+from tests.annex.workbooks import ANNEX_HEADERS, FIELDS, Layout, build
+
+
+def records(data: bytes, name: str = "variant.xlsx"):
+    report = import_annex(None, data, name, plan(), dry_run=True)
+    assert report.ok, [(i.row, i.column, i.message) for i in report.errors]
+    return report, [(p.category, p.comparable()) for p in report.projects]
+
+
+RENAMED = dict(
+    ANNEX_HEADERS,
+    seq="编号",
+    name="工程名称",
+    content="建设内容",
+    years="建设年限",
+    fyp="十四五期间投资",
+    start="开工时间",
+    end="计划建成",
+)
+SHUFFLED = (
+    "name",
+    "seq",
+    "units",
+    "total",
+    "annual",
+    "fyp",
+    "location",
+    "years",
+    "start",
+    "end",
+    "content",
+    "nature",
+    "note",
+)
+
+VARIANTS = {
+    "other-names-and-order": Layout(headers=RENAMED, order=SHUFFLED),
+    "separate-year-columns": Layout(annual_header=None, annual_label="{year}年计划投资"),
+    "yi-yuan-units-line": Layout(scale="亿元"),
+    "yi-yuan-in-header": Layout(scale="亿元", unit_in_header=True),
+    "sheet-per-category": Layout(
+        per_category_sheets=True,
+        extra_sheets=True,
+        category_aliases={
+            "结构调整重大工程": "绿色发展重大工程",
+            "生态保护修复重大工程": "生态环境保护与修复重大工程",
+        },
+    ),
+    "merged-unit-cells": Layout(merge_units=True),
+    "text-numbers": Layout(text_numbers=True),
+    "plan-numbering-and-plan-names": Layout(
+        plan_numbering=True,
+        category_aliases={"农业农村环境治理重大工程": "农业农村污水治理重大工程"},
+    ),
+    "date-cells-and-year-styles": Layout(date_cells=True, year_style="{a}年-{b}年"),
+    "tilde-years-text-yi-yuan": Layout(year_style="{a}～{b}", text_numbers=True, scale="亿元"),
+}
+
+
+@pytest.fixture
+def baseline(app):
+    return records(annex_bytes(), "annex.xlsx")[1]
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_variant_gives_the_same_86_records(app, baseline, variant):
+    report, found = records(build(VARIANTS[variant]))
+    assert len(found) == 86
+    assert found == baseline
+    assert report.counts["created"] == 86
+
+
+def test_merged_cells_really_are_merged_in_the_variant(app):
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(build(VARIANTS["merged-unit-cells"])))
+    vertical = [r for r in wb.worksheets[0].merged_cells.ranges if r.max_row > r.min_row and r.min_row > 4]
+    assert len(vertical) >= 5
+
+
+def test_unknown_columns_warn_and_do_not_stop_the_import(app, baseline):
+    layout = Layout(headers=dict(ANNEX_HEADERS, note="联系人"), order=FIELDS)
+    report, found = records(build(layout))
+    codes = {(i.code, i.column) for i in report.warnings}
+    assert ("unknown-column", "Q") in codes
+    assert [f for _c, f in found] == [dict(f, note=None) for _c, f in baseline]
