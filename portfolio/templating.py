@@ -45,7 +45,10 @@ def format_date(value: date | datetime | None) -> str:
 
 
 def init_app(app) -> None:
+    from portfolio.audit.display import action_label, field_changes
+
     app.jinja_env.filters.update(money=format_money, month=format_month, date=format_date)
+    app.jinja_env.globals.update(audit_changes=field_changes, audit_action=action_label)
 
     @app.context_processor
     def _globals():

@@ -12,6 +12,12 @@ ACTION_LABELS = {
     "user.disable": "停用账号",
     "user.password_reset": "重置密码",
     "user.password_change": "修改本人密码",
+    "project.import": "附件导入新增",
+    "project.update": "修改项目",
+    "project.withdraw": "调出项目",
+    "milestone.create": "新增里程碑",
+    "milestone.update": "修改里程碑",
+    "milestone.delete": "删除里程碑",
 }
 
 ENTITY_LABELS = {
@@ -39,6 +45,24 @@ FIELD_LABELS = {
     "locked": "锁定",
     "status": "状态",
     "name": "名称",
+    # Project fields (register edits and annex imports).
+    "category": "类别",
+    "subcategory": "子类",
+    "seq_no": "序号",
+    "locations": "建设地点",
+    "nature": "建设性质",
+    "content": "建设内容及规模",
+    "start_year": "开始年份",
+    "end_year": "结束年份",
+    "total_investment_wan": "总投资（万元）",
+    "span_investment_wan": "规划期投资（万元）",
+    "fyp_investment_wan": "规划期投资（万元）",
+    "annual_plan_wan": "分年度投资计划（万元）",
+    "planned_start": "计划开工",
+    "planned_end": "计划竣工",
+    "units": "责任单位",
+    "note": "备注",
+    "project_code": "项目代码",
 }
 
 # Stored values that are enum members: shown by their Chinese label.
