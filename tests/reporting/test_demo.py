@@ -1,0 +1,60 @@
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from portfolio.annex.services import import_annex
+from portfolio.db import session
+from portfolio.projects.models import Project
+from portfolio.reporting.demo import seed_demo_reports
+from portfolio.reporting.models import ReportStatus, StatusReport
+from portfolio.reporting.periods import is_open
+from portfolio.reporting.progress import default_as_of, progress_for
+from portfolio.reporting.queries import get_current_period, list_reminders
+from portfolio.reporting.warnings import Level
+from tests.reporting.conftest import first_plan
+
+
+def _seed(app):
+    plan = first_plan()
+    path = Path(app.config["SEED_ANNEX"])
+    import_annex(None, path.read_bytes(), path.name, plan)
+    made = seed_demo_reports(plan)
+    session.commit()
+    return plan, made
+
+
+def test_demo_shows_every_colour_and_an_open_period(app, users):
+    plan, made = _seed(app)
+    assert made > 86 * 3
+    projects = session.scalars(select(Project).where(Project.plan_id == plan.id)).all()
+    levels = {p.warning.level for p in progress_for(projects, default_as_of(plan)).values()}
+    assert {Level.GREEN, Level.YELLOW, Level.RED} <= levels
+    current = get_current_period(plan, date.today())
+    assert current is not None and is_open(current, date.today()) and current.year in plan.years
+    reminders = list_reminders(current)
+    statuses = set(session.scalars(select(StatusReport.status).where(StatusReport.period_id == current.id)))
+    assert (
+        reminders.missing
+        and ReportStatus.SUBMITTED in statuses
+        and len(reminders.missing) < reminders.expected
+    )
+    assert seed_demo_reports(plan) == 0  # idempotent
+
+
+def test_demo_is_deterministic(app, users):
+    plan, _ = _seed(app)
+    first = session.execute(
+        select(StatusReport.project_id, StatusReport.period_id, StatusReport.percent_complete).order_by(
+            StatusReport.id
+        )
+    ).all()
+    session.execute(StatusReport.__table__.delete())
+    from portfolio.reporting.models import ReportingPeriod
+
+    session.execute(ReportingPeriod.__table__.delete())
+    seed_demo_reports(plan)
+    again = session.execute(
+        select(StatusReport.project_id, StatusReport.percent_complete).order_by(StatusReport.id)
+    ).all()
+    assert [(a, c) for a, _, c in first] == [tuple(r) for r in again]
