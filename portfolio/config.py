@@ -1,6 +1,7 @@
 """One configuration object; the environment overrides it, tests pass their own mapping."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,10 +19,11 @@ class Config:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("FLASK_ENV_PRODUCTION", "") == "1"
+    SESSION_COOKIE_SECURE = False  # True in production (FLASK_ENV_PRODUCTION=1): see load_config
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     WTF_CSRF_TIME_LIMIT = None  # a long form-filling session must not lose its work to a token timeout
     PAGE_SIZE = 50
     TESTING = False
@@ -30,8 +32,20 @@ class Config:
 def load_config(overrides: dict | None) -> dict:
     """Collect Config, then FLASK_* environment variables, then explicit overrides."""
     values = {k: getattr(Config, k) for k in dir(Config) if k.isupper()}
+    if os.environ.get("FLASK_ENV_PRODUCTION", "") == "1":
+        # Production is served over HTTPS only: no cookie may ever travel in clear.
+        values["SESSION_COOKIE_SECURE"] = values["REMEMBER_COOKIE_SECURE"] = True
     for key, raw in os.environ.items():
         if key.startswith("FLASK_") and key[6:] in values and key != "FLASK_APP":
-            values[key[6:]] = raw
+            values[key[6:]] = _from_env(values[key[6:]], raw)
     values.update(overrides or {})
     return values
+
+
+def _from_env(default, raw: str):
+    """An environment string in the type of the default it replaces: "0" must not read as true."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    return raw
