@@ -1,0 +1,256 @@
+"""Every evaluation route over HTTP, for every role, and the report workbook against the database."""
+
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import event, func, select
+
+from portfolio.db import engine, session
+from portfolio.evaluation.indicators import load_indicators
+from portfolio.evaluation.models import EvaluationRound, Indicator, ProjectAssessment, RoundStatus
+from portfolio.evaluation.services import create_round, default_rounds
+from portfolio.projects.models import Plan
+from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
+from tests.evaluation.fixtures import INVESTED_BY_MID_TERM, build_portfolio
+from tests.factories import bulk_projects
+
+ROLES = ("admin", "planner", "reviewer", "officer")
+
+
+@pytest.fixture
+def world(app, users):
+    plan = session.scalar(select(Plan).order_by(Plan.id))
+    load_indicators(plan)
+    projects = build_portfolio(plan)
+    round_ = create_round(users["planner"], plan, *default_rounds(plan)[0])
+    session.commit()
+    a = session.scalar(
+        select(ProjectAssessment).where(
+            ProjectAssessment.round_id == round_.id, ProjectAssessment.project_id == projects["E"].id
+        )
+    )
+    ind = session.scalar(select(Indicator).where(Indicator.seq == 1))
+    prov = session.scalar(select(Indicator).where(Indicator.seq == 8))
+    return {"plan": plan, "projects": projects, "round": round_, "a": a, "ind": ind, "prov": prov}
+
+
+def _reads(w):
+    r, a, i = w["round"].id, w["a"].id, w["ind"].id
+    return [
+        "/evaluation/",
+        f"/evaluation/rounds/{r}",
+        f"/evaluation/rounds/{r}?class=lagging",
+        f"/evaluation/rounds/{r}/report",
+        f"/evaluation/rounds/{r}/report.xlsx",
+        f"/evaluation/rounds/{r}/compare",
+        f"/evaluation/assessments/{a}",
+        "/evaluation/indicators",
+        f"/evaluation/indicators/{i}",
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_reads_every_page(world, role_client, role):
+    client = role_client(role)
+    for url in _reads(world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(f"/evaluation/rounds/{world['round'].id}/report").get_data(as_text=True)
+    assert "<svg" in page and "主要目标指标完成情况" in page and "征地拆迁未完成" in page
+
+
+def test_anonymous_users_are_sent_to_login(world, client):
+    for url in _reads(world):
+        assert client.get(url).status_code == 302
+
+
+WRITES = [
+    # (name, allowed roles)
+    ("new_round", {"admin", "planner", "reviewer"}),
+    ("edit_assessment", {"admin", "reviewer"}),
+    ("refresh", {"admin", "reviewer"}),
+    ("record_value", {"admin", "planner"}),
+    ("set_target", {"admin", "planner"}),
+    ("finalize", {"admin", "reviewer"}),
+]
+
+
+def _post(client, w, name, n=0):
+    r, a = w["round"].id, w["a"]
+    session.refresh(a)
+    forms = {
+        "new_round": (
+            "/evaluation/rounds",
+            {"plan_id": w["plan"].id, "name": f"年度评估{n}", "as_of": "2022-12-31"},
+        ),
+        "edit_assessment": (
+            f"/evaluation/assessments/{a.id}/edit",
+            {
+                "final_class": "lagging",
+                "score": "70",
+                "comment": f"意见{n}",
+                "updated_at": a.updated_at.isoformat(),
+            },
+        ),
+        "refresh": (f"/evaluation/rounds/{r}/refresh", {}),
+        "record_value": (f"/evaluation/indicators/{w['ind'].id}/values", {"year": "2022", "value": "50"}),
+        "set_target": (f"/evaluation/indicators/{w['prov'].id}/target", {"target": "≥13.5"}),
+        "finalize": (f"/evaluation/rounds/{r}/finalize", {}),
+    }
+    url, data = forms[name]
+    return client.post(url, data=data)
+
+
+@pytest.mark.parametrize(("name", "allowed"), WRITES)
+def test_writes_follow_the_role_table(world, role_client, name, allowed):
+    for n, role in enumerate(ROLES):
+        response = _post(role_client(role), world, name, n)
+        expected = 302 if role in allowed else 403
+        assert response.status_code == expected, (role, response.get_data(as_text=True)[:300])
+        if name == "finalize" and role in allowed:
+            return  # once finalized, later roles would meet a frozen round
+
+
+def test_reopen_is_for_planners(world, role_client):
+    r = world["round"].id
+    assert role_client("reviewer").post(f"/evaluation/rounds/{r}/finalize").status_code == 302
+    for role in ("reviewer", "officer"):
+        assert (
+            role_client(role).post(f"/evaluation/rounds/{r}/reopen", data={"reason": "x"}).status_code == 403
+        )
+    planner = role_client("planner")
+    no_reason = planner.post(f"/evaluation/rounds/{r}/reopen", data={"reason": ""}, follow_redirects=True)
+    assert "必须填写理由" in no_reason.get_data(as_text=True)
+    assert session.get(EvaluationRound, r).status == RoundStatus.FINALIZED
+    done = planner.post(f"/evaluation/rounds/{r}/reopen", data={"reason": "补充数据"}, follow_redirects=True)
+    assert "已重新开启" in done.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(EvaluationRound, r).status == RoundStatus.DRAFT
+
+
+def test_bad_input_gets_a_message_and_changes_nothing(world, role_client):
+    client, a = role_client("reviewer"), world["a"]
+    url = f"/evaluation/assessments/{a.id}/edit"
+    token = a.updated_at.isoformat()
+    missing = client.post(url, data={"final_class": "on_schedule", "comment": "保留我", "updated_at": token})
+    assert missing.status_code == 400
+    body = missing.get_data(as_text=True)
+    assert "必须填写调整理由" in body and "保留我" in body  # the typed comment is not lost
+    stale = client.post(url, data={"final_class": "lagging", "updated_at": "2000-01-01T00:00:00"})
+    assert stale.status_code == 409 and "已被他人修改" in stale.get_data(as_text=True)
+    bad_score = client.post(url, data={"final_class": "lagging", "score": "abc", "updated_at": token})
+    assert bad_score.status_code == 400
+    session.expire_all()
+    assert session.get(ProjectAssessment, a.id).comment is None
+    planner = role_client("planner")
+    words = planner.post(
+        f"/evaluation/indicators/{world['ind'].id}/values", data={"year": "2022", "value": "很好"}
+    )
+    assert words.status_code == 400 and "应为数字" in words.get_data(as_text=True)
+    dup = planner.post(
+        "/evaluation/rounds", data={"plan_id": world["plan"].id, "name": "中期评估", "as_of": "2023-12-31"}
+    )
+    assert dup.status_code == 302
+    assert "已存在" in planner.get("/evaluation/").get_data(as_text=True)
+
+
+def test_finalized_round_is_read_only_over_http(world, role_client):
+    r, a = world["round"].id, world["a"]
+    reviewer = role_client("reviewer")
+    reviewer.post(f"/evaluation/rounds/{r}/finalize")
+    page = reviewer.get(f"/evaluation/assessments/{a.id}").get_data(as_text=True)
+    assert "评估记录只读" in page and "save-assessment" not in page
+    response = reviewer.post(
+        f"/evaluation/assessments/{a.id}/edit",
+        data={"final_class": "completed", "override_reason": "x", "updated_at": a.updated_at.isoformat()},
+    )
+    assert response.status_code == 409 and "已定稿" in response.get_data(as_text=True)
+
+
+def test_officers_see_only_their_projects_in_the_working_list(world, role_client):
+    r, p = world["round"].id, world["projects"]
+    page = role_client("other_officer").get(f"/evaluation/rounds/{r}").get_data(as_text=True)
+    assert p["B"].name in page and p["E"].name in page and p["A"].name not in page
+    other = session.scalar(
+        select(ProjectAssessment).where(
+            ProjectAssessment.round_id == r, ProjectAssessment.project_id == p["A"].id
+        )
+    )
+    assert role_client("other_officer").get(f"/evaluation/assessments/{other.id}").status_code == 404
+
+
+def test_report_workbook_reopens_and_matches_the_database(world, role_client):
+    round_ = world["round"]
+    response = role_client("reviewer").get(f"/evaluation/rounds/{round_.id}/report.xlsx")
+    assert response.status_code == 200
+    wb = load_workbook(BytesIO(response.data))
+    assert wb.sheetnames == [
+        "评估概况",
+        "指标评估",
+        "项目分类",
+        "分类别统计",
+        "分县区统计",
+        "滞后及未启动项目",
+        "评审意见",
+    ]
+    projects = list(wb["项目分类"].iter_rows(min_row=2, values_only=True))
+    in_db = session.scalar(select(func.count()).where(ProjectAssessment.round_id == round_.id))
+    assert len(projects) == in_db == len(world["projects"])
+    approved = session.scalar(
+        select(func.sum(StatusReport.invested_wan))
+        .join(ReportingPeriod)
+        .where(StatusReport.status == ReportStatus.APPROVED, ReportingPeriod.ends_on <= round_.as_of)
+    )
+    assert float(approved) == sum(INVESTED_BY_MID_TERM.values())
+    assert sum(row[6] for row in projects) == pytest.approx(float(approved))
+    for sheet in ("分类别统计", "分县区统计"):
+        rows = list(wb[sheet].iter_rows(min_row=2, values_only=True))
+        total = rows[-1]
+        assert total[0] == "合计" and total[1] == in_db
+        assert sum(r[1] for r in rows[:-1]) == in_db
+        assert float(total[-2]) == pytest.approx(float(approved))
+    by_class = dict(
+        session.execute(
+            select(ProjectAssessment.final_class, func.count())
+            .where(ProjectAssessment.round_id == round_.id)
+            .group_by(ProjectAssessment.final_class)
+        ).all()
+    )
+    summary = {r[0]: r[1] for r in wb["评估概况"].iter_rows(min_row=5, max_row=11, values_only=True)}
+    assert summary == {k.label: by_class.get(k, 0) for k in ProjectAssessment.final_class.type.enum_class}
+    concerns = list(wb["滞后及未启动项目"].iter_rows(min_row=2, values_only=True))
+    assert len(concerns) == 7  # 4 lagging and 3 not started in the hand-computed portfolio
+    assert len(list(wb["指标评估"].iter_rows(min_row=2))) == 25
+
+
+def _count_queries(client, url) -> int:
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement.startswith("SELECT"))
+
+    session.close()  # the tests share one app context: start each page from an empty identity map
+
+    event.listen(engine(), "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine(), "before_cursor_execute", count)
+    return sum(statements)
+
+
+def test_page_queries_do_not_grow_with_projects(world, role_client, users):
+    client = role_client("reviewer")
+    r = world["round"]
+    urls = [
+        f"/evaluation/rounds/{r.id}",
+        f"/evaluation/rounds/{r.id}/report",
+        f"/evaluation/rounds/{r.id}/compare",
+    ]
+    small = [_count_queries(client, u) for u in urls]
+    bulk_projects(150, world["plan"])
+    session.commit()
+    client.post(f"/evaluation/rounds/{r.id}/refresh")
+    large = [_count_queries(client, u) for u in urls]
+    assert large == small
