@@ -6,7 +6,7 @@ single transaction. With any error, or with dry_run, nothing is written.
 
 import hashlib
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from portfolio.annex import diff as differ
@@ -110,20 +110,24 @@ def _write(actor, plan: Plan, report: ImportReport, matched: differ.Diff, new_su
     report.batch_id = batch.id
     refs = _References(plan, report.projects, new_subs)
     _create(actor, plan, batch, [r for r in report.projects if r.action == CREATED], refs)
+    moved = []
     for i, r in enumerate(report.projects):
         project = matched.matched.get(i)
-        if project is not None:
-            _sync_source(project, r)
-            if r.action == UPDATED:
-                _update(actor, project, r, refs, batch)
+        if project is not None and r.action == UPDATED:
+            project.source_sheet, project.source_row = r.sheet[:100], r.row
+            _update(actor, project, r, refs, batch)
+        elif project is not None and (project.source_sheet, project.source_row) != (r.sheet[:100], r.row):
+            moved.append({"pid": project.id, "sheet": r.sheet[:100], "row": r.row, "ts": project.updated_at})
+    _move_sources(moved)
     for project in matched.withdrawn:
+        before = {"status": project.status.label}
         project.status = LifecycleStatus.WITHDRAWN
         audit(
             actor,
             "project.withdraw",
             project,
-            before={"status": "调出前"},
-            after={"status": "调出"},
+            before=before,
+            after={"status": LifecycleStatus.WITHDRAWN.label},
             summary=f"附件重新导入时未出现，标记为调出：{project.name}",
         )
     audit(
@@ -239,7 +243,7 @@ def _create(actor, plan: Plan, batch: ImportBatch, records: list[ProjectRecord],
             {
                 "at": now,
                 "user_id": getattr(actor, "id", None),
-                "action": "project.import",
+                "action": "project.import_create",
                 "entity_type": "Project",
                 "entity_id": pid,
                 "summary": f"附件导入新增项目：{r.name}",
@@ -257,10 +261,18 @@ def _create(actor, plan: Plan, batch: ImportBatch, records: list[ProjectRecord],
             session.execute(insert(model), values)
 
 
-def _sync_source(project: Project, r: ProjectRecord) -> None:
-    """Where the project now sits in the file; not a change of the project itself."""
-    if (project.source_sheet, project.source_row) != (r.sheet[:100], r.row):
-        project.source_sheet, project.source_row = r.sheet[:100], r.row
+def _move_sources(moved: list[dict]) -> None:
+    """Where unchanged projects now sit in the file. Not a change of the project: a Core UPDATE keeps
+    its version (open edit forms stay valid) and its updated_at."""
+    if not moved:
+        return
+    table = Project.__table__
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("pid"))
+        .values(source_sheet=bindparam("sheet"), source_row=bindparam("row"), updated_at=bindparam("ts"))
+    )
+    session.connection().execute(stmt, moved)
 
 
 def _update(actor, project: Project, r: ProjectRecord, refs: _References, batch: ImportBatch) -> None:
@@ -296,7 +308,7 @@ def _update(actor, project: Project, r: ProjectRecord, refs: _References, batch:
         project.status = LifecycleStatus.PLANNING
     audit(
         actor,
-        "project.import",
+        "project.import_update",
         project,
         before=_audit_values({k: o for k, (o, _n) in changed.items()}),
         after=_audit_values({k: n for k, (_o, n) in changed.items()}),

@@ -194,7 +194,7 @@ def _cell(row: Row, f: str, year, layout: Layout, counters: dict):
         if layout.text_numbers:
             return f"{amount:,f}"
         return float(amount)
-    if f == "years" and v:
+    if f == "years" and v and str(v).count("-") == 1:
         a, b = str(v).split("-")
         return layout.year_style.format(a=a, b=b)
     if f in ("start", "end") and v and layout.date_cells:
