@@ -1,0 +1,167 @@
+"""The whole reporting round in a real browser against a real server, with CSRF on.
+
+A county officer submits a report with a site photo, the planner returns it with a reason, the officer
+resubmits, the planner approves; the project's warning colour and the needs-reporting page follow.
+Screenshots of the key pages go to /work/notes/shots/.
+"""
+
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from portfolio import create_app, schema
+from portfolio.db import make_engine, session
+from portfolio.reporting.models import ReportStatus, StatusReport
+from portfolio.reporting.periods import open_period
+from tests.factories import PASSWORD, make_project, make_user, seed_reference
+from tests.reporting.test_attachments import tiny_png
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path("/work/notes/shots")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
+]
+
+
+@pytest.fixture
+def live(tmp_path):
+    """A migrated SQLite file, seeded, served by werkzeug on a free port of 127.0.0.1."""
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    engine.dispose()
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "browser-test",
+            "PASSWORD_HASH_CHEAP": True,
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+        }
+    )
+    with app.app_context():
+        plan = seed_reference()
+        planner = make_user("planner", "planner", display_name="规划科")
+        make_user("wenxian", "county_officer", county="温县", display_name="温县填报员")
+        project = make_project(
+            name="温县城区污水管网改造",
+            planned_start=date(plan.start_year, 1, 1),
+            planned_end=date(plan.end_year, 12, 1),
+            annual={plan.end_year: 100},
+        )
+        make_project(name="孟州市垃圾填埋场封场", counties=["孟州市"])
+        period = open_period(
+            planner, plan, f"{plan.end_year}Q4", date.today() + timedelta(days=30), "quarter"
+        )
+        session.commit()
+        ids = {"project": project.id, "period": period.id, "code": period.code}
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}", ids
+    server.shutdown()
+    thread.join()
+    app.extensions["db_engine"].dispose()
+
+
+def _login(browser, base, username):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN").new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def _shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"reporting-{name}.png"), full_page=True)
+
+
+def _report_status(app, ids):
+    with app.app_context():
+        return session.scalar(select(StatusReport.status).where(StatusReport.project_id == ids["project"]))
+
+
+def test_officer_and_planner_round_trip(live, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    app, base, ids = live
+    project_name = "温县城区污水管网改造"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        planner = _login(browser, base, "planner")
+        planner.goto(f"{base}/reporting/reminders")
+        expect(planner.locator("table.missing")).to_contain_text(project_name)
+        _shot(planner, "1-reminders-before")
+        planner.goto(f"{base}/projects/{ids['project']}")
+        expect(planner.locator("h1 .badge")).to_have_text("未报送")
+
+        officer = _login(browser, base, "wenxian")
+        officer.goto(f"{base}/reporting/periods")
+        officer.click(f"text={ids['code']}")
+        officer.click("a.button:has-text('填报')")
+        officer.fill("textarea[name=progress_text]", "管网铺设完成八成，泵站主体封顶")
+        officer.fill("input[name=percent_complete]", "80")
+        officer.fill("input[name=invested_wan]", "50")
+        expect(officer.locator("output[data-figure=rate]")).to_have_text("50.0%")  # 50 of the 100 planned
+        officer.fill("textarea[name=problems]", "雨季影响施工")
+        photo = tmp_path / "现场照片.png"
+        photo.write_bytes(tiny_png())
+        officer.set_input_files("input[name=files]", str(photo))
+        _shot(officer, "2-form-filled")
+        officer.click("input[name=send]")
+        expect(officer.locator(".flash")).to_contain_text("已报送")
+        expect(officer.locator("ul.attachments")).to_contain_text("现场照片.png")
+        _shot(officer, "3-submitted")
+        assert _report_status(app, ids) == ReportStatus.SUBMITTED
+
+        planner.goto(f"{base}/reporting/reminders")
+        expect(planner.locator("body")).not_to_contain_text(project_name)
+        _shot(planner, "4-reminders-after-submit")
+        planner.goto(f"{base}/reporting/periods/{ids['period']}")
+        planner.click(f"tr:has-text('{project_name}') >> text=查看")
+        planner.fill("textarea[name=reason]", "本期投资与台账不符，请核实")
+        planner.click("button:has-text('退回修改')")
+        expect(planner.locator(".return-reason")).to_contain_text("本期投资与台账不符")
+        assert _report_status(app, ids) == ReportStatus.RETURNED
+
+        officer.reload()
+        expect(officer.locator(".return-reason")).to_contain_text("本期投资与台账不符")
+        _shot(officer, "5-returned")
+        officer.click("a.button:has-text('修改')")
+        officer.fill("input[name=invested_wan]", "45")
+        officer.click("input[name=send]")
+        expect(officer.locator(".flash")).to_contain_text("已报送")
+        assert _report_status(app, ids) == ReportStatus.SUBMITTED
+
+        planner.reload()
+        planner.click("button:has-text('审核通过')")
+        expect(planner.locator(".flash")).to_contain_text("审核通过")
+        _shot(planner, "6-approved")
+        assert _report_status(app, ids) == ReportStatus.APPROVED
+
+        planner.goto(f"{base}/projects/{ids['project']}")
+        badge = planner.locator("h1 .badge")
+        expect(badge).to_have_text("黄色预警")  # 80 % against a schedule of 100 %: 20 points behind
+        expect(badge).to_have_class("badge yellow")
+        _shot(planner, "7-project-yellow")
+        planner.goto(f"{base}/reporting/reminders")
+        expect(planner.locator("table.missing")).not_to_contain_text(project_name)
+        expect(planner.locator("table.missing")).to_contain_text("孟州市垃圾填埋场封场")
+        _shot(planner, "8-reminders-after-approval")
+        browser.close()
