@@ -15,6 +15,7 @@ from portfolio.exports.sheet_layout import (
     LEVEL_FILLS,
     Book,
     Column,
+    fit_row_height,
     setup_page,
     write_header,
     write_heading,
@@ -173,6 +174,7 @@ def write_cell(book: Book, ws: Worksheet, r: int, c: int, column: Column, row: S
 def write_rows(book: Book, ws: Worksheet, first_row: int, columns: list[Column], rows: list[SheetRow]) -> int:
     """Write the body; returns the row after the last."""
     for r, row in enumerate(rows, start=first_row):
+        fit_row_height(ws, r, row.values, columns)
         for c, column in enumerate(columns):
             write_cell(book, ws, r, c, column, row)
     return first_row + len(rows)

@@ -4,6 +4,7 @@ Workbooks are written with XlsxWriter: it streams, supports merged headers, numb
 protection and data validation, and never turns a string into a formula when told not to.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -122,6 +123,28 @@ def sheet_name(name: str) -> str:
     for ch in "[]:*?/\\":
         name = name.replace(ch, "_")
     return name[:31] or "Sheet"
+
+
+LINE_POINTS = 13.5  # one line of 10-point 宋体
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines wrapped text takes in a column `width` digits wide (a CJK character is about 1.7)."""
+    lines = 0
+    for part in str(text).split("\n"):
+        units = sum(1 if ord(ch) < 0x2E80 else 1.7 for ch in part)
+        lines += max(1, math.ceil(units / max(width, 1)))
+    return lines
+
+
+def fit_row_height(ws: Worksheet, row: int, values: dict, columns: list["Column"]) -> None:
+    """Spreadsheet programs do not grow rows for wrapped text on opening; set the height the text needs."""
+    lines = max(
+        (text_lines(values[c.key], c.width) for c in columns if isinstance(values.get(c.key), str)),
+        default=1,
+    )
+    if lines > 1:
+        ws.set_row(row, min(LINE_POINTS * lines + 3, 409))
 
 
 def write_text(book: Book, ws: Worksheet, row: int, col: int, value, style="text", **fmt_args) -> None:

@@ -18,6 +18,7 @@ from portfolio.exports.sheet_layout import (
     Column,
     ExportFile,
     chinese_date,
+    fit_row_height,
     period_label,
     reporting_unit,
     write_number,
@@ -130,6 +131,7 @@ def _write_data_sheet(book: Book, period: ReportingPeriod, unit: str, today: dat
         ws.write_string(2, c, column.header, book.fmt("header"))
         ws.set_column(c, c, column.width, None, {"hidden": column.key in ("project_id", "version")})
     for r, values in enumerate(rows, start=FIRST_DATA_ROW):
+        fit_row_height(ws, r, values, COLUMNS)
         for c, column in enumerate(COLUMNS):
             tint = {"unlocked": True} if column.field else {"tint": "subcategory"}
             value = values[column.key]
