@@ -247,7 +247,8 @@ def read_template(
     result = TemplateFile(period, meta.get("user", ""))
     for row, pid, version in located:
         cells = sheet[row - 1]
-        result.rows.append(FilledRow(row, projects[pid], _parse_row(cells, row, result.issues), version))
+        data = _parse_row(cells, row, result.issues)
+        result.rows.append(FilledRow(row, projects[pid], data, version, "" if data else "blank"))
     return result
 
 
