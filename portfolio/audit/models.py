@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portfolio.auth.models import User
 from portfolio.db import Base, utcnow
@@ -23,3 +23,21 @@ class AuditEntry(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
 
     user: Mapped[User | None] = relationship()
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or remove an audit entry: a programming error, never user input."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_change(_mapper, _connection, target: AuditEntry) -> None:
+    raise AuditLogIsAppendOnly(f"audit entry #{target.id} may not be changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state) -> None:
+    """The same for update()/delete() statements, which bypass the per-object events above."""
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None:
+        if state.bind_mapper.class_ is AuditEntry:
+            raise AuditLogIsAppendOnly("audit entries may not be changed or deleted")
