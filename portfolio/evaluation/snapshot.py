@@ -191,9 +191,11 @@ def assessment_detail(assessment: ProjectAssessment) -> dict | None:
 def build_report(round_: EvaluationRound) -> dict:
     """The round's report, computed now from the database."""
     plan = round_.plan
-    rows = assessment_rows(round_, list_assessments(round_))
+    assessments = list_assessments(round_)
+    rows = assessment_rows(round_, assessments)
+    places = {loc.name: loc.sort_order for a in assessments for loc in a.project.locations}
     indicators = indicator_rows(plan, round_.as_of.year)
-    county_order = sorted({r["county"] for r in rows} - {MULTI_COUNTY, NO_COUNTY})
+    county_order = sorted(places, key=places.get)
     return {
         "version": SNAPSHOT_VERSION,
         "round": {"id": round_.id, "name": round_.name, "as_of": round_.as_of.isoformat()},
