@@ -203,3 +203,18 @@ def plain(value):
     if isinstance(value, int | float | str | bool) or value is None:
         return value
     return str(value)
+
+
+def display_value(value) -> str:
+    """A diff value as the preview shows it: lists joined, annual plans by year, months as 2021年3月."""
+    if value is None or value == [] or value == {}:
+        return "—"
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{y}年 {wan(a)}" for y, a in sorted(value.items()))
+    if isinstance(value, Decimal):
+        return wan(value)
+    if isinstance(value, date):
+        return f"{value.year}年{value.month}月"
+    return str(value)

@@ -5,20 +5,25 @@ single transaction. With any error, or with dry_run, nothing is written.
 """
 
 import hashlib
+from pathlib import Path
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from portfolio.annex import diff as differ
 from portfolio.annex.classify import PlanContext
+from portfolio.annex.error_sheet import build_error_workbook
 from portfolio.annex.models import ImportBatch
 from portfolio.annex.parse import parse_sheets
+from portfolio.annex.queries import register_fingerprint
 from portfolio.annex.reader import UnreadableAnnex, read_workbook
 from portfolio.annex.report import CREATED, UPDATED, ImportReport, ProjectRecord, plain
+from portfolio.annex.staging import load, stage
 from portfolio.annex.validate import check
 from portfolio.audit.models import AuditEntry
 from portfolio.audit.services import record as audit
 from portfolio.db import session, utcnow
+from portfolio.errors import Conflict
 from portfolio.projects.models import (
     AnnualPlan,
     LifecycleStatus,
@@ -339,3 +344,27 @@ def _replace_annual(project: Project, r: ProjectRecord) -> None:
 def _audit_values(values: dict) -> dict:
     """JSON-safe copies of diff values for the audit log."""
     return {k: plain(v) for k, v in values.items()}
+
+
+def preview_upload(
+    actor, data: bytes, filename: str, plan: Plan, staging: Path
+) -> tuple[ImportReport, str, str]:
+    """Dry-run an uploaded annex and keep the file server-side: (report, sha256, register fingerprint)."""
+    report = import_annex(actor, data, filename, plan, dry_run=True)
+    sha = stage(staging, data, filename, getattr(actor, "id", None))
+    return report, sha, register_fingerprint(plan)
+
+
+def confirm_upload(actor, staging: Path, sha: str, plan: Plan, fingerprint: str) -> ImportReport:
+    """Import the previewed file, refusing when the register changed since the preview was made."""
+    data, filename = load(staging, sha)
+    if fingerprint != register_fingerprint(plan):
+        raise Conflict("预览之后项目库已有变化（他人编辑或导入了项目），请重新上传并核对预览后再确认。")
+    return import_annex(actor, data, filename, plan)
+
+
+def error_report_workbook(staging: Path, sha: str, plan: Plan) -> tuple[bytes, str]:
+    """The error report of a staged file: (xlsx bytes, original file name)."""
+    data, filename = load(staging, sha)
+    report = import_annex(None, data, filename, plan, dry_run=True)
+    return build_error_workbook(report, read_workbook(data)), filename

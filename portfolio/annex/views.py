@@ -1,1 +1,127 @@
-from portfolio.annex import bp  # noqa: F401
+"""Annex pages: upload → dry-run preview → confirm; the error report download; past import batches."""
+
+import io
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from portfolio.annex import bp, queries
+from portfolio.annex.forms import AnnexConfirmForm, AnnexUploadForm
+from portfolio.annex.report import FIELD_LABELS, display_value
+from portfolio.annex.services import (
+    confirm_upload,
+    error_report_workbook,
+    preview_upload,
+)
+from portfolio.annex.staging import discard
+from portfolio.db import session
+from portfolio.errors import DomainError
+from portfolio.permissions import requires
+from portfolio.projects.services import get_plan, list_plans
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.app_template_filter("annex_value")
+def _annex_value(value) -> str:
+    return display_value(value)
+
+
+def _staging() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "annex-staging"
+
+
+def _upload_form() -> AnnexUploadForm:
+    form = AnnexUploadForm()
+    form.plan_id.choices = [(p.id, f"{p.short_name}：{p.name}") for p in list_plans()]
+    return form
+
+
+def _preview(report, plan, sha: str, fingerprint: str, status: int = 200):
+    form = AnnexConfirmForm(sha256=sha, plan_id=plan.id, fingerprint=fingerprint)
+    return render_template(
+        "annex/preview.html", report=report, plan=plan, sha=sha, form=form, labels=FIELD_LABELS
+    ), status
+
+
+@bp.route("/annex/upload", methods=["GET", "POST"])
+@requires("annex.import")
+def upload():
+    form = _upload_form()
+    if not form.validate_on_submit():
+        return render_template("annex/upload.html", form=form, batches=queries.list_batches(5))
+    upload_file = form.file.data
+    try:
+        plan = get_plan(form.plan_id.data)
+        report, sha, fingerprint = preview_upload(
+            current_user, upload_file.read(), Path(upload_file.filename or "").name, plan, _staging()
+        )
+    except DomainError as e:
+        session.rollback()
+        flash(e.message, "error")
+        return render_template("annex/upload.html", form=form, batches=queries.list_batches(5)), 400
+    session.rollback()  # a dry run: nothing to keep
+    return _preview(report, plan, sha, fingerprint)
+
+
+@bp.route("/annex/confirm", methods=["POST"])
+@requires("annex.import")
+def confirm():
+    form = AnnexConfirmForm()
+    if not form.validate_on_submit():
+        flash("预览已失效，请重新上传附件。", "error")
+        return redirect(url_for("annex.upload"))
+    try:
+        plan = get_plan(form.plan_id.data)
+        report = confirm_upload(current_user, _staging(), form.sha256.data, plan, form.fingerprint.data)
+    except DomainError as e:
+        session.rollback()
+        flash(e.message, "error")
+        return redirect(url_for("annex.upload"))
+    if not report.ok:
+        session.rollback()
+        flash("附件存在错误，未导入任何数据。", "error")
+        return _preview(report, plan, form.sha256.data, form.fingerprint.data, 400)
+    session.commit()
+    discard(_staging(), form.sha256.data)
+    c = report.counts
+    flash(
+        f"导入完成：新增 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}，调出 {c['withdrawn']}。",
+        "success",
+    )
+    return redirect(url_for("annex.batch", batch_id=report.batch_id))
+
+
+@bp.route("/annex/error-report")
+@requires("annex.import")
+def error_report():
+    try:
+        plan = get_plan(request.args.get("plan", type=int))
+        content, filename = error_report_workbook(_staging(), request.args.get("file", ""), plan)
+    except DomainError as e:
+        flash(e.message, "error")
+        return redirect(url_for("annex.upload"))
+    finally:
+        session.rollback()
+    name = f"导入问题清单-{Path(filename).stem}.xlsx"
+    return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+@bp.route("/annex/batches")
+@requires("annex.import")
+def batches():
+    return render_template("annex/batches.html", batches=queries.list_batches())
+
+
+@bp.route("/annex/batches/<int:batch_id>")
+@requires("annex.import")
+def batch(batch_id: int):
+    found = queries.get_batch(batch_id)
+    if found is None:
+        abort(404)
+    batch, plan_name, user_name = found
+    projects = queries.list_batch_projects(batch)
+    return render_template(
+        "annex/batch.html", batch=batch, plan_name=plan_name, user_name=user_name, projects=projects
+    )

@@ -1,0 +1,17 @@
+"""Forms of the annex pages: the upload, and the confirm that names only the staged file's sha256."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, SelectField
+from wtforms.validators import DataRequired, Regexp
+
+
+class AnnexUploadForm(FlaskForm):
+    plan_id = SelectField("导入到规划", coerce=int)
+    file = FileField("附件文件（.xlsx）", validators=[FileRequired("请选择要导入的附件文件。")])
+
+
+class AnnexConfirmForm(FlaskForm):
+    sha256 = HiddenField(validators=[Regexp(r"^[0-9a-f]{64}$", message="预览已失效，请重新上传附件。")])
+    plan_id = HiddenField(validators=[DataRequired("预览已失效，请重新上传附件。")])
+    fingerprint = HiddenField(validators=[DataRequired("预览已失效，请重新上传附件。")])
