@@ -182,7 +182,8 @@ def compare(round_id: int):
 def assessment(assessment_id: int):
     found = get_assessment(assessment_id)
     authorize("evaluation.view", found)
-    form = AssessmentEditForm(obj=found, updated_at=found.updated_at.isoformat())
+    form = AssessmentEditForm(obj=found)
+    form.updated_at.data = found.updated_at.isoformat()  # obj= would render str(datetime) instead
     return _assessment_page(found, form)
 
 

@@ -254,3 +254,21 @@ def test_page_queries_do_not_grow_with_projects(world, role_client, users):
     client.post(f"/evaluation/rounds/{r.id}/refresh")
     large = [_count_queries(client, u) for u in urls]
     assert large == small
+
+
+def test_the_form_carries_a_token_that_saves(world, role_client):
+    import re
+
+    client, a = role_client("reviewer"), world["a"]
+    page = client.get(f"/evaluation/assessments/{a.id}").get_data(as_text=True)
+    token = re.search(r'name="updated_at" type="hidden" value="([^"]+)"', page).group(1)
+    saved = client.post(
+        f"/evaluation/assessments/{a.id}/edit",
+        data={"final_class": "lagging", "comment": "同意", "updated_at": token},
+    )
+    assert saved.status_code == 302
+    again = client.post(
+        f"/evaluation/assessments/{a.id}/edit",
+        data={"final_class": "lagging", "comment": "再改", "updated_at": token},
+    )
+    assert again.status_code == 409  # the same token a second time is stale
