@@ -132,8 +132,8 @@ def text_lines(text: str, width: float) -> int:
     """How many lines wrapped text takes in a column `width` digits wide (a CJK character is about 1.7)."""
     lines = 0
     for part in str(text).split("\n"):
-        units = sum(1 if ord(ch) < 0x2E80 else 1.7 for ch in part)
-        lines += max(1, math.ceil(units / max(width, 1)))
+        wide = (len(part.encode()) - len(part)) / 2  # CJK characters take three bytes in UTF-8
+        lines += max(1, math.ceil((len(part) + 0.7 * wide) / max(width, 1)))
     return lines
 
 
