@@ -8,7 +8,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string
 
 from portfolio.annex.reader import Sheet
-from portfolio.annex.report import ERROR, ImportReport
+from portfolio.annex.report import ERROR, ImportReport, display_value
 
 RED = PatternFill("solid", fgColor="F8C9C9")
 YELLOW = PatternFill("solid", fgColor="FCEBB6")
@@ -78,7 +78,7 @@ def _title(wb: Workbook, name: str) -> str:
 
 
 def _text(value):
-    return None if value is None else str(value)
+    return None if value is None else display_value(value)
 
 
 def _keep_text(cell) -> None:

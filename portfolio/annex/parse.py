@@ -245,6 +245,7 @@ def build_record(cursor: Cursor, row_no: int, cells: list, ctx: PlanContext, iss
         try:
             return parse(raw, **kw)
         except values.ValueProblem as p:
+            record.unreadable.add(key)
             issues.append(Issue(ERROR, p.code, p.message, sheet, row_no, col.letter, col.header, raw))
             return None
 

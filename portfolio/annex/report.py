@@ -78,6 +78,7 @@ class ProjectRecord:
     changes: dict[str, tuple] = field(default_factory=dict)  # field -> (old, new)
     # Where each field came from: field key ("annual:2021" for a year) -> (column letter, header).
     columns: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
+    unreadable: set[str] = field(default_factory=set, repr=False, compare=False)  # fields with an error
 
     def comparable(self) -> dict:
         """The values the diff compares, in the same shape project_values() gives for a stored project."""

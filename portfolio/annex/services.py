@@ -127,6 +127,7 @@ def _write(actor, plan: Plan, report: ImportReport, matched: differ.Diff, new_su
     for project in matched.withdrawn:
         before = {"status": project.status.label}
         project.status = LifecycleStatus.WITHDRAWN
+        project.import_batch_id = batch.id
         audit(
             actor,
             "project.withdraw",

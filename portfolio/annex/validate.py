@@ -61,9 +61,9 @@ class RowChecker:
 
     def _money(self) -> None:
         r, span = self.r, self.ctx.span_name
-        if r.total_investment_wan is None and "total" in r.columns:
+        if r.total_investment_wan is None and "total" in r.columns and "total" not in r.unreadable:
             self.add(WARNING, "missing-value", "total", "未填写总投资。")
-        if r.fyp_investment_wan is None and "fyp" in r.columns:
+        if r.fyp_investment_wan is None and "fyp" in r.columns and "fyp" not in r.unreadable:
             self.add(WARNING, "missing-value", "fyp", f"未填写“{span}”投资。")
         total, fyp = r.total_investment_wan, r.fyp_investment_wan
         if total is not None and fyp is not None and fyp > total + ROUNDING_WAN:
@@ -90,7 +90,7 @@ class RowChecker:
     def _years(self) -> None:
         r, ctx = self.r, self.ctx
         if r.start_year is None:
-            if "years" in r.columns:
+            if "years" in r.columns and "years" not in r.unreadable:
                 self.add(WARNING, "missing-value", "years", "未填写建设起止年限。")
             return
         low = ctx.years[0] - PLAUSIBLE_YEARS_AROUND_PLAN
