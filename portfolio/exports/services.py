@@ -163,6 +163,14 @@ def _outcome(row: FilledRow, report: StatusReport | None) -> str:
     return "submit"
 
 
+def _submit_row(actor, template: TemplateFile, row: FilledRow, today: date | None) -> None:
+    try:
+        with session.begin_nested():
+            save_report(actor, row.project, template.period, row.data, row.version, submit=True, today=today)
+    except DomainError as e:
+        template.issues.append(Issue(row.row, "", "", f"{row.project.name}：{e.message}"))
+
+
 def import_template(
     actor,
     data: bytes,
@@ -176,20 +184,11 @@ def import_template(
     if template.issues:
         return template
     reports = list_period_reports([r.project for r in template.rows], template.period)
-    savepoint = session.begin_nested()
-    for row in template.rows:
-        row.outcome = _outcome(row, reports.get(row.project.id))
-        if row.outcome != "submit":
-            continue
-        try:
-            with session.begin_nested():
-                save_report(
-                    actor, row.project, template.period, row.data, row.version, submit=True, today=today
-                )
-        except DomainError as e:
-            template.issues.append(Issue(row.row, "", "", f"{row.project.name}：{e.message}"))
-    if dry_run or template.issues:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
+    with session.begin_nested() as savepoint:  # released on leaving the block unless rolled back here
+        for row in template.rows:
+            row.outcome = _outcome(row, reports.get(row.project.id))
+            if row.outcome == "submit":
+                _submit_row(actor, template, row, today)
+        if dry_run or template.issues:
+            savepoint.rollback()
     return template
