@@ -58,9 +58,11 @@ def rounds():
     plans = list_plans()
     form = RoundCreateForm()
     form.plan_id.choices = [(p.id, f"{p.short_name} {p.name}") for p in plans]
-    suggestions = {p.id: default_rounds(p) for p in plans}
+    rounds_ = list_rounds()
+    taken = {(r.plan_id, r.name) for r in rounds_}
+    suggestions = {p.id: [(n, d) for n, d in default_rounds(p) if (p.id, n) not in taken] for p in plans}
     return render_template(
-        "evaluation/rounds.html", rounds=list_rounds(), plans=plans, form=form, suggestions=suggestions
+        "evaluation/rounds.html", rounds=rounds_, plans=plans, form=form, suggestions=suggestions
     )
 
 
