@@ -1,4 +1,4 @@
-"""The demo a newcomer sees: reference data, the shipped annex and one account per role."""
+"""The demo a newcomer sees: the annex, one account per role, progress reports and a mid-term round."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,3 +36,10 @@ def seed_demo(config) -> Iterator[str]:
         if not session.scalar(select(User.id).where(User.username == username)):
             create_user(None, AccountData(username, name, role, county, unit), password)
             yield f"已创建演示账号 {username} / {password}（{role.label}）"
+    session.flush()
+    from portfolio.evaluation.demo import seed_demo_evaluation
+    from portfolio.reporting.demo import seed_demo_reports
+
+    if reports := seed_demo_reports(plan):
+        yield f"已生成演示进度报告 {reports} 份（含绿、黄、红预警项目和一个填报中的季度）。"
+    yield from seed_demo_evaluation(plan)
