@@ -272,3 +272,25 @@ def test_the_form_carries_a_token_that_saves(world, role_client):
         data={"final_class": "lagging", "comment": "再改", "updated_at": token},
     )
     assert again.status_code == 409  # the same token a second time is stale
+
+
+def test_an_empty_plan_and_a_later_plan_render(app, users, role_client):
+    from portfolio.projects.seed_data import PLAN_14
+    from portfolio.projects.services import load_plan
+
+    later = load_plan(
+        {**PLAN_14, "name": "焦作市“十五五”生态环境保护规划", "short_name": "十五五"}
+        | {"start_year": 2026, "end_year": 2030}
+    )
+    assert default_rounds(later)[0][1].isoformat() == "2028-12-31"
+    round_ = create_round(users["planner"], later, *default_rounds(later)[1])
+    session.commit()
+    client = role_client("reviewer")
+    for url in (f"/evaluation/rounds/{round_.id}", f"/evaluation/rounds/{round_.id}/report", "/evaluation/"):
+        assert client.get(url).status_code == 200
+    page = client.get(f"/evaluation/rounds/{round_.id}/report").get_data(as_text=True)
+    assert "该规划尚未载入指标" in page and "2030-12-31" in page
+    wb = load_workbook(BytesIO(client.get(f"/evaluation/rounds/{round_.id}/report.xlsx").data))
+    assert list(wb["项目分类"].iter_rows(min_row=2)) == []
+    listing = client.get("/evaluation/").get_data(as_text=True)
+    assert "新建“十五五”中期评估（截至 2028-12-31）" in listing and "新建“十五五”终期评估" not in listing
