@@ -15,6 +15,7 @@ from portfolio.projects.queries import (
     with_register_details,
 )
 from portfolio.reporting.models import ReportingPeriod, StatusReport
+from portfolio.reporting.periods import is_open
 from portfolio.reporting.queries import NOT_REPORTING
 
 
@@ -45,6 +46,14 @@ def get_default_period(plan: Plan, today: date) -> ReportingPeriod:
     if period is None:
         raise NotFound(f"“{plan.short_name}”规划还没有填报期间，请先由市级牵头部门开设期间。")
     return period
+
+
+def get_open_period(plan: Plan, today: date) -> ReportingPeriod:
+    """The period officers are filling in now: the earliest still open, else the default period."""
+    candidates = session.scalars(
+        select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id).order_by(ReportingPeriod.ends_on)
+    )
+    return next((p for p in candidates if is_open(p, today)), None) or get_default_period(plan, today)
 
 
 def find_period(code: str, plan_key: str | None = None) -> ReportingPeriod:

@@ -10,7 +10,13 @@ from portfolio.errors import DomainError
 from portfolio.exports import bp
 from portfolio.exports.filenames import content_disposition
 from portfolio.exports.forms import TemplateConfirmForm, TemplateUploadForm
-from portfolio.exports.queries import get_default_period, get_location, list_periods, select_plan
+from portfolio.exports.queries import (
+    get_default_period,
+    get_location,
+    get_open_period,
+    list_periods,
+    select_plan,
+)
 from portfolio.exports.services import (
     export_county_sheets,
     export_progress,
@@ -84,7 +90,8 @@ def supervision(period_id):
 @bp.route("/exports/periods/<int:period_id>/template.xlsx")
 @requires("template.use")
 def template(period_id):
-    period = _period(period_id, ProjectFilters.from_args(request.args))
+    plan = select_plan(ProjectFilters.from_args(request.args))
+    period = get_period(period_id) if period_id else get_open_period(plan, date.today())
     try:
         return _send(export_template(current_user, period, current_app.config["SECRET_KEY"]))
     except DomainError as e:

@@ -150,3 +150,30 @@ def test_without_a_period_the_latest_ended_period_is_exported(app, role_client):
     response = _download(role_client("reviewer"), "/exports/progress.xlsx")
     assert "2023年第4季度" in calamine_rows(response.data, "推进情况表")[0][0]
     assert data["q4"].code == "2023Q4"
+
+
+def test_export_progress_command_writes_each_sheet(app, runner, tmp_path):
+    portfolio()
+    session.commit()
+    out = tmp_path / "温县.xlsx"
+    result = runner.invoke(
+        args=["export-progress", "--period", "2023Q4", "--output", str(out), "--county", "温县"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = body(calamine_rows(out.read_bytes(), "推进情况表"))
+    assert {r[COL["name"]] for k, r in rows if k == "project"} == {
+        "温县污水处理厂提标改造",
+        "温县光伏发电项目",
+        "两县联建生态廊道",
+    }
+    for sheet, name in (("counties", "孟州市"), ("supervision", "督办清单")):
+        path = tmp_path / f"{sheet}.xlsx"
+        assert (
+            runner.invoke(
+                args=["export-progress", "--period", "2023Q4", "--output", str(path), "--sheet", sheet]
+            ).exit_code
+            == 0
+        )
+        assert name in open_xlsx(path.read_bytes()).sheetnames
+    missing = runner.invoke(args=["export-progress", "--period", "2030Q1", "--output", str(out)])
+    assert missing.exit_code != 0 and "没有编号为“2030Q1”的填报期间" in missing.output

@@ -220,3 +220,10 @@ def test_import_progress_command_dry_run_then_import(app, users, role_client, ru
     assert len(session.scalars(select(StatusReport)).all()) == 2
     wrong = runner.invoke(args=["import-progress", str(path), "--period", "2025Q3"])
     assert wrong.exit_code == 2 and "不能导入到 2025Q3" in wrong.output
+
+
+def test_template_without_a_period_is_for_the_open_one(app, users, role_client):
+    data = _setup()
+    content = role_client("officer").get("/exports/template.xlsx").data
+    title = openpyxl.load_workbook(io.BytesIO(content))[DATA]["A1"].value
+    assert data["other"].code == "2025Q3" and "2025年第3季度" in title  # the earliest open period
