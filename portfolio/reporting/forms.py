@@ -17,6 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portfolio.projects.models import LifecycleStatus, MilestoneKind, MilestoneStatus
@@ -27,23 +28,37 @@ from portfolio.reporting.warnings import Thresholds
 TEXT = 4000
 
 
-class PeriodOpenForm(FlaskForm):
+class ChineseMeta:
+    """WTForms' own Chinese messages ("不是有效的小数值" …) without Flask-Babel."""
+
+    locales = ("zh",)
+
+    def get_translations(self, form):
+        return DefaultMeta.get_translations(self, form)
+
+
+class ReportingForm(FlaskForm):
+    class Meta(ChineseMeta):
+        pass
+
+
+class PeriodOpenForm(ReportingForm):
     plan_id = SelectField("所属规划", coerce=int)
     code = StringField("期间编号", validators=[DataRequired("请填写期间编号。"), Length(max=10)])
     deadline = DateField("报送截止日期", validators=[Optional()])
     submit = SubmitField("开放期间")
 
 
-class PeriodReopenForm(FlaskForm):
+class PeriodReopenForm(ReportingForm):
     until = DateField("重新开放至", validators=[InputRequired("请填写重新开放的截止日期。")])
     submit = SubmitField("重新开放")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(ReportingForm):
     """A POST button with only its CSRF token: close a period, delete an attachment."""
 
 
-class VersionForm(FlaskForm):
+class VersionForm(ReportingForm):
     version = HiddenField()
 
     def expected_version(self) -> int | None:
@@ -57,6 +72,9 @@ class ReturnForm(VersionForm):
 
 
 class MilestoneRowForm(Form):
+    class Meta(ChineseMeta, DefaultMeta):
+        pass
+
     key = HiddenField()
     actual_date = DateField("实际完成日期", validators=[Optional()])
     status = SelectField("状态", choices=MilestoneStatus.choices())
@@ -143,7 +161,7 @@ def report_input(form: ReportForm) -> ReportInput:
     )
 
 
-class ThresholdsForm(FlaskForm):
+class ThresholdsForm(ReportingForm):
     yellow_points = DecimalField(
         "黄色预警：落后序时进度（百分点）≥",
         places=1,

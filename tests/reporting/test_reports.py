@@ -238,3 +238,16 @@ def test_project_history_partial_lists_every_state(app, users, project, role_cli
     with app.test_request_context():
         html = render_template("reporting/_project_reports.html", reports=reports)
     assert "已审核" in html and "草稿" in html
+
+
+def test_unreadable_numbers_get_chinese_messages(app, period, project, role_client):
+    data = report_form(percent_complete="六成", invested_wan="12万", save="暂存")
+    data |= {
+        "milestones-0-key": "kind:groundbreaking",
+        "milestones-0-actual_date": "昨天",
+        "milestones-0-status": "done",
+    }
+    response = role_client("officer").post(_url(period, project), data=data)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Not a valid" not in text
+    assert "不是有效的小数。" in text and "不是有效的日期值。" in text
