@@ -17,7 +17,7 @@ from portfolio.projects.models import Location, Project
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportingPeriod, StatusReport
 from portfolio.reporting.progress import progress_for
-from portfolio.reporting.services import EDITABLE, ReportInput, save_report
+from portfolio.reporting.services import EDITABLE, FIELDS, ReportInput, save_report
 
 
 @dataclass(frozen=True)
@@ -134,18 +134,11 @@ def export_supervision(
     )
 
 
-def _unchanged(data: ReportInput, report: StatusReport | None) -> bool:
-    if report is None:
-        return False
-    for name in (
-        "progress_text",
-        "percent_complete",
-        "invested_wan",
-        "new_status",
-        "problems",
-        "next_steps",
-        "coordination",
-    ):
+def _unchanged(data: ReportInput, report: StatusReport) -> bool:
+    """The row repeats what the stored report already holds (milestones are not in the template)."""
+    for name, _label in FIELDS:
+        if name == "milestone_updates":
+            continue
         ours, stored = getattr(data, name), getattr(report, name)
         if isinstance(ours, Decimal) and isinstance(stored, Decimal):
             if ours.compare(stored) != 0:

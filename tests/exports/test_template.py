@@ -227,3 +227,16 @@ def test_template_without_a_period_is_for_the_open_one(app, users, role_client):
     content = role_client("officer").get("/exports/template.xlsx").data
     title = openpyxl.load_workbook(io.BytesIO(content))[DATA]["A1"].value
     assert data["other"].code == "2025Q3" and "2025年第3季度" in title  # the earliest open period
+
+
+def test_rows_repeating_an_approved_report_are_skipped(app, users, role_client):
+    data = _setup()
+    make_report(data["wen1"], data["period"], ReportStatus.APPROVED, invested="7", pct="20")
+    session.commit()
+    client = role_client("officer")
+    filled = _fill(_template(client, data["period"]), {"温县二号工程": FILLED["温县二号工程"]})
+    page = _upload(client, data["period"], filled).get_data(as_text=True)
+    assert "确认报送 1 份报告" in page and "未改动，跳过" in page
+    changed = _fill(_template(client, data["period"]), {"温县一号工程": {"形象进度": "改写已审核的报告"}})
+    refused = _upload(client, data["period"], changed).get_data(as_text=True)
+    assert "整个文件未导入" in refused and "已审核，不能再修改" in refused
