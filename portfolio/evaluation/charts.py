@@ -108,14 +108,14 @@ def report_charts(data: dict) -> dict[str, Markup]:
         (s.label, data["indicator_counts"].get(s.value, 0), STATUS_COLOURS[s]) for s in IndicatorStatus
     ]
     categories = [g for g in data["by_category"] if g["name"] != "合计"]
-    invest = [(g["name"], Decimal(g["completion_pct"] or 0), "#127a50") for g in categories if g["projects"]]
+    invest = [(g["name"], Decimal(g["plan_rate_pct"] or 0), "#127a50") for g in categories if g["projects"]]
     return {
         "classes": bar_chart(classes, "项目评估分类"),
         "indicators": bar_chart(statuses, "指标评估状态"),
         "by_category": stacked_chart(
             [(g["name"], g["counts"]) for g in categories], CLASS_SERIES, "分类别项目评估"
         ),
-        "investment": bar_chart(invest, "分类别投资完成率", "%", scale=100),
+        "investment": bar_chart(invest, "分类别计划投资完成率", "%", scale=100),
     }
 
 

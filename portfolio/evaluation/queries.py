@@ -29,6 +29,7 @@ def _project_loads(path):
         path.selectinload(Project.category),
         path.selectinload(Project.locations),
         path.selectinload(Project.milestones),
+        path.selectinload(Project.annual_plans),
         path.selectinload(Project.unit_links).selectinload(ProjectUnit.unit),
     )
 

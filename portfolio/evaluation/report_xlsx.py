@@ -92,6 +92,7 @@ PROJECT_COLUMNS = [
     ("县区", "county", 10),
     ("牵头单位", "lead_unit", 22),
     ("规划期投资(万元)", "span_investment_wan", 14),
+    ("截至评估年计划投资(万元)", "planned_to_date_wan", 14),
     ("累计完成投资(万元)", "cumulative_invested_wan", 14),
     ("系统计算分类", "computed_label", 12),
     ("评估分类", "final_label", 12),
@@ -122,7 +123,14 @@ COMMENT_KEYS = (
     "comment",
     "reviewer",
 )
-NUMERIC_KEYS = {"span_investment_wan", "cumulative_invested_wan", "score", "completion_pct"}
+NUMERIC_KEYS = {
+    "span_investment_wan",
+    "planned_to_date_wan",
+    "cumulative_invested_wan",
+    "score",
+    "completion_pct",
+    "plan_rate_pct",
+}
 LABELS = {k.value: k.label for k in ProjectClass}
 
 
@@ -150,13 +158,15 @@ def _projects(ws, data: dict) -> None:
 
 
 def _groups(ws, groups: list[dict], first: str) -> None:
-    headers = [first, "项目数", *[k.label for k in ProjectClass], "规划期投资(万元)", "累计完成投资(万元)"]
+    money_heads = ["规划期投资(万元)", "截至评估年计划投资(万元)", "累计完成投资(万元)", "计划完成率(%)"]
+    headers = [first, "项目数", *[k.label for k in ProjectClass], *money_heads, "规划期完成率(%)"]
+    keys = ("span_investment_wan", "planned_to_date_wan", "cumulative_invested_wan", "plan_rate_pct")
     rows = [
         [g["name"], g["projects"], *[g["counts"][k.value] for k in ProjectClass]]
-        + _rows([g], ("span_investment_wan", "cumulative_invested_wan", "completion_pct"))[0]
+        + _rows([g], (*keys, "completion_pct"))[0]
         for g in groups
     ]
-    _table(ws, 1, [*headers, "投资完成率(%)"], rows, [24, 8, *[10] * len(ProjectClass), 16, 16, 12])
+    _table(ws, 1, headers, rows, [24, 8, *[10] * len(ProjectClass), 16, 16, 16, 12, 12])
 
 
 def _concerns(ws, data: dict) -> None:

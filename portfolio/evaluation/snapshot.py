@@ -105,9 +105,12 @@ def _num(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _project_row(a: ProjectAssessment, c: Classification, pr: ProjectProgress, names: dict) -> dict:
+def _project_row(
+    a: ProjectAssessment, c: Classification, pr: ProjectProgress, names: dict, year: int
+) -> dict:
     p = a.project
     lead = p.lead_unit
+    planned = sum((x.amount_wan or ZERO for x in p.annual_plans if x.year <= year), ZERO)
     return {
         "assessment_id": a.id,
         "project_id": p.id,
@@ -117,6 +120,7 @@ def _project_row(a: ProjectAssessment, c: Classification, pr: ProjectProgress, n
         "county": _county(p),
         "lead_unit": lead.name if lead else "",
         "span_investment_wan": _num(money(p.span_investment_wan)),
+        "planned_to_date_wan": str(money(planned)),
         "cumulative_invested_wan": _num(pr.cumulative_invested_wan),
         "computed_class": a.computed_class.value,
         "final_class": a.final_class.value,
@@ -150,6 +154,7 @@ def _group(rows: list[dict], key: str, order: list[str]) -> list[dict]:
         if name is not None and not mine and key == "county":
             continue
         span = sum((Decimal(r["span_investment_wan"] or 0) for r in mine), ZERO)
+        planned = sum((Decimal(r["planned_to_date_wan"] or 0) for r in mine), ZERO)
         done = sum((Decimal(r["cumulative_invested_wan"] or 0) for r in mine), ZERO)
         counts = Counter(r["final_class"] for r in mine)
         groups.append(
@@ -160,6 +165,8 @@ def _group(rows: list[dict], key: str, order: list[str]) -> list[dict]:
                 "span_investment_wan": str(money(span)),
                 "cumulative_invested_wan": str(money(done)),
                 "completion_pct": _rate(done, span),
+                "planned_to_date_wan": str(money(planned)),
+                "plan_rate_pct": _rate(done, planned),
             }
         )
     return groups
@@ -176,7 +183,8 @@ def assessment_rows(round_: EvaluationRound, assessments: list[ProjectAssessment
     """The report's rows for these assessments, with the live classification and progress."""
     classes, progress = classify_all(round_.plan, [a.project for a in assessments], round_.as_of)
     names = _reviewer_names(assessments)
-    return [_project_row(a, classes[a.project_id], progress[a.project_id], names) for a in assessments]
+    year = round_.as_of.year
+    return [_project_row(a, classes[a.project_id], progress[a.project_id], names, year) for a in assessments]
 
 
 def assessment_detail(assessment: ProjectAssessment) -> dict | None:

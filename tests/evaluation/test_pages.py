@@ -10,7 +10,7 @@ from portfolio.db import engine, session
 from portfolio.evaluation.indicators import load_indicators
 from portfolio.evaluation.models import EvaluationRound, Indicator, ProjectAssessment, RoundStatus
 from portfolio.evaluation.services import create_round, default_rounds
-from portfolio.projects.models import Plan
+from portfolio.projects.models import AnnualPlan, Plan
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from tests.evaluation.fixtures import INVESTED_BY_MID_TERM, build_portfolio
 from tests.factories import bulk_projects
@@ -203,13 +203,19 @@ def test_report_workbook_reopens_and_matches_the_database(world, role_client):
         .where(StatusReport.status == ReportStatus.APPROVED, ReportingPeriod.ends_on <= round_.as_of)
     )
     assert float(approved) == sum(INVESTED_BY_MID_TERM.values())
-    assert sum(row[6] for row in projects) == pytest.approx(float(approved))
+    assert sum(row[7] for row in projects) == pytest.approx(float(approved))
+    planned = session.scalar(
+        select(func.sum(AnnualPlan.amount_wan)).where(AnnualPlan.year <= round_.as_of.year)
+    )
+    assert sum(row[6] for row in projects) == pytest.approx(float(planned))
     for sheet in ("分类别统计", "分县区统计"):
         rows = list(wb[sheet].iter_rows(min_row=2, values_only=True))
         total = rows[-1]
         assert total[0] == "合计" and total[1] == in_db
         assert sum(r[1] for r in rows[:-1]) == in_db
-        assert float(total[-2]) == pytest.approx(float(approved))
+        assert float(total[-3]) == pytest.approx(float(approved))
+        assert float(total[-4]) == pytest.approx(float(planned))
+        assert float(total[-2]) == pytest.approx(round(float(approved) / float(planned) * 100, 1))
     by_class = dict(
         session.execute(
             select(ProjectAssessment.final_class, func.count())
