@@ -22,11 +22,13 @@ def test_export_page_for_every_role(app, users, role_client, role):
     assert ("上传并预览" in html) == (role != "reviewer")
 
 
-def test_project_list_buttons_carry_the_filters(app, users, role_client):
+@pytest.mark.parametrize("page", ["/projects", "/summary"])
+def test_list_and_summary_buttons_carry_the_filters(app, users, role_client, page):
     portfolio()
     session.commit()
-    html = role_client("planner").get("/projects?category=1&q=%E6%B8%A9").get_data(as_text=True)
-    assert "/exports/progress.xlsx?" in html
+    response = role_client("planner").get(f"{page}?category=1&q=%E6%B8%A9")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "/exports/progress.xlsx?" in html
     link = html.split("/exports/progress.xlsx?", 1)[1].split('"', 1)[0]
     assert "category=1" in link and "q=%E6%B8%A9" in link
 
