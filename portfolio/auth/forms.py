@@ -15,14 +15,14 @@ class LoginForm(FlaskForm):
     remember = BooleanField("保持登录")
 
 
-def _new_password_fields():
+def _new_password_fields(label: str = "新密码"):
     password = PasswordField(
-        "新密码",
+        label,
         validators=[DataRequired("请输入新密码。"), Length(max=128, message="密码过长。")],
         description=f"至少 {MIN_LENGTH} 位，须同时包含字母和数字。",
     )
     confirm = PasswordField(
-        "确认新密码",
+        f"确认{label}",
         validators=[DataRequired("请再次输入新密码。"), EqualTo("password", "两次输入的密码不一致。")],
     )
     return password, confirm
@@ -70,7 +70,7 @@ class AccountCreateForm(_AccountFields):
             Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、点、下划线和连字符。"),
         ],
     )
-    password, confirm = _new_password_fields()
+    password, confirm = _new_password_fields("初始密码")
 
 
 class PasswordResetForm(FlaskForm):
