@@ -91,7 +91,7 @@ def _check_version(report: StatusReport, expected: int | None, data: ReportInput
     """Refuse a stale form explicitly, before writing, listing what differs from the stored report."""
     if expected is not None and expected == report.version:
         return
-    theirs = _as_values(data, report) if data is not None else {}
+    theirs = _as_values(data) if data is not None else {}
     changes = [
         (label, _show(theirs[name]), _show(getattr(report, name)))
         for name, label in FIELDS
@@ -114,7 +114,7 @@ def _norm(value):
     return value if value not in ("", {}) else None
 
 
-def _as_values(data: ReportInput, report: StatusReport) -> dict:
+def _as_values(data: ReportInput) -> dict:
     values = {name: getattr(data, name) for name, _ in FIELDS if name != "milestone_updates"}
     values["milestone_updates"] = milestones.encode(data.milestone_updates, data.new_milestones)
     return values
@@ -131,6 +131,8 @@ def _validate(project: Project, data: ReportInput) -> None:
     if data.invested_wan is not None and data.invested_wan < 0:
         raise DomainError("本期完成投资不能为负数。")
     milestones.validate(project, data.milestone_updates, data.new_milestones)
+    for name, content in data.files:
+        attachments.check(name, content)
 
 
 def _assign(report: StatusReport, data: ReportInput) -> None:
@@ -186,6 +188,8 @@ def save_report(
         before = snapshot(report)
     _validate(project, data)
     _assign(report, data)
+    if submit:
+        _require_complete(report)  # refuse before any file reaches the disk
     _flush()
     for name, content in data.files:
         attachments.store(actor, report, name, content)

@@ -94,3 +94,18 @@ def test_officer_deletes_an_attachment_while_editing(app, period, project, role_
     assert officer.post(f"/reporting/attachments/{first.id}/delete").status_code == 302
     session.expire_all()
     assert [a.id for a in session.scalars(select(Attachment))] == [second.id] and not path.exists()
+
+
+def test_refused_submission_leaves_no_file_behind(app, period, project, role_client):
+    officer = role_client("officer")
+    response = _post(officer, period, project, [("ok.png", tiny_png()), ("bad.png", b"nope")])
+    assert response.status_code == 400
+    data = report_form(percent_complete="", send="报送")
+    data["files"] = [(io.BytesIO(tiny_png()), "ok.png")]
+    officer.post(
+        f"/reporting/periods/{period.id}/projects/{project.id}/report",
+        data=data,
+        content_type="multipart/form-data",
+    )
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    assert not upload_dir.exists() or not any(upload_dir.iterdir())

@@ -251,3 +251,14 @@ def test_unreadable_numbers_get_chinese_messages(app, period, project, role_clie
     text = response.get_data(as_text=True)
     assert response.status_code == 400 and "Not a valid" not in text
     assert "不是有效的小数。" in text and "不是有效的日期值。" in text
+
+
+def test_planner_reviews_after_the_deadline(app, users, project, role_client):
+    period = make_period(users["planner"], deadline=date.today() + timedelta(days=1))
+    session.commit()
+    role_client("officer").post(_url(period, project), data=report_form(send="报送"))
+    period.deadline = date.today() - timedelta(days=1)  # the deadline passes before the review
+    session.commit()
+    report = _report(project, period)
+    role_client("planner").post(f"/reporting/reports/{report.id}/approve", data={"version": report.version})
+    assert _report(project, period).status == ReportStatus.APPROVED
