@@ -24,6 +24,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # Reverse proxies in front of the app (1 in production: see load_config). Their X-Forwarded-For
+    # gives the client's address, which the login throttle counts; with 0 the header is ignored.
+    PROXY_HOPS = 0
     WTF_CSRF_TIME_LIMIT = None  # a long form-filling session must not lose its work to a token timeout
     PAGE_SIZE = 50
     TESTING = False
@@ -33,8 +36,9 @@ def load_config(overrides: dict | None) -> dict:
     """Collect Config, then FLASK_* environment variables, then explicit overrides."""
     values = {k: getattr(Config, k) for k in dir(Config) if k.isupper()}
     if os.environ.get("FLASK_ENV_PRODUCTION", "") == "1":
-        # Production is served over HTTPS only: no cookie may ever travel in clear.
+        # Production is served over HTTPS only, by the reverse proxy: no cookie may ever travel in clear.
         values["SESSION_COOKIE_SECURE"] = values["REMEMBER_COOKIE_SECURE"] = True
+        values["PROXY_HOPS"] = 1
     for key, raw in os.environ.items():
         if key.startswith("FLASK_") and key[6:] in values and key != "FLASK_APP":
             values[key[6:]] = _from_env(values[key[6:]], raw)

@@ -1,6 +1,7 @@
 """Request-wide protections: security headers and the SQLite write intent of each request."""
 
 from flask import request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portfolio.db import write_intent
 
@@ -20,6 +21,12 @@ HEADERS = {
 
 
 def init_app(app) -> None:
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        # Behind the reverse proxy every request comes from the proxy: take the client's address from
+        # the headers it sets, so the login throttle counts clients rather than the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     @app.before_request
     def _mark_write_intent():
         # Reads begin deferred transactions; anything that may write takes SQLite's write lock up front.

@@ -119,6 +119,23 @@ def test_the_address_block_lifts_when_the_window_has_passed(app, users, monkeypa
     assert not throttle.address_blocked("203.0.113.9")
 
 
+def test_behind_the_proxy_the_throttle_counts_clients_not_the_proxy(app, database_url, users, monkeypatch):
+    monkeypatch.setenv("FLASK_ENV_PRODUCTION", "1")
+    assert load_config(None)["PROXY_HOPS"] == 1
+    proxied = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "proxy", "PASSWORD_HASH_CHEAP": True}
+    )
+    proxied.config["WTF_CSRF_ENABLED"] = False
+    attacker, colleague = proxied.test_client(), proxied.test_client()
+    for client, address in ((attacker, "10.1.1.66"), (colleague, "10.1.1.7")):
+        client.environ_base.update({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": address})
+    for i in range(throttle.IP_MAX_FAILURES):
+        _fail(attacker, f"guess{i}")
+    assert "此网络地址登录失败次数过多" in _fail(attacker, "admin").get_data(as_text=True)
+    assert colleague.post("/login", data={"username": "admin", "password": PASSWORD}).status_code == 302
+    proxied.extensions["db_engine"].dispose()
+
+
 REQUIRED_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
 
 
