@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from portfolio.evaluation.indicator_assessment import IndicatorStatus
+from portfolio.evaluation.indicators import parse_number
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
 
 HEAD_FILL = PatternFill("solid", fgColor="EEF2F5")
@@ -31,6 +32,8 @@ def _table(ws, start_row: int, headers: list[str], rows: list[list], widths: lis
         cell = ws.cell(row=start_row, column=col, value=text)
         cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for col, width in enumerate(widths or [], start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
     for r, values in enumerate(rows, start=start_row + 1):
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=value)
@@ -38,38 +41,54 @@ def _table(ws, start_row: int, headers: list[str], rows: list[list], widths: lis
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
             if isinstance(value, Decimal):
                 cell.number_format = MONEY_FORMAT
-    for col, width in enumerate(widths or [], start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
+        if lines := _lines(values, widths):
+            ws.row_dimensions[r].height = 15 * lines
     return start_row + len(rows) + 2
+
+
+def _lines(values: list, widths: list[int] | None) -> int | None:
+    """How many lines the longest wrapped text needs (a Chinese character is two width units)."""
+    if not widths:
+        return None
+    need = max(
+        (-(-len(v) * 2 // max(w - 1, 1)) for v, w in zip(values, widths, strict=False) if isinstance(v, str)),
+        default=1,
+    )
+    return need if need > 1 else None
 
 
 def _summary(ws, data: dict) -> None:
     r = data["round"]
     ws.append([f"{data['plan']['name']} · {r['name']}报告"])
     ws["A1"].font = Font(bold=True, size=14)
+    when = (data.get("finalized_at") or data["built_at"]).replace("T", " ")
     status = (
-        f"已定稿（{data.get('finalized_by') or ''} {data['finalized_at']}）"
+        f"已定稿（{data.get('finalized_by') or ''}，{when} UTC）"
         if data.get("finalized_at")
-        else f"评估中，数据生成于 {data['built_at']}（UTC）"
+        else (f"评估中，数据生成于 {when} UTC")
     )
     ws.append([f"评估截止日：{r['as_of']}    状态：{status}"])
+    classes = [[k.label, data["class_counts"].get(k.value, 0)] for k in ProjectClass]
     row = _table(
-        ws,
-        4,
-        ["项目评估分类", "项目数"],
-        [[k.label, data["class_counts"].get(k.value, 0)] for k in ProjectClass]
-        + [["合计", len(data["projects"])]],
-        [28, 14],
+        ws, 4, ["项目评估分类", "项目数"], [*classes, ["合计", len(data["projects"])]], [28, 18, 24, 20, 16]
     )
-    row = _table(
-        ws,
-        row,
-        ["指标评估状态", "指标数"],
-        [[s.label, data["indicator_counts"].get(s.value, 0)] for s in IndicatorStatus]
-        + [["合计", len(data["indicators"])]],
-    )
-    ws.cell(row=row, column=1, value="指标评估规则：" + data["rules"]["indicator"])
-    ws.cell(row=row + 1, column=1, value="项目分类规则：" + data["rules"]["project"])
+    statuses = [[s.label, data["indicator_counts"].get(s.value, 0)] for s in IndicatorStatus]
+    row = _table(ws, row, ["指标评估状态", "指标数"], [*statuses, ["合计", len(data["indicators"])]])
+    total = data["by_category"][-1]
+    keys = ("span_investment_wan", "planned_to_date_wan", "cumulative_invested_wan", "plan_rate_pct")
+    heads = ["规划期投资(万元)", "截至评估年计划投资(万元)", "累计完成投资(万元)", "计划完成率(%)"]
+    row = _table(ws, row, ["投资", *heads[:3], heads[3]], [["全部项目", *_rows([total], keys)[0]]])
+    for offset, (label, key) in enumerate((("指标评估规则：", "indicator"), ("项目分类规则：", "project"))):
+        ws.merge_cells(start_row=row + offset, start_column=1, end_row=row + offset, end_column=5)
+        cell = ws.cell(row=row + offset, column=1, value=label + data["rules"][key])
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row + offset].height = 96
+
+
+def _value(text: str):
+    """A yearly value as a number where it is one, so the sheet can compute with it."""
+    number = parse_number(text)
+    return float(number) if number is not None else text  # not money: a plain number format
 
 
 def _indicators(ws, data: dict) -> None:
@@ -77,7 +96,7 @@ def _indicators(ws, data: dict) -> None:
     headers = ["序号", "类别", "指标", "单位", "基准值", "目标值", "属性", *[f"{y}年" for y in years]]
     rows = [
         [i["seq"], i["category"], i["name"], i["unit"], i["baseline"], i["target"], i["binding"]]
-        + [i["values"].get(y, "") for y in years]
+        + [_value(i["values"].get(y, "")) for y in years]
         + [i["status_label"], i["explanation"]]
         for i in data["indicators"]
     ]
@@ -195,6 +214,10 @@ def write_report(data: dict, out: BinaryIO) -> None:
         ("评审意见", _comments),
     ):
         writer(wb.create_sheet(title), data)
+    for ws in wb.worksheets:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     for ws in wb.worksheets[1:]:
         ws.freeze_panes = "A2"
     wb.save(out)
