@@ -96,9 +96,11 @@ def row_label(cells: list, header: Header) -> str | None:
 
 def classify_row(cells: list, header: Header, ctx: PlanContext, category: int | None) -> tuple[str, object]:
     """(kind, detail): detail is the category number, the sub-category name, or the label."""
-    if all(is_blank(v) for v in cells):
-        return BLANK, None
-    label = row_label(cells, header) or ""
+    label = row_label(cells, header)
+    if label is None:
+        if all(is_blank(v) for v in cells):
+            return BLANK, None
+        label = ""
     norm = normalise(label)
     if norm.startswith(FOOTNOTE_WORDS) or (norm.startswith("注") and len(norm) > 20):
         return FOOTNOTE, label

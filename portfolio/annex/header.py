@@ -58,10 +58,10 @@ class Column:
     header: str  # as the user sees it, e.g. 分年度投资计划/2021年
     year: int | None = None
     scale: Decimal | None = None  # from the header text, else the sheet's units line
+    letter: str = ""
 
-    @property
-    def letter(self) -> str:
-        return column_letter(self.index + 1)
+    def __post_init__(self):
+        self.letter = column_letter(self.index + 1)
 
 
 @dataclass
@@ -91,6 +91,13 @@ class Header:
             if c.field == "annual" and c.year is not None:
                 found.setdefault(c.year, c)
         return found
+
+    @cached_property
+    def refs(self) -> dict[str, tuple[str, str]]:
+        """Field key ("annual:2021" for a year) -> (column letter, header), shared by every record."""
+        refs = {k: (c.letter, c.header) for k, c in self.fields.items()}
+        refs.update({f"annual:{y}": (c.letter, c.header) for y, c in self.annual.items()})
+        return refs
 
     def annual_has_values(self, cells: list) -> bool:
         return any(c.index < len(cells) and not is_blank(cells[c.index]) for c in self.annual.values())

@@ -8,9 +8,8 @@ from portfolio.annex import values
 from portfolio.annex.classify import PlanContext, classify_row, declared_count
 from portfolio.annex.header import FIELD_LABELS, Column, Header, find_header
 from portfolio.annex.reader import Sheet
+from portfolio.annex.records import RowReader
 from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord
-
-TEXT_FIELDS = ("nature", "content", "note")
 
 
 @dataclass
@@ -40,6 +39,7 @@ class Cursor:
     category: int | None = None
     subcategory: str | None = None
     sheet_category: int | None = None  # one sheet per category: its 合计 row totals that category
+    reader: RowReader | None = None
 
 
 def parse_sheets(sheets: list[Sheet], ctx: PlanContext) -> Parsed:
@@ -216,64 +216,23 @@ def _get(cells: list, col: Column | None):
 
 
 def build_record(cursor: Cursor, row_no: int, cells: list, ctx: PlanContext, issues: list[Issue]):
-    """Read one project row; every unreadable value becomes an issue on its own cell."""
-    header, sheet = cursor.header, cursor.sheet.name
-    cols = header.by_field()
-    name_col = cols.get("name")
-    name = values.text(_get(cells, name_col))
+    """A project row as a record, or None (with an error) when no category row came before it."""
+    if cursor.reader is None:
+        cursor.reader = RowReader(cursor.header, ctx.years, ctx.county_names, cursor.sheet.name)
+    reader = cursor.reader
     if cursor.category is None:
+        col = reader.name
         issues.append(
             Issue(
                 ERROR,
                 "no-category",
                 "项目行之前没有类别行，无法确定项目所属类别。",
-                sheet,
+                cursor.sheet.name,
                 row_no,
-                name_col.letter if name_col else None,
-                name_col.header if name_col else None,
-                name,
+                col.letter if col else None,
+                col.header if col else None,
+                reader.name_of(cells),
             )
         )
         return None
-    record = ProjectRecord(sheet, row_no, cursor.category, cursor.subcategory, name or "")
-    record.columns = {k: (c.letter, c.header) for k, c in cols.items()}
-    record.columns.update({f"annual:{y}": (c.letter, c.header) for y, c in header.annual.items()})
-
-    def read(key: str, parse, col: Column | None = None, **kw):
-        col = col or cols.get(key)
-        raw = _get(cells, col)
-        try:
-            return parse(raw, **kw)
-        except values.ValueProblem as p:
-            record.unreadable.add(key)
-            issues.append(Issue(ERROR, p.code, p.message, sheet, row_no, col.letter, col.header, raw))
-            return None
-
-    seq = values.text(_get(cells, cols.get("seq")))
-    record.seq_no = int(seq) if seq and seq.isdigit() and len(seq) < 9 else None
-    for key in TEXT_FIELDS:
-        setattr(record, key, values.text(_get(cells, cols.get(key))))
-    years = read("years", values.year_range)
-    record.start_year, record.end_year = years or (None, None)
-    for key, attr in (("total", "total_investment_wan"), ("fyp", "fyp_investment_wan")):
-        if key in cols:
-            setattr(record, attr, read(key, values.money, scale=cols[key].scale or header.scale))
-    for year in ctx.years:
-        col = header.annual.get(year)
-        record.annual_plan_wan[year] = (
-            read("annual", values.money, col, scale=col.scale or header.scale) if col else None
-        )
-    record.planned_start = read("start", values.month)
-    record.planned_end = read("end", values.month)
-    record.locations = values.location_names(_get(cells, cols.get("location")))
-    record.units = _units(cells, cols, ctx)
-    return record
-
-
-def _units(cells: list, cols: dict[str, Column], ctx) -> list[str]:
-    names = values.unit_names(_get(cells, cols.get("units")), ctx.county_names)
-    for key in ("lead_unit", "support_units"):
-        for name in values.unit_names(_get(cells, cols.get(key)), ctx.county_names):
-            if name not in names:
-                names.append(name)
-    return names
+    return reader.read(row_no, cells, cursor.category, cursor.subcategory, issues)

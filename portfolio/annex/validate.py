@@ -9,6 +9,7 @@ whose totals differ from their projects, months outside the construction years, 
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 
 from portfolio.annex.classify import PlanContext
 from portfolio.annex.parse import Parsed
@@ -148,6 +149,7 @@ class RowChecker:
             )
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     return "".join(name.split()).replace("（", "(").replace("）", ")").lower()
 

@@ -6,6 +6,7 @@ Each parser returns the value, or raises ValueProblem carrying a stable code and
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 BLANKS = {"", "—", "——", "-", "--", "－", "/", "／", "无", "空", "…", "null", "none", "n/a", "#n/a"}
 YUAN_SUFFIXES = ("万元", "亿元", "元")
@@ -27,15 +28,19 @@ class ValueProblem(Exception):
 def is_blank(value) -> bool:
     if value is None:
         return True
-    if isinstance(value, str):
-        return value.strip().lower() in BLANKS
+    if type(value) is str:
+        stripped = value.strip()
+        return stripped in BLANKS or stripped.lower() in BLANKS
     return False
 
 
 def text(value) -> str | None:
     """A cell as trimmed text; numbers lose a trailing .0 (序号 1.0 → "1")."""
-    if is_blank(value):
+    if value is None:
         return None
+    if type(value) is str:
+        stripped = value.strip()
+        return None if stripped in BLANKS or stripped.lower() in BLANKS else stripped
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -45,27 +50,36 @@ def text(value) -> str | None:
 
 def money(value, scale: Decimal) -> Decimal | None:
     """An amount in the sheet's unit (万元 or 亿元) as 万元 with four places; text numbers accepted."""
-    if is_blank(value):
+    kind = type(value)
+    if kind is float:
+        amount = Decimal(repr(value))
+    elif kind is int:
+        amount = Decimal(value)
+    elif value is None or is_blank(value):
         return None
-    if isinstance(value, bool) or isinstance(value, date | datetime):
-        raise ValueProblem("bad-money", "金额应为数字")
-    if isinstance(value, int | float):
-        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    elif kind is str:
+        amount = _text_amount(value)
     else:
-        raw = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
-        for suffix in YUAN_SUFFIXES:
-            if raw.endswith(suffix):
-                raw = raw[: -len(suffix)]
-                break
-        try:
-            amount = Decimal(raw)
-        except InvalidOperation as e:
-            raise ValueProblem("bad-money", f"金额“{value}”不是数字") from e
+        raise ValueProblem("bad-money", "金额应为数字")
     if not amount.is_finite():
         raise ValueProblem("bad-money", f"金额“{value}”不是数字")
     if amount < 0:
         raise ValueProblem("negative-money", "金额不能为负数")
-    return (amount * scale).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+    if scale != 1:
+        amount *= scale
+    return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _text_amount(value: str) -> Decimal:
+    raw = value.strip().replace(",", "").replace("，", "").replace(" ", "")
+    for suffix in YUAN_SUFFIXES:
+        if raw.endswith(suffix):
+            raw = raw[: -len(suffix)]
+            break
+    try:
+        return Decimal(raw)
+    except InvalidOperation as e:
+        raise ValueProblem("bad-money", f"金额“{value}”不是数字") from e
 
 
 def year_range(value) -> tuple[int, int] | None:
@@ -76,9 +90,14 @@ def year_range(value) -> tuple[int, int] | None:
         return int(value), int(value)
     if isinstance(value, date | datetime):
         return value.year, value.year
-    m = YEAR_RANGE.match(str(value).strip())
+    return _year_range_text(str(value).strip())
+
+
+@lru_cache(maxsize=4096)
+def _year_range_text(raw: str) -> tuple[int, int]:
+    m = YEAR_RANGE.match(raw)
     if not m:
-        raise ValueProblem("bad-year-range", f"建设年限“{value}”无法识别，应写作 2021-2025")
+        raise ValueProblem("bad-year-range", f"建设年限“{raw}”无法识别，应写作 2021-2025")
     start = int(m.group(1))
     return start, int(m.group(2) or start)
 
@@ -93,24 +112,32 @@ def month(value) -> date | None:
         raw = repr(value)  # 2021.3 typed as a number
     else:
         raw = text(value) or ""
+    return _month_text(raw)
+
+
+@lru_cache(maxsize=4096)
+def _month_text(raw: str) -> date:
     m = MONTH.match(raw) or COMPACT_MONTH.match(raw)
     if not m:
-        raise ValueProblem("bad-month", f"时间“{value}”无法识别，应写作 2021年3月")
+        raise ValueProblem("bad-month", f"时间“{raw}”无法识别，应写作 2021年3月")
     year, mon = int(m.group(1)), int(m.group(2))
     if not 1 <= mon <= 12:
-        raise ValueProblem("bad-month", f"时间“{value}”的月份不在 1–12 之间")
+        raise ValueProblem("bad-month", f"时间“{raw}”的月份不在 1–12 之间")
     return date(year, mon, 1)
 
 
-def unit_names(value, county_names: list[str]) -> list[str]:
+def unit_names(value, county_names: tuple[str, ...]) -> list[str]:
     """Split 责任单位 on 、，,; keeping order (the first leads), and expand shared suffixes.
 
     "解放区、山阳区人民政府" names two governments: a bare county name borrows the suffix of the next
     entry that starts with a county name.
     """
     raw = text(value)
-    if not raw:
-        return []
+    return list(_unit_names_text(raw, tuple(county_names))) if raw else []
+
+
+@lru_cache(maxsize=4096)
+def _unit_names_text(raw: str, county_names: tuple[str, ...]) -> tuple[str, ...]:
     parts = [p.strip() for p in SEPARATORS.split(raw) if p.strip()]
     names = []
     for i, part in enumerate(parts):
@@ -119,7 +146,7 @@ def unit_names(value, county_names: list[str]) -> list[str]:
             part = part + suffix if suffix else part
         if part not in names:
             names.append(part)
-    return names
+    return tuple(names)
 
 
 def _borrowed_suffix(rest: list[str], county_names: list[str]) -> str | None:
@@ -142,10 +169,13 @@ def county_prefix(name: str, county_names: list[str]) -> str | None:
 
 def location_names(value) -> list[str]:
     raw = text(value)
-    if not raw:
-        return []
+    return list(_location_names_text(raw)) if raw else []
+
+
+@lru_cache(maxsize=4096)
+def _location_names_text(raw: str) -> tuple[str, ...]:
     names = []
     for part in LOCATION_SEPARATORS.split(raw):
         if part and part not in names:
             names.append(part)
-    return names
+    return tuple(names)
