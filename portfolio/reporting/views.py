@@ -174,6 +174,8 @@ def _render_form(form, project, period, conflict=None, status=200):
 def edit_report(period_id, project_id):
     period, project = queries.get_period(period_id), queries.get_project(project_id)
     authorize("report.edit", project)
+    if project.plan_id != period.plan_id:
+        abort(404)
     if request.method == "GET":
         return _render_form(ReportForm(data=_initial(get_report_for(project, period))), project, period)
     form = ReportForm()

@@ -126,3 +126,17 @@ def test_period_page_keeps_a_download_area(app, period, role_client):
     page = role_client("reviewer").get(f"/reporting/periods/{period.id}").get_data(as_text=True)
     assert "period-downloads" in page and period.code in page
     assert role_client("reviewer").get("/reporting/periods/999999").status_code == 404
+
+
+def test_a_period_of_another_plan_is_not_a_place_to_report(app, period, role_client):
+    from portfolio.projects.seed_data import PLAN_14
+    from portfolio.projects.services import load_plan
+    from tests.factories import make_project
+
+    other = load_plan(
+        PLAN_14 | {"name": "另一规划", "short_name": "十五五", "start_year": 2026, "end_year": 2030}
+    )
+    project = make_project(plan=other)
+    session.commit()
+    url = f"/reporting/periods/{period.id}/projects/{project.id}/report"
+    assert role_client("officer").get(url).status_code == 404
