@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from portfolio.auth.models import Role, User
 from portfolio.db import session
 from portfolio.projects.models import LifecycleStatus, Plan, Project
-from portfolio.reporting.models import PeriodStatus, ReportingPeriod, ReportStatus, StatusReport
+from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.periods import codes_for_year, parse_code
 from portfolio.reporting.warnings import expected_progress
 
@@ -54,19 +54,7 @@ def _periods(plan: Plan) -> tuple[list[ReportingPeriod], ReportingPeriod]:
         deadline = span.default_deadline
         if code == open_code:  # open when the newcomer looks, whatever today is
             deadline = max(deadline, date.today() + timedelta(days=30))
-        made.append(
-            ReportingPeriod(
-                plan_id=plan.id,
-                code=span.code,
-                kind=span.kind,
-                year=span.year,
-                number=span.number,
-                starts_on=span.starts_on,
-                ends_on=span.ends_on,
-                deadline=deadline,
-                status=PeriodStatus.OPEN,
-            )
-        )
+        made.append(span.period(plan.id, deadline))
     session.add_all(made)
     session.flush()
     return made[:-1], made[-1]

@@ -37,6 +37,20 @@ class PeriodSpan:
     def default_deadline(self) -> date:
         return self.ends_on + timedelta(days=DEFAULT_GRACE_DAYS)
 
+    def period(self, plan_id: int, deadline: date) -> ReportingPeriod:
+        """A new open period of a plan covering this span (not yet added to the session)."""
+        return ReportingPeriod(
+            plan_id=plan_id,
+            code=self.code,
+            kind=self.kind,
+            year=self.year,
+            number=self.number,
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            deadline=deadline,
+            status=PeriodStatus.OPEN,
+        )
+
 
 def month_end(year: int, month: int) -> date:
     first_of_next = date(year + month // 12, month % 12 + 1, 1)
@@ -121,17 +135,7 @@ def open_period(
     deadline = deadline or span.default_deadline
     if deadline < span.starts_on:
         raise DomainError("截止日期不能早于期间开始日期。")
-    period = ReportingPeriod(
-        plan_id=plan.id,
-        code=span.code,
-        kind=span.kind,
-        year=span.year,
-        number=span.number,
-        starts_on=span.starts_on,
-        ends_on=span.ends_on,
-        deadline=deadline,
-        status=PeriodStatus.OPEN,
-    )
+    period = span.period(plan.id, deadline)
     session.add(period)
     session.flush()
     record(actor, "period.open", period, after=_snapshot(period), summary=f"开放填报期间 {span.code}")
