@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from portfolio.audit.models import AuditEntry
 from portfolio.audit.services import record
 from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError, Forbidden
@@ -63,7 +64,9 @@ def _show(value) -> str:
     if hasattr(value, "label"):
         return value.label
     if isinstance(value, dict):
-        return "已填写"
+        return f"{len(value)} 个节点"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
     return str(value)
 
 
@@ -97,8 +100,17 @@ def _check_version(report: StatusReport, expected: int | None, data: ReportInput
         for name, label in FIELDS
         if name in theirs and _norm(theirs[name]) != _norm(getattr(report, name))
     ]
-    who = report.submitted_by or report.reviewed_by
-    by = f"（最近由 {who.display_name} 处理）" if who else ""
+    last = session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == "StatusReport", AuditEntry.entity_id == report.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    by = (
+        f"（最近一次由 {last.user.display_name} 于 {last.at:%Y-%m-%d %H:%M} UTC 保存）"
+        if last and last.user
+        else ""
+    )
     raise ReportConflict(
         f"保存失败：{report.project.name} {report.period.code} 的报告在您打开之后已被他人修改{by}，"
         f"您的表单基于第 {expected or 0} 版，已保存的是第 {report.version} 版。"

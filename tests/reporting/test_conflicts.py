@@ -27,6 +27,7 @@ def test_second_editor_is_refused_with_what_changed(app, period, project, role_c
     text = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "已被他人修改" in text and "本期完成投资（万元）" in text and "99" in text and "150" in text
+    assert "最近一次由 officer 于" in text and "150.0000" not in text
     session.expire_all()
     assert session.scalar(select(StatusReport.invested_wan)) == Decimal("150")
     # Saving again after seeing the differences is deliberate and goes through.
