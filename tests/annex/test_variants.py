@@ -3,6 +3,7 @@
 import pytest
 
 from portfolio.annex.services import import_annex
+from portfolio.db import session
 from tests.annex.helpers import annex_bytes, plan
 from tests.annex.workbooks import ANNEX_HEADERS, FIELDS, Layout, build
 
@@ -92,3 +93,32 @@ def test_unknown_columns_warn_and_do_not_stop_the_import(app, baseline):
     codes = {(i.code, i.column) for i in report.warnings}
     assert ("unknown-column", "Q") in codes
     assert [f for _c, f in found] == [dict(f, note=None) for _c, f in baseline]
+
+
+def test_hidden_sheets_are_ignored(app, baseline):
+    _report, found = records(build(Layout(hidden_copy=True)))
+    assert found == baseline
+
+
+def test_year_columns_follow_the_plan_span(app, runner, tmp_path):
+    """A second plan with another span: its annex's year columns and ranges are read against its years."""
+    from portfolio.projects.seed_data import PLAN_14
+    from portfolio.projects.services import load_plan
+
+    later = load_plan(
+        dict(PLAN_14, name="某市“十五五”规划", short_name="十五五", start_year=2026, end_year=2030)
+    )
+    session.commit()
+    headers = dict(ANNEX_HEADERS, fyp="“十五五”投资")
+    data = build(Layout(headers=headers, year_shift=5))
+    report = import_annex(None, data, "later.xlsx", later, dry_run=True)
+    assert report.ok, [i.message for i in report.errors]
+    assert report.counts["created"] == 86
+    first = report.to_dict()["projects"][0]
+    assert list(first["annual_plan_wan"]) == ["2026", "2027", "2028", "2029", "2030"]
+    assert first["annual_plan_wan"]["2026"] == 14104 and first["start_year"] == 2026
+    # With two plans the CLI needs --plan.
+    path = tmp_path / "later.xlsx"
+    path.write_bytes(data)
+    assert runner.invoke(args=["import-annex", str(path)]).exit_code == 2
+    assert runner.invoke(args=["import-annex", str(path), "--plan", "十五五", "--dry-run"]).exit_code == 0

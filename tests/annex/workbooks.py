@@ -93,6 +93,8 @@ class Layout:
     year_style: str = "{a}-{b}"
     merge_units: bool = False
     extra_sheets: bool = False
+    year_shift: int = 0  # move every year (columns, ranges, months) for a plan with another span
+    hidden_copy: bool = False  # add a hidden sheet holding a copy of every row
 
 
 def build(layout: Layout, rows: list[Row] | None = None) -> bytes:
@@ -114,6 +116,10 @@ def build(layout: Layout, rows: list[Row] | None = None) -> bytes:
             _write_sheet(wb.create_sheet(title[:31]), [cat, *members], layout, sheet_category=True)
     else:
         _write_sheet(wb.create_sheet("重大工程项目"), rows, layout, sheet_category=False)
+    if layout.hidden_copy:
+        hidden = wb.create_sheet("旧版")
+        _write_sheet(hidden, rows, layout, sheet_category=False)
+        hidden.sheet_state = "hidden"
     if layout.extra_sheets:
         summary = wb.create_sheet("汇总")
         summary.append(["类别", "项目数", "总投资"])
@@ -155,12 +161,18 @@ def _write_sheet(ws, rows: list[Row], layout: Layout, sheet_category: bool) -> N
     top = []
     for f, year in cols:
         if f == "annual":
-            top.append(layout.annual_header if two_rows else layout.annual_label.format(year=year))
+            label = layout.annual_label.format(year=year + layout.year_shift)
+            top.append(layout.annual_header if two_rows else label)
         else:
             top.append(_header_text(f, layout))
     ws.append(top)
     if two_rows:
-        ws.append([layout.annual_label.format(year=y) if f == "annual" else None for f, y in cols])
+        ws.append(
+            [
+                layout.annual_label.format(year=y + layout.year_shift) if f == "annual" else None
+                for f, y in cols
+            ]
+        )
         first = next(i for i, (f, _y) in enumerate(cols) if f == "annual") + 1
         ws.merge_cells(start_row=3, start_column=first, end_row=3, end_column=first + 4)
         for i, (f, _y) in enumerate(cols, start=1):
@@ -196,10 +208,13 @@ def _cell(row: Row, f: str, year, layout: Layout, counters: dict):
         return float(amount)
     if f == "years" and v and str(v).count("-") == 1:
         a, b = str(v).split("-")
-        return layout.year_style.format(a=a, b=b)
+        return layout.year_style.format(a=int(a) + layout.year_shift, b=int(b) + layout.year_shift)
+    if f in ("start", "end") and v and layout.year_shift and not layout.date_cells:
+        y, m = str(v).rstrip("月").split("年")
+        return f"{int(y) + layout.year_shift}年{m}月"
     if f in ("start", "end") and v and layout.date_cells:
         y, m = str(v).rstrip("月").split("年")
-        return date(int(y), int(m), 15)
+        return date(int(y) + layout.year_shift, int(m), 15)
     return v
 
 
