@@ -146,3 +146,22 @@ def test_dry_run_of_an_adjusted_annex_writes_nothing(app):
     assert (
         session.scalar(select(func.count(Project.id)).where(Project.status == LifecycleStatus.WITHDRAWN)) == 0
     )
+
+
+def test_a_new_sub_category_is_created_once_and_reimport_is_unchanged(app):
+    from portfolio.projects.models import Subcategory
+
+    rows = annex_rows()
+    sub = next(r for r in rows if r.kind == "subcategory")
+    sub.values["name"] = "新增的子类工程"
+    report = import_annex(None, build(Layout(), rows), "v1.xlsx", plan())
+    session.commit()
+    assert report.ok
+    warning = next(i for i in report.warnings if i.code == "new-subcategory")
+    assert warning.row == 5 + rows.index(sub)
+    created = session.scalar(select(Subcategory).where(Subcategory.name == "新增的子类工程"))
+    assert created is not None
+    assert session.scalar(select(func.count(Project.id)).where(Project.subcategory_id == created.id)) > 0
+    again = import_annex(None, build(Layout(), rows), "v1.xlsx", plan())
+    assert again.counts["unchanged"] == 86
+    assert not [i for i in again.warnings if i.code == "new-subcategory"]
