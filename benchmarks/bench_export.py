@@ -28,8 +28,7 @@ from portfolio.projects.models import Project
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportStatus, StatusReport
 from portfolio.reporting.progress import progress_for
-from tests.exports.data import make_period
-from tests.factories import bulk_projects, seed_reference
+from tests.factories import bulk_projects, make_period, seed_reference
 
 
 def seed(n: int):

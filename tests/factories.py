@@ -1,6 +1,7 @@
 """Factories for tests: reference data, users, projects. Each flushes; the caller commits."""
 
 import secrets
+from datetime import date
 from decimal import Decimal
 from itertools import count
 
@@ -22,6 +23,8 @@ from portfolio.projects.models import (
 )
 from portfolio.projects.seed_data import PLAN_14
 from portfolio.projects.services import ensure_locations, load_plan
+from portfolio.reporting.models import PeriodKind, ReportingPeriod, ReportStatus, StatusReport
+from portfolio.reporting.periods import parse_code
 
 PASSWORD = "Secret#123"
 _seq = count(1)
@@ -158,3 +161,37 @@ def bulk_projects(n: int, plan: Plan | None = None) -> None:
     session.execute(insert(ProjectUnit), links)
     session.execute(insert(AnnualPlan), annual)
     session.flush()
+
+
+def make_period(plan, code: str, deadline: date | None = None) -> ReportingPeriod:
+    """A period from its code (2023Q4 or 2023-11); the deadline defaults to the usual grace days."""
+    span = parse_code(code, PeriodKind.QUARTER if "Q" in code else PeriodKind.MONTH)
+    period = ReportingPeriod(
+        plan_id=plan.id,
+        code=span.code,
+        kind=span.kind,
+        year=span.year,
+        number=span.number,
+        starts_on=span.starts_on,
+        ends_on=span.ends_on,
+        deadline=deadline or span.default_deadline,
+    )
+    session.add(period)
+    session.flush()
+    return period
+
+
+def make_report(project, period, status=ReportStatus.APPROVED, invested="0", pct="0", **fields):
+    """A report written directly (no workflow), approved unless told otherwise."""
+    report = StatusReport(
+        project=project,
+        period=period,
+        status=status,
+        invested_wan=Decimal(invested) if invested is not None else None,
+        percent_complete=Decimal(pct) if pct is not None else None,
+        progress_text=fields.pop("progress_text", "主体工程施工中"),
+        **fields,
+    )
+    session.add(report)
+    session.flush()
+    return report

@@ -1,44 +1,10 @@
-"""Test data for the export tests: periods, reports, and a small portfolio across two counties."""
+"""Test data for the export tests: a small portfolio across two counties with periods and reports."""
 
 from datetime import date
 from decimal import Decimal
 
-from portfolio.db import session
-from portfolio.reporting.models import PeriodKind, ReportingPeriod, ReportStatus, StatusReport
-from portfolio.reporting.periods import parse_code
-from tests.factories import make_project
-
-
-def make_period(plan, code: str, deadline: date | None = None) -> ReportingPeriod:
-    span = parse_code(code, PeriodKind.QUARTER if "Q" in code else PeriodKind.MONTH)
-    period = ReportingPeriod(
-        plan_id=plan.id,
-        code=span.code,
-        kind=span.kind,
-        year=span.year,
-        number=span.number,
-        starts_on=span.starts_on,
-        ends_on=span.ends_on,
-        deadline=deadline or span.default_deadline,
-    )
-    session.add(period)
-    session.flush()
-    return period
-
-
-def make_report(project, period, status=ReportStatus.APPROVED, invested="0", pct="0", **fields):
-    report = StatusReport(
-        project=project,
-        period=period,
-        status=status,
-        invested_wan=Decimal(invested) if invested is not None else None,
-        percent_complete=Decimal(pct) if pct is not None else None,
-        progress_text=fields.pop("progress_text", "主体工程施工中"),
-        **fields,
-    )
-    session.add(report)
-    session.flush()
-    return report
+from portfolio.reporting.models import ReportStatus
+from tests.factories import make_period, make_project, make_report
 
 
 def portfolio(year: int = 2023):

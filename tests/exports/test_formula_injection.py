@@ -7,9 +7,8 @@ import pytest
 from portfolio.db import session
 from portfolio.exports.safe_text import FORMULA_PREFIXES, looks_like_formula
 from portfolio.reporting.models import ReportStatus
-from tests.exports.data import make_period, make_report
 from tests.exports.sheets import calamine_rows, open_xlsx
-from tests.factories import make_project
+from tests.factories import make_period, make_project, make_report
 
 PAYLOADS = [f'{prefix}HYPERLINK("http://evil.example","点我")' for prefix in FORMULA_PREFIXES]
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import event
 
 from portfolio.db import engine, session
-from tests.exports.data import make_period, portfolio
-from tests.factories import bulk_projects
+from tests.exports.data import portfolio
+from tests.factories import bulk_projects, make_period
 
 
 @pytest.mark.parametrize("role", ["admin", "planner", "reviewer", "officer"])

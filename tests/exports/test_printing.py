@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portfolio.annex.services import import_annex
 from portfolio.db import session
 from portfolio.projects.models import Plan
-from tests.exports.data import make_period
+from tests.factories import make_period
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

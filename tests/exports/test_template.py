@@ -12,8 +12,7 @@ from sqlalchemy import select
 from portfolio.db import session
 from portfolio.exports.template_sheet import HEADERS, META_SHEET
 from portfolio.reporting.models import ReportStatus, StatusReport
-from tests.exports.data import make_period, make_report
-from tests.factories import make_project
+from tests.factories import make_period, make_project, make_report
 
 DATA = "进度填报"
 COL = {h: i + 1 for i, h in enumerate(HEADERS)}
