@@ -29,6 +29,14 @@ def list_periods(plan: Plan) -> list[ReportingPeriod]:
     )
 
 
+def choose_period(periods: list[ReportingPeriod], chosen: int | None, today: date) -> ReportingPeriod | None:
+    """The period a page asked for among the plan's periods, else the latest that has ended."""
+    if not periods:
+        return None
+    picked = next((p for p in periods if p.id == chosen), None)
+    return picked or next((p for p in periods if p.ends_on <= today), periods[-1])
+
+
 def get_default_period(plan: Plan, today: date) -> ReportingPeriod:
     """The latest period that has ended, else the earliest one still to come."""
     ended = session.scalar(

@@ -11,6 +11,7 @@ from portfolio.exports import bp
 from portfolio.exports.filenames import content_disposition
 from portfolio.exports.forms import TemplateConfirmForm, TemplateUploadForm
 from portfolio.exports.queries import (
+    choose_period,
     get_default_period,
     get_location,
     get_open_period,
@@ -52,10 +53,7 @@ def index():
     filters = ProjectFilters.from_args(request.args)
     plan = select_plan(filters)
     periods = list_periods(plan)
-    chosen = request.args.get("period", type=int)
-    period = next((p for p in periods if p.id == chosen), None) or (
-        get_default_period(plan, date.today()) if periods else None
-    )
+    period = choose_period(periods, request.args.get("period", type=int), date.today())
     form = TemplateUploadForm(period_id=period.id if period else None)
     form.period_id.choices = [(p.id, p.code) for p in periods]
     return render_template("exports/index.html", plan=plan, periods=periods, period=period, form=form)
