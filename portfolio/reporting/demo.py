@@ -9,7 +9,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portfolio.auth.models import Role, User
@@ -124,13 +124,23 @@ def seed_demo_reports(plan: Plan) -> int:
     projects = session.scalars(
         select(Project)
         .where(Project.plan_id == plan.id)
-        .options(selectinload(Project.annual_plans))
+        .options(selectinload(Project.annual_plans), selectinload(Project.locations))
         .order_by(Project.id)
     ).all()
-    officer = session.scalar(select(User.id).where(User.role == Role.COUNTY_OFFICER).order_by(User.id))
     planner = session.scalar(select(User.id).where(User.role == Role.PLANNER).order_by(User.id))
+    # Reports come from the project's county officer where there is one, else from the planners' office.
+    officers = dict(
+        session.execute(
+            select(User.county_id, func.min(User.id))
+            .where(User.role == Role.COUNTY_OFFICER, User.county_id.is_not(None))
+            .group_by(User.county_id)
+        ).all()
+    )
     past, open_period = _periods(plan)
-    reports = [r for p in projects for r in _history(p, past, open_period, rng, (officer, planner))]
+    reports = []
+    for p in projects:
+        officer = next((officers[loc.id] for loc in p.locations if loc.id in officers), planner)
+        reports += _history(p, past, open_period, rng, (officer, planner))
     session.add_all(reports)
     session.flush()
     return len(reports)

@@ -40,6 +40,13 @@ def test_demo_shows_every_colour_and_an_open_period(app, users):
         and len(reminders.missing) < reminders.expected
     )
     assert seed_demo_reports(plan) == 0  # idempotent
+    submitters = {
+        (loc.name, r.submitted_by_id)
+        for r in session.scalars(select(StatusReport).where(StatusReport.submitted_by_id.is_not(None)))
+        for loc in r.project.locations
+        if loc.name in ("温县", "孟州市")
+    }
+    assert submitters == {("温县", users["officer"].id), ("孟州市", users["other_officer"].id)}
 
 
 def test_demo_is_deterministic(app, users):
