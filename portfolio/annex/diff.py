@@ -11,37 +11,16 @@ Stored projects of the plan left unmatched (and not already 调出) are withdraw
 from dataclasses import dataclass, field
 
 from portfolio.annex.report import CREATED, UNCHANGED, UPDATED, ProjectRecord
+from portfolio.annex.stored import StoredProject
 from portfolio.annex.validate import name_key
-from portfolio.db import money
-from portfolio.projects.models import LifecycleStatus, Project
+from portfolio.projects.models import LifecycleStatus
 
 
 @dataclass
 class Diff:
-    matched: dict[int, Project] = field(default_factory=dict)  # index in records -> project
-    withdrawn: list[Project] = field(default_factory=list)
+    matched: dict[int, StoredProject] = field(default_factory=dict)  # index in records -> project
+    withdrawn: list[StoredProject] = field(default_factory=list)
     restored: set[int] = field(default_factory=set)  # record indexes whose project was 调出
-
-
-def project_values(p: Project) -> dict:
-    """A stored project in the shape of ProjectRecord.comparable()."""
-    return {
-        "name": p.name,
-        "subcategory": p.subcategory.name if p.subcategory else None,
-        "seq_no": p.seq_no,
-        "locations": [loc.name for loc in p.locations],
-        "nature": p.nature,
-        "content": p.content,
-        "start_year": p.start_year,
-        "end_year": p.end_year,
-        "total_investment_wan": money(p.total_investment_wan),
-        "fyp_investment_wan": money(p.span_investment_wan),
-        "annual_plan_wan": {a.year: money(a.amount_wan) for a in p.annual_plans if a.amount_wan is not None},
-        "planned_start": p.planned_start,
-        "planned_end": p.planned_end,
-        "units": [link.unit.name for link in p.unit_links],
-        "note": p.note,
-    }
 
 
 def _same(key: str, old, new) -> bool:
@@ -50,13 +29,10 @@ def _same(key: str, old, new) -> bool:
     return old == new
 
 
-def match(records: list[ProjectRecord], projects: list[Project]) -> Diff:
+def match(records: list[ProjectRecord], projects: list[StoredProject]) -> Diff:
     """Pair records with stored projects by the three rules above."""
     diff = Diff()
-    by_key = {
-        (p.category.number, p.subcategory.name if p.subcategory else None, name_key(p.name)): p
-        for p in projects
-    }
+    by_key = {(p.category_number, p.subcategory_name, name_key(p.name)): p for p in projects}
     used: set[int] = set()
     for i, r in enumerate(records):
         p = by_key.get((r.category, r.subcategory, name_key(r.name)))
@@ -69,17 +45,17 @@ def match(records: list[ProjectRecord], projects: list[Project]) -> Diff:
         diff,
         used,
         lambda r: (r.category, name_key(r.name)),
-        lambda p: (p.category.number, name_key(p.name)),
+        lambda p: (p.category_number, name_key(p.name)),
     )
     file_names = {(r.category, name_key(r.name)) for r in records}
-    renamable = [p for p in projects if (p.category.number, name_key(p.name)) not in file_names]
+    renamable = [p for p in projects if (p.category_number, name_key(p.name)) not in file_names]
     _match_loose(
         records,
         renamable,
         diff,
         used,
         lambda r: (r.category, r.seq_no) if r.seq_no else None,
-        lambda p: (p.category.number, p.seq_no) if p.seq_no else None,
+        lambda p: (p.category_number, p.seq_no) if p.seq_no else None,
     )
     diff.withdrawn = [p for p in projects if p.id not in used and p.status != LifecycleStatus.WITHDRAWN]
     diff.restored = {i for i, p in diff.matched.items() if p.status == LifecycleStatus.WITHDRAWN}
@@ -111,7 +87,7 @@ def apply_actions(records: list[ProjectRecord], diff: Diff) -> None:
             r.action, r.project_id = CREATED, None
             continue
         r.project_id = p.id
-        old, new = project_values(p), r.comparable()
+        old, new = p.values, r.comparable()
         r.changes = {k: (old[k], new[k]) for k in new if not _same(k, old[k], new[k])}
         if i in diff.restored:
             r.changes["status"] = (LifecycleStatus.WITHDRAWN.label, LifecycleStatus.PLANNING.label)
