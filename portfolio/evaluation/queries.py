@@ -24,14 +24,16 @@ from portfolio.projects.models import Category, Plan, Project, ProjectUnit
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 
 
-def _project_loads(path):
-    return (
+def _project_loads(path, full: bool = True):
+    """What pages need of each project; classification (`full`) also needs milestones and annual plans."""
+    loads = [
         path.selectinload(Project.category),
         path.selectinload(Project.locations),
-        path.selectinload(Project.milestones),
-        path.selectinload(Project.annual_plans),
         path.selectinload(Project.unit_links).selectinload(ProjectUnit.unit),
-    )
+    ]
+    if full:
+        loads += [path.selectinload(Project.milestones), path.selectinload(Project.annual_plans)]
+    return tuple(loads)
 
 
 def list_rounds(plan_id: int | None = None) -> list[EvaluationRound]:
@@ -63,7 +65,7 @@ def get_assessment(assessment_id: int) -> ProjectAssessment:
 
 
 def list_assessments(
-    round_: EvaluationRound, user=None, klass: ProjectClass | None = None
+    round_: EvaluationRound, user=None, klass: ProjectClass | None = None, full: bool = True
 ) -> list[ProjectAssessment]:
     """A round's assessments in annex order; a county officer sees only their own projects."""
     stmt = (
@@ -71,7 +73,7 @@ def list_assessments(
         .join(Project, Project.id == ProjectAssessment.project_id)
         .join(Category, Category.id == Project.category_id)
         .where(ProjectAssessment.round_id == round_.id)
-        .options(*_project_loads(selectinload(ProjectAssessment.project)))
+        .options(*_project_loads(selectinload(ProjectAssessment.project), full))
         .order_by(Category.number, Project.seq_no, Project.id)
     )
     if user is not None:

@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from portfolio.evaluation.indicator_assessment import IndicatorStatus
@@ -16,6 +16,24 @@ THIN = Side(style="thin", color="BFC6CE")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MONEY_FORMAT = "#,##0.00"
 CONCERNS = (ProjectClass.LAGGING.value, ProjectClass.NOT_STARTED.value)
+# Named styles, registered once per workbook: assigning a name per cell is far cheaper than four objects.
+STYLES = {
+    "ev-head": dict(
+        font=Font(bold=True),
+        fill=HEAD_FILL,
+        border=BORDER,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ),
+    "ev-text": dict(border=BORDER, alignment=Alignment(vertical="top", wrap_text=True)),
+    "ev-plain": dict(border=BORDER, alignment=Alignment(vertical="top")),
+    "ev-money": dict(border=BORDER, alignment=Alignment(vertical="top"), number_format=MONEY_FORMAT),
+}
+
+
+def _style_for(value) -> str:
+    if isinstance(value, str):
+        return "ev-text"
+    return "ev-money" if isinstance(value, Decimal) else "ev-plain"
 
 
 def report_filename(round_: EvaluationRound) -> str:
@@ -29,18 +47,12 @@ def _dec(value) -> Decimal | None:
 def _table(ws, start_row: int, headers: list[str], rows: list[list], widths: list[int] | None = None) -> int:
     """Write a bordered table with a shaded header; return the next free row."""
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row=start_row, column=col, value=text)
-        cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.cell(row=start_row, column=col, value=text).style = "ev-head"
     for col, width in enumerate(widths or [], start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     for r, values in enumerate(rows, start=start_row + 1):
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
-            cell.border = BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
-            if isinstance(value, Decimal):
-                cell.number_format = MONEY_FORMAT
+            ws.cell(row=r, column=col, value=value).style = _style_for(value)
         if lines := _lines(values, widths):
             ws.row_dimensions[r].height = 15 * lines
     return start_row + len(rows) + 2
@@ -203,6 +215,8 @@ def _comments(ws, data: dict) -> None:
 def write_report(data: dict, out: BinaryIO) -> None:
     """Write the seven-sheet report workbook to a binary stream."""
     wb = Workbook()
+    for name, attrs in STYLES.items():
+        wb.add_named_style(NamedStyle(name=name, **attrs))
     _summary(wb.active, data)
     wb.active.title = "评估概况"
     for title, writer in (

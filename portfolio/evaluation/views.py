@@ -91,7 +91,7 @@ def round_detail(round_id: int):
     return render_template(
         "evaluation/round.html",
         round=round_,
-        assessments=list_assessments(round_, current_user, klass),
+        assessments=list_assessments(round_, current_user, klass, full=False),
         counts=count_assessments_by_class(round_, current_user),
         klass=klass,
         classes=list(ProjectClass),
