@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from portfolio.annex.models import ImportBatch
 from portfolio.auth.models import User
 from portfolio.db import session
-from portfolio.projects.models import Plan, Project
+from portfolio.projects.models import AnnualPlan, Plan, Project, ProjectLocation, ProjectUnit
 
 
 def _batches():
@@ -43,13 +43,21 @@ def list_batch_projects(batch: ImportBatch) -> list[Project]:
 
 
 def register_fingerprint(plan: Plan) -> str:
-    """Changes whenever a project of the plan is added, edited or imported: a preview made before
-    that is stale."""
-    count, versions, updated = session.execute(
+    """Changes whenever a project of the plan, its annual plans, units or locations are added, edited
+    or imported: a preview made before that is stale."""
+    in_plan = select(Project.id).where(Project.plan_id == plan.id).scalar_subquery()
+    parts = (
         select(func.count(Project.id), func.sum(Project.version), func.max(Project.updated_at)).where(
             Project.plan_id == plan.id
-        )
-    ).one()
-    last_batch = session.scalar(select(func.max(ImportBatch.id)).where(ImportBatch.plan_id == plan.id))
-    raw = f"{plan.id}:{count}:{versions}:{updated}:{last_batch}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+        ),
+        select(func.max(ImportBatch.id)).where(ImportBatch.plan_id == plan.id),
+        select(func.count(), func.sum(AnnualPlan.amount_wan)).where(AnnualPlan.project_id.in_(in_plan)),
+        select(func.count(), func.sum(ProjectUnit.unit_id * (ProjectUnit.position + 1))).where(
+            ProjectUnit.project_id.in_(in_plan)
+        ),
+        select(func.count(), func.sum(ProjectLocation.location_id)).where(
+            ProjectLocation.project_id.in_(in_plan)
+        ),
+    )
+    raw = ":".join(str(tuple(session.execute(q).one())) for q in parts)
+    return hashlib.sha256(f"{plan.id}:{raw}".encode()).hexdigest()[:32]

@@ -148,3 +148,19 @@ def test_error_report_of_a_missing_file_redirects_with_a_message(role_client):
 
 def test_unknown_batch_is_404(role_client):
     assert role_client("planner").get("/annex/batches/999").status_code == 404
+
+
+def test_preview_is_stale_after_an_annual_plan_edit(role_client):
+    from portfolio.projects.models import AnnualPlan
+
+    planner = role_client("planner")
+    planner.post("/annex/confirm", data=_confirm_fields(_upload(planner, annex_bytes()).get_data(True)))
+    rows = annex_rows()
+    [r for r in rows if r.kind == "project"][0].values["total"] = 50000
+    fields = _confirm_fields(_upload(planner, build(Layout(), rows)).get_data(as_text=True))
+    plan_row = session.scalar(select(AnnualPlan).order_by(AnnualPlan.project_id, AnnualPlan.year))
+    plan_row.amount_wan += 1
+    session.commit()
+    response = planner.post("/annex/confirm", data=fields, follow_redirects=True)
+    assert "预览之后项目库已有变化" in response.get_data(as_text=True)
+    assert _count(ImportBatch) == 1
