@@ -65,3 +65,13 @@ def test_period_list_counts_reports(app, period, project, role_client):
     assert session.scalar(select(StatusReport.id)) is not None
     page = role_client("planner").get("/reporting/periods").get_data(as_text=True)
     assert period.code in page and "填报中" in page
+
+
+def test_reminders_page_lights_only_its_own_nav_item(app, users, role_client):
+    page = role_client("planner").get("/reporting/reminders").get_data(as_text=True)
+    assert page.count('class="active"') == 1 and 'href="/reporting/reminders" class="active"' in page
+
+
+def test_period_page_lights_the_reporting_item(app, period, role_client):
+    page = role_client("planner").get(f"/reporting/periods/{period.id}").get_data(as_text=True)
+    assert page.count('class="active"') == 1 and 'href="/reporting/periods" class="active"' in page
