@@ -156,7 +156,7 @@ def test_preview_is_stale_after_an_annual_plan_edit(role_client):
     planner = role_client("planner")
     planner.post("/annex/confirm", data=_confirm_fields(_upload(planner, annex_bytes()).get_data(True)))
     rows = annex_rows()
-    [r for r in rows if r.kind == "project"][0].values["total"] = 50000
+    next(r for r in rows if r.kind == "project").values["total"] = 50000
     fields = _confirm_fields(_upload(planner, build(Layout(), rows)).get_data(as_text=True))
     plan_row = session.scalar(select(AnnualPlan).order_by(AnnualPlan.project_id, AnnualPlan.year))
     plan_row.amount_wan += 1
