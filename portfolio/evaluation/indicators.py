@@ -70,8 +70,8 @@ def read_indicator_rows(path: Path) -> list[dict]:
 
 
 def _fields(row: dict) -> dict:
-    baseline_text = (row.get("2020年基准值") or _first(row, "基准值") or "").strip()
-    target_text = (row.get("2025年目标") or _first(row, "目标") or "").strip()
+    baseline_text = (_first(row, "基准值") or "").strip()
+    target_text = (_first(row, "目标") or "").strip()
     baseline = parse_number(baseline_text)
     target = parse_target(target_text, baseline)
     return {
@@ -89,7 +89,7 @@ def _fields(row: dict) -> dict:
 
 
 def _first(row: dict, suffix: str) -> str | None:
-    """A column whose header ends with the suffix, so a later plan's "2030年目标" reads too."""
+    """The column whose header ends with the suffix ("…年基准值", "…年目标"), whatever the plan's years."""
     return next((v for k, v in row.items() if k and k.endswith(suffix)), None)
 
 
