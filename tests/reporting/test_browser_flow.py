@@ -5,6 +5,7 @@ resubmits, the planner approves; the project's warning colour and the needs-repo
 Screenshots of the key pages go to /work/notes/shots/.
 """
 
+import tempfile
 import threading
 from datetime import date, timedelta
 from pathlib import Path
@@ -88,8 +89,10 @@ def _login(browser, base, username):
 
 
 def _shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"reporting-{name}.png"), full_page=True)
+    # Kept for people to look at where the team's notes live; elsewhere (a CI runner) they are just taken.
+    folder = SHOTS if SHOTS.parent.is_dir() else Path(tempfile.gettempdir()) / "shots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"reporting-{name}.png"), full_page=True)
 
 
 def _report_status(app, ids):
