@@ -125,6 +125,8 @@ def test_planner_closes_then_reopens_audited(app, period, role_client):
 def test_period_page_keeps_a_download_area(app, period, role_client):
     page = role_client("reviewer").get(f"/reporting/periods/{period.id}").get_data(as_text=True)
     assert "period-downloads" in page and period.code in page
+    assert f"/exports/periods/{period.id}/progress.xlsx" in page  # this very period's sheet
+    assert f"/exports/periods/{period.id}/template.xlsx" not in page  # a reviewer fills in no template
     assert role_client("reviewer").get("/reporting/periods/999999").status_code == 404
 
 
