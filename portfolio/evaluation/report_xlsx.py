@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from portfolio.evaluation.indicator_assessment import IndicatorStatus
 from portfolio.evaluation.indicators import parse_number
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
+from portfolio.exports.safe_text import clean_text, looks_like_formula
 
 HEAD_FILL = PatternFill("solid", fgColor="EEF2F5")
 THIN = Side(style="thin", color="BFC6CE")
@@ -52,10 +53,20 @@ def _table(ws, start_row: int, headers: list[str], rows: list[list], widths: lis
         ws.column_dimensions[get_column_letter(col)].width = width
     for r, values in enumerate(rows, start=start_row + 1):
         for col, value in enumerate(values, start=1):
-            ws.cell(row=r, column=col, value=value).style = _style_for(value)
+            _put(ws, r, col, value)
         if lines := _lines(values, widths):
             ws.row_dimensions[r].height = 15 * lines
     return start_row + len(rows) + 2
+
+
+def _put(ws, row: int, col: int, value) -> None:
+    """One styled cell; text is always a string cell, and formula-like text keeps Excel's quote prefix."""
+    if isinstance(value, str):
+        value = clean_text(value)
+    cell = ws.cell(row=row, column=col, value=value)
+    cell.style = _style_for(value)
+    if isinstance(value, str) and looks_like_formula(value):
+        cell.data_type, cell.quotePrefix = "s", True
 
 
 def _lines(values: list, widths: list[int] | None) -> int | None:

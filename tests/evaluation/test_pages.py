@@ -300,3 +300,16 @@ def test_an_empty_plan_and_a_later_plan_render(app, users, role_client):
     assert list(wb["项目分类"].iter_rows(min_row=2)) == []
     listing = client.get("/evaluation/").get_data(as_text=True)
     assert "新建“十五五”中期评估（截至 2028-12-31）" in listing and "新建“十五五”终期评估" not in listing
+
+
+def test_reviewer_text_never_becomes_a_formula(world, role_client):
+    client, a = role_client("reviewer"), world["a"]
+    evil = '=HYPERLINK("http://example.invalid","点我")'
+    saved = client.post(
+        f"/evaluation/assessments/{a.id}/edit",
+        data={"final_class": "lagging", "comment": evil, "updated_at": a.updated_at.isoformat()},
+    )
+    assert saved.status_code == 302
+    wb = load_workbook(BytesIO(client.get(f"/evaluation/rounds/{world['round'].id}/report.xlsx").data))
+    cells = [c for row in wb["评审意见"].iter_rows(min_row=2) for c in row if c.value == evil]
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
