@@ -11,6 +11,7 @@ from functools import lru_cache
 BLANKS = {"", "—", "——", "-", "--", "－", "/", "／", "无", "空", "…", "null", "none", "n/a", "#n/a"}
 YUAN_SUFFIXES = ("万元", "亿元", "元")
 FOUR_PLACES = Decimal("0.0001")
+MAX_WAN = Decimal(10) ** 11  # the register stores Numeric(16, 4)
 SEPARATORS = re.compile(r"[、，,;；\n\r]+")
 LOCATION_SEPARATORS = re.compile(r"[、，,;；/\s]+")
 YEAR_RANGE = re.compile(r"^(\d{4})\s*年?\s*(?:[-－—–~～至到]+\s*(\d{4})\s*年?)?$")
@@ -67,6 +68,8 @@ def money(value, scale: Decimal) -> Decimal | None:
         raise ValueProblem("negative-money", "金额不能为负数")
     if scale != 1:
         amount *= scale
+    if amount >= MAX_WAN:
+        raise ValueProblem("bad-money", f"金额“{value}”过大（超过 {MAX_WAN:,} 万元），请检查单位")
     return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 
 

@@ -36,6 +36,7 @@ def test_every_error_is_reported_at_its_cell_and_nothing_is_written(app):
     broken = {
         ("missing-value", "name"): (p[0], {"name": None}),
         ("bad-money", "total"): (p[1], {"total": "约五万"}),
+        ("bad-money", "fyp"): (p[12], {"fyp": 1e300}),
         ("negative-money", "fyp"): (p[2], {"fyp": -5}),
         ("fyp-exceeds-total", "fyp"): (p[3], {"total": 1000, "fyp": 2000}),
         ("start-after-end", "years"): (p[4], {"years": "2025-2021"}),
