@@ -5,6 +5,7 @@ PostgreSQL (TEST_DATABASE_URL=postgresql+psycopg://…): the migrations run once
 starts from truncated tables.
 """
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -41,14 +42,19 @@ def migrated_template(tmp_path_factory) -> str:
     return str(path)
 
 
+@functools.cache
+def _pg_engine():
+    return make_engine(PG_URL)
+
+
 @pytest.fixture
 def database_url(migrated_template, tmp_path) -> str:
     if PG_URL:
-        engine = make_engine(PG_URL)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+        # DELETE, children first: on tables this small it is many times faster than TRUNCATE, whose
+        # per-table file swaps cost most of a second per test. Ids keep counting; no test relies on them.
+        with _pg_engine().begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
         return PG_URL
     target = tmp_path / "test.db"
     shutil.copyfile(migrated_template, target)

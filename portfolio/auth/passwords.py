@@ -1,5 +1,7 @@
 """Password hashing with Argon2id at argon2-cffi's RFC 9106 low-memory profile."""
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
@@ -26,6 +28,17 @@ def verify_password(stored_hash: str, plain: str) -> bool:
         return _hasher().verify(stored_hash, plain)
     except (VerificationError, InvalidHashError):
         return False
+
+
+_dummy_hashes: dict[int, str] = {}
+
+
+def verify_against_dummy(plain: str) -> None:
+    """Spend what checking a real password costs, so refusing an unknown username takes as long."""
+    hasher = _hasher()
+    if id(hasher) not in _dummy_hashes:
+        _dummy_hashes[id(hasher)] = hasher.hash(secrets.token_hex(8))
+    verify_password(_dummy_hashes[id(hasher)], plain)
 
 
 def password_problem(plain: str) -> str | None:

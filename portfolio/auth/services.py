@@ -11,7 +11,12 @@ from sqlalchemy import select
 from portfolio.audit.display import field_changes
 from portfolio.audit.services import record
 from portfolio.auth.models import Role, User
-from portfolio.auth.passwords import hash_password, password_problem, verify_password
+from portfolio.auth.passwords import (
+    hash_password,
+    password_problem,
+    verify_against_dummy,
+    verify_password,
+)
 from portfolio.auth.throttle import IP_WINDOW_MINUTES, address_blocked, note_failure
 from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError
@@ -22,9 +27,6 @@ log = logging.getLogger("portfolio.security")
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 # Verifying against a dummy hash keeps the time of a login for an unknown name like a real one.
-_DUMMY_HASH = (
-    "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$HFx3Uqc5nzBmsC8bqnDo1DY+5XzFyhBp4ETfu4Wg4gQ"
-)
 
 
 class LoginRefused(DomainError):
@@ -51,7 +53,7 @@ def authenticate(username: str, password: str, ip: str | None) -> User:
     user = session.scalar(select(User).where(User.username == username.strip()))
     now = utcnow()
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_against_dummy(password)
         _refuse("unknown user", username, ip, "用户名或密码错误。")
     if user.locked_until and user.locked_until > now:
         minutes = int((user.locked_until - now).total_seconds() // 60) + 1
