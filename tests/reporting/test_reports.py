@@ -209,6 +209,8 @@ def test_submitted_and_approved_reports_are_frozen(app, period, project, role_cl
     report = _report(project, period)
     response = officer.post(_url(period, project), data=report_form(version=report.version, invested_wan="1"))
     assert "已报送，不能再修改" in response.get_data(as_text=True)
+    form = officer.get(_url(period, project)).get_data(as_text=True)
+    assert "该报告已报送，不能再修改" in form and 'name="send"' not in form
     assert _report(project, period).invested_wan == Decimal("120.5")
 
 
