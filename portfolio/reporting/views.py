@@ -1,5 +1,6 @@
 """Reporting pages: periods, the report form and its review, attachments, reminders and thresholds."""
 
+from dataclasses import asdict
 from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -302,7 +303,7 @@ def reminders():
 @requires("warning.configure")
 def thresholds():
     current = get_thresholds()
-    form = ThresholdsForm(data=current.__dict__ if request.method == "GET" else None)
+    form = ThresholdsForm(data=asdict(current) if request.method == "GET" else None)
     if form.validate_on_submit():
         save_thresholds(current_user, form.thresholds())
         session.commit()
