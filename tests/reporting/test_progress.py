@@ -1,45 +1,19 @@
 from datetime import date
 from decimal import Decimal
 
-from portfolio.db import session
 from portfolio.projects.models import LifecycleStatus
-from portfolio.reporting.models import PeriodKind, ReportingPeriod, ReportStatus, StatusReport
+from portfolio.reporting.models import ReportStatus
 from portfolio.reporting.progress import get_thresholds, progress_for, save_thresholds
 from portfolio.reporting.warnings import Level, Thresholds
-from tests.factories import make_project
+from tests.factories import make_period, make_project, make_report
 
 
 def _period(plan, year, quarter):
-    starts = date(year, quarter * 3 - 2, 1)
-    ends = date(year + (quarter == 4), (quarter * 3) % 12 + 1, 1).replace(day=1)
-    ends = date.fromordinal(ends.toordinal() - 1)
-    period = ReportingPeriod(
-        plan_id=plan.id,
-        code=f"{year}Q{quarter}",
-        kind=PeriodKind.QUARTER,
-        year=year,
-        number=quarter,
-        starts_on=starts,
-        ends_on=ends,
-        deadline=ends,
-    )
-    session.add(period)
-    session.flush()
-    return period
+    return make_period(plan, f"{year}Q{quarter}")
 
 
 def _report(project, period, status, invested, pct, text="进展"):
-    report = StatusReport(
-        project=project,
-        period=period,
-        status=status,
-        invested_wan=Decimal(invested),
-        percent_complete=Decimal(pct),
-        progress_text=text,
-    )
-    session.add(report)
-    session.flush()
-    return report
+    return make_report(project, period, status, invested, pct, progress_text=text)
 
 
 def test_only_approved_reports_count_and_figures_derive(app):
