@@ -8,34 +8,59 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portfolio.evaluation.models import ProjectClass
 
 
+def _chinese(field_class, message: str):
+    """A field whose parse error speaks Chinese (WTForms' own messages are English)."""
+
+    class Field(field_class):
+        def process_formdata(self, valuelist):
+            try:
+                super().process_formdata(valuelist)
+            except ValueError as bad:
+                raise ValueError(message) from bad
+
+        def pre_validate(self, form):
+            try:
+                super().pre_validate(form)
+            except ValidationError as bad:
+                raise ValidationError(message) from bad
+
+    return Field
+
+
+ChineseDate = _chinese(DateField, "日期格式应为“年-月-日”，如 2023-12-31。")
+ChineseDecimal = _chinese(DecimalField, "应填写数字。")
+ChineseInteger = _chinese(IntegerField, "应为整数。")
+ChineseSelect = _chinese(SelectField, "请从列表中选择。")
+
+
 class RoundCreateForm(FlaskForm):
-    plan_id = SelectField("规划", coerce=int, validators=[InputRequired("请选择规划。")])
+    plan_id = ChineseSelect("规划", coerce=int, validators=[InputRequired("请选择规划。")])
     name = StringField("轮次名称", validators=[DataRequired("请填写轮次名称。"), Length(max=100)])
-    as_of = DateField("评估截止日", validators=[DataRequired("请填写评估截止日（YYYY-MM-DD）。")])
+    as_of = ChineseDate("评估截止日", validators=[InputRequired("请填写评估截止日。")])
 
 
 class RoundActionForm(FlaskForm):
     """Refresh or finalize: carries the round's version for the optimistic lock."""
 
-    version = IntegerField(validators=[Optional()])
+    version = ChineseInteger(validators=[Optional()])
 
 
 class RoundReopenForm(FlaskForm):
-    version = IntegerField(validators=[Optional()])
+    version = ChineseInteger(validators=[Optional()])
     reason = TextAreaField(
         "重新开启理由", validators=[DataRequired("请填写重新开启的理由。"), Length(max=1000)]
     )
 
 
 class AssessmentEditForm(FlaskForm):
-    final_class = SelectField("评估分类", choices=ProjectClass.choices())
+    final_class = ChineseSelect("评估分类", choices=ProjectClass.choices())
     override_reason = TextAreaField("调整理由（与系统计算不同时必填）", validators=[Length(max=2000)])
-    score = DecimalField(
+    score = ChineseDecimal(
         "评分（0—100）",
         places=1,
         validators=[Optional(), NumberRange(0, 100, "评分应在 0—100 之间。")],
@@ -45,7 +70,7 @@ class AssessmentEditForm(FlaskForm):
 
 
 class IndicatorValueForm(FlaskForm):
-    year = SelectField("年份", coerce=int)
+    year = ChineseSelect("年份", coerce=int)
     value = StringField("实际值", validators=[DataRequired("请填写实际值。"), Length(max=100)])
     source = StringField("数据来源", validators=[Length(max=200)])
     note = TextAreaField("说明", validators=[Length(max=2000)])

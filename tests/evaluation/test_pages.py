@@ -313,3 +313,26 @@ def test_reviewer_text_never_becomes_a_formula(world, role_client):
     wb = load_workbook(BytesIO(client.get(f"/evaluation/rounds/{world['round'].id}/report.xlsx").data))
     cells = [c for row in wb["评审意见"].iter_rows(min_row=2) for c in row if c.value == evil]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_malformed_fields_get_chinese_messages(world, role_client):
+    reviewer, planner, a = role_client("reviewer"), role_client("planner"), world["a"]
+    bad_date = planner.post(
+        "/evaluation/rounds",
+        data={"plan_id": world["plan"].id, "name": "x", "as_of": "明年"},
+        follow_redirects=True,
+    )
+    assert "日期格式应为" in bad_date.get_data(as_text=True)
+    bogus = reviewer.post(
+        f"/evaluation/assessments/{a.id}/edit",
+        data={"final_class": "bogus", "score": "七十", "updated_at": a.updated_at.isoformat()},
+    )
+    body = bogus.get_data(as_text=True)
+    assert bogus.status_code == 400 and "请从列表中选择" in body and "应填写数字" in body
+    year = planner.post(
+        f"/evaluation/indicators/{world['ind'].id}/values", data={"year": "去年", "value": "1"}
+    )
+    assert year.status_code == 400 and "请从列表中选择" in year.get_data(as_text=True)
+    for response in (bad_date, bogus, year):
+        assert "Not a valid" not in response.get_data(as_text=True)
+    assert session.scalar(select(func.count(EvaluationRound.id))) == 1
