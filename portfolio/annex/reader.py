@@ -16,7 +16,7 @@ import python_calamine
 from portfolio.errors import DomainError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, per part and overall
 MAX_PARTS = 2000
 MAX_ROWS = 99_999  # FAR_CELL below encodes these two limits
@@ -50,9 +50,9 @@ def read_workbook(data: bytes) -> list[Sheet]:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         hidden = {m.name for m in book.sheets_metadata if str(m.visible).lower().endswith("hidden")}
         return [_read_sheet(book, name) for name in book.sheet_names if name not in hidden]
-    except UnreadableAnnex:
+    except (UnreadableAnnex, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as e:  # calamine raises several types for a damaged part
+    except BaseException as e:  # calamine raises several types, and a Rust panic is a BaseException
         raise UnreadableAnnex(f"无法读取工作簿内容（文件可能已损坏）：{type(e).__name__}") from e
 
 

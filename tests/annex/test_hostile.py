@@ -41,6 +41,14 @@ def _zip_bomb() -> bytes:
     return out.getvalue()
 
 
+def _claims_huge_size() -> bytes:
+    """A zip whose directory says a part unpacks to 3 GB: refused from the directory alone."""
+    data = bytearray(_zip_of({"xl/workbook.xml": "<workbook/>", SHEET: "<worksheet/>"}))
+    central = data.rfind(b"PK\x01\x02")  # the last entry's central directory header
+    data[central + 24 : central + 28] = (3 * 1024**3).to_bytes(4, "little")
+    return bytes(data)
+
+
 def _far_cell() -> bytes:
     far = b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>'
     return _patched(lambda d: d.replace(b"</sheetData>", far))
@@ -60,6 +68,7 @@ HOSTILE = {
     "truncated-zip": (_truncated, "损坏"),
     "entity-bomb": (_entity_bomb, "DTD"),
     "zip-bomb": (_zip_bomb, "压缩"),
+    "zip-directory-claims-3gb": (_claims_huge_size, "压缩炸弹"),
     "far-cell": (_far_cell, "范围过大"),
     "zip-without-workbook": (lambda: _zip_of({"hello.txt": "hi"}), "xl/workbook.xml"),
 }
