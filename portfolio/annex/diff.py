@@ -54,7 +54,7 @@ def match(records: list[ProjectRecord], projects: list[StoredProject]) -> Diff:
         renamable,
         diff,
         used,
-        lambda r: (r.category, r.seq_no) if r.seq_no else None,
+        lambda r: (r.category, r.seq_no) if r.seq_no and r.name else None,
         lambda p: (p.category_number, p.seq_no) if p.seq_no else None,
     )
     diff.withdrawn = [p for p in projects if p.id not in used and p.status != LifecycleStatus.WITHDRAWN]
