@@ -52,18 +52,23 @@ def _refused(error: DomainError, endpoint: str, **kwargs):
     return redirect(url_for(endpoint, **kwargs))
 
 
-@bp.route("/evaluation/")
-@requires("evaluation.view")
-def rounds():
+def _rounds_page(form: RoundCreateForm | None = None, status: int = 200):
     plans = list_plans()
-    form = RoundCreateForm()
+    form = form or RoundCreateForm()
     form.plan_id.choices = [(p.id, f"{p.short_name} {p.name}") for p in plans]
     rounds_ = list_rounds()
     taken = {(r.plan_id, r.name) for r in rounds_}
     suggestions = {p.id: [(n, d) for n, d in default_rounds(p) if (p.id, n) not in taken] for p in plans}
-    return render_template(
+    page = render_template(
         "evaluation/rounds.html", rounds=rounds_, plans=plans, form=form, suggestions=suggestions
     )
+    return page, status
+
+
+@bp.route("/evaluation/")
+@requires("evaluation.view")
+def rounds():
+    return _rounds_page()
 
 
 @bp.route("/evaluation/rounds", methods=["POST"])
@@ -72,12 +77,13 @@ def new_round():
     form = RoundCreateForm()
     form.plan_id.choices = [(p.id, p.name) for p in list_plans()]
     if not form.validate_on_submit():
-        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(url_for("evaluation.rounds"))
+        return _rounds_page(form, 400)
     try:
         round_ = create_round(current_user, get_plan(form.plan_id.data), form.name.data, form.as_of.data)
     except DomainError as e:
-        return _refused(e, "evaluation.rounds")
+        session.rollback()
+        flash(e.message, "error")
+        return _rounds_page(form, e.status)
     return _done(
         f"已创建“{round_.name}”，并按截止日计算了项目分类。", "evaluation.round_detail", round_id=round_.id
     )
