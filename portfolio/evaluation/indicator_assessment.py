@@ -13,7 +13,7 @@ The rule (shown on the indicators page as PRO_RATA_RULE):
   without a baseline that are not yet met need a reviewer's judgement.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from portfolio.db import LabelledEnum
@@ -84,12 +84,20 @@ def assess_indicator(
     if kind == TargetKind.PROVINCIAL:
         return _manual("目标待省下达，录入目标值后自动评估")
     if kind == TargetKind.CUMULATIVE:
-        return _cumulative(indicator.target_value, known, base_year, target_year)
+        return _stale(_cumulative(indicator.target_value, known, base_year, target_year), as_of_year)
     numeric = {y: v.value for y, v in known.items() if v.value is not None}
     if not numeric:
         return _manual(f"截至 {as_of_year} 年尚无实际值")
     year = max(numeric)
-    return _threshold(indicator, kind, year, numeric[year], base_year, target_year)
+    return _stale(_threshold(indicator, kind, year, numeric[year], base_year, target_year), as_of_year)
+
+
+def _stale(result: IndicatorAssessment, as_of_year: int) -> IndicatorAssessment:
+    """Say so when the latest figure is older than the evaluation year (statistics often lag a year)."""
+    if result.data_year is None or result.data_year >= as_of_year:
+        return result
+    note = f"（截至 {as_of_year} 年的最新数据为 {result.data_year} 年）"
+    return replace(result, explanation=result.explanation + note)
 
 
 def _manual(text: str, year: int | None = None, actual: Decimal | None = None) -> IndicatorAssessment:

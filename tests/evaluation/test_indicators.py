@@ -92,6 +92,8 @@ def test_numeric_target_against_the_pro_rata_line(plan):
     assert _assess(plan, 18, {2: 97}).status == IndicatorStatus.ACHIEVED  # ≥95, baseline 100
     later = _assess(plan, 1, {2: 47, 3: 60})  # a value after the evaluation year is ignored
     assert later.data_year == plan.start_year + 2
+    stale = _assess(plan, 1, {2: 47}, year=plan.end_year)
+    assert stale.explanation.endswith(f"（截至 {plan.end_year} 年的最新数据为 {plan.start_year + 2} 年）")
 
 
 def test_cumulative_target_sums_the_years(plan):
