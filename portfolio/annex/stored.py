@@ -1,12 +1,13 @@
 """The plan's stored projects as plain values for the diff: four Core queries, no ORM objects, so
-comparing a 10,000-project annex with a 10,000-project register stays cheap."""
+comparing a 10,000-project annex with a 10,000-project register stays cheap. Amounts come back as
+Decimal (Numeric), which compares equal to the file's Decimal whatever the trailing zeros."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 
-from portfolio.db import money, session
+from portfolio.db import session
 from portfolio.projects.models import (
     AnnualPlan,
     Category,
@@ -35,7 +36,8 @@ class StoredProject:
 
 
 def load_stored(plan_id: int) -> list[StoredProject]:
-    rows = session.execute(
+    conn = session.connection()  # Core rows: the ORM's row processing is not needed here
+    rows = conn.execute(
         select(
             Project.id,
             Category.number,
@@ -72,8 +74,8 @@ def load_stored(plan_id: int) -> list[StoredProject]:
             "content": r[10],
             "start_year": r[11],
             "end_year": r[12],
-            "total_investment_wan": money(r[13]),
-            "fyp_investment_wan": money(r[14]),
+            "total_investment_wan": r[13],
+            "fyp_investment_wan": r[14],
             "annual_plan_wan": {},
             "planned_start": r[15],
             "planned_end": r[16],
@@ -87,7 +89,7 @@ def load_stored(plan_id: int) -> list[StoredProject]:
         .where(ProjectLocation.project_id.in_(in_plan))
         .order_by(Location.sort_order)
     )
-    for pid, name in session.execute(locations):
+    for pid, name in conn.execute(locations):
         stored[pid].values["locations"].append(name)
     units = (
         select(ProjectUnit.project_id, Unit.name)
@@ -95,11 +97,11 @@ def load_stored(plan_id: int) -> list[StoredProject]:
         .where(ProjectUnit.project_id.in_(in_plan))
         .order_by(ProjectUnit.project_id, ProjectUnit.position)
     )
-    for pid, name in session.execute(units):
+    for pid, name in conn.execute(units):
         stored[pid].values["units"].append(name)
     annual = select(AnnualPlan.project_id, AnnualPlan.year, AnnualPlan.amount_wan).where(
         AnnualPlan.project_id.in_(in_plan), AnnualPlan.amount_wan.is_not(None)
     )
-    for pid, year, amount in session.execute(annual):
-        stored[pid].values["annual_plan_wan"][year] = money(amount)
+    for pid, year, amount in conn.execute(annual):
+        stored[pid].values["annual_plan_wan"][year] = amount
     return list(stored.values())
