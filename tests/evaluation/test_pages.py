@@ -336,3 +336,17 @@ def test_malformed_fields_get_chinese_messages(world, role_client):
     for response in (bad_date, bogus, year):
         assert "Not a valid" not in response.get_data(as_text=True)
     assert session.scalar(select(func.count(EvaluationRound.id))) == 1
+
+
+def test_a_stale_finalize_is_refused(world, role_client):
+    r = world["round"]
+    stale = role_client("reviewer").post(
+        f"/evaluation/rounds/{r.id}/finalize", data={"version": r.version + 5}, follow_redirects=True
+    )
+    assert "已被他人修改" in stale.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(EvaluationRound, r.id).status == RoundStatus.DRAFT
+    done = role_client("reviewer").post(f"/evaluation/rounds/{r.id}/finalize", data={"version": r.version})
+    assert done.status_code == 302
+    session.expire_all()
+    assert session.get(EvaluationRound, r.id).status == RoundStatus.FINALIZED
