@@ -117,7 +117,7 @@ def test_officer_and_planner_round_trip(live, tmp_path):
         officer = _login(browser, base, "wenxian")
         officer.goto(f"{base}/reporting/periods")
         officer.click(f"text={ids['code']}")
-        officer.click("a.button:has-text('填报')")
+        officer.click(f"tr:has-text('{project_name}') >> a.button:has-text('填报')")
         officer.fill("textarea[name=progress_text]", "管网铺设完成八成，泵站主体封顶")
         officer.fill("input[name=percent_complete]", "80")
         officer.fill("input[name=invested_wan]", "50")
