@@ -105,3 +105,27 @@ def test_cli_exit_status_one_on_validation_errors(app, runner, tmp_path):
     assert result.exit_code == 1
     assert "bad-money" in result.output and "未写入" in result.output
     assert session.scalar(select(func.count(Project.id))) == 0
+
+
+def test_error_workbook_keeps_formula_like_text_as_text(app):
+    import io
+
+    import openpyxl
+
+    from portfolio.annex.error_sheet import build_error_workbook
+    from portfolio.annex.reader import read_workbook
+
+    rows = annex_rows()
+    target = _projects(rows)[0]
+    target.values["total"] = '=HYPERLINK("http://example.com","点我")'
+    source = openpyxl.load_workbook(io.BytesIO(build(Layout(), rows)))
+    source.worksheets[0][f"G{_excel_row(rows, target)}"].data_type = "s"  # text, as an office typed it
+    out = io.BytesIO()
+    source.save(out)
+    data = out.getvalue()
+    report = import_annex(None, data, "formula.xlsx", plan(), dry_run=True)
+    wb = openpyxl.load_workbook(io.BytesIO(build_error_workbook(report, read_workbook(data))))
+    cell = wb["重大工程项目"][f"G{_excel_row(rows, target)}"]
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+    listed = [r for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[1] == "bad-money"]
+    assert listed and listed[0][6].startswith("=HYPERLINK")
