@@ -35,53 +35,53 @@ class StoredProject:
     values: dict = field(default_factory=dict)  # the shape of ProjectRecord.comparable()
 
 
+# Columns read for the diff, in ProjectRecord.comparable() order after the identifying ones.
+VALUE_COLUMNS = {
+    "nature": Project.nature,
+    "content": Project.content,
+    "start_year": Project.start_year,
+    "end_year": Project.end_year,
+    "total_investment_wan": Project.total_investment_wan,
+    "fyp_investment_wan": Project.span_investment_wan,
+    "planned_start": Project.planned_start,
+    "planned_end": Project.planned_end,
+    "note": Project.note,
+}
+
+
 def load_stored(plan_id: int) -> list[StoredProject]:
+    """Every project of the plan with the values the diff compares."""
     conn = session.connection()  # Core rows: the ORM's row processing is not needed here
-    rows = conn.execute(
-        select(
-            Project.id,
-            Category.number,
-            Subcategory.name,
-            Project.name,
-            Project.seq_no,
-            Project.status,
-            Project.source_sheet,
-            Project.source_row,
-            Project.updated_at,
-            Project.nature,
-            Project.content,
-            Project.start_year,
-            Project.end_year,
-            Project.total_investment_wan,
-            Project.span_investment_wan,
-            Project.planned_start,
-            Project.planned_end,
-            Project.note,
-        )
+    head = (
+        Project.id,
+        Category.number,
+        Subcategory.name,
+        Project.name,
+        Project.seq_no,
+        Project.status,
+        Project.source_sheet,
+        Project.source_row,
+        Project.updated_at,
+    )
+    query = (
+        select(*head, *VALUE_COLUMNS.values())
         .join(Category, Category.id == Project.category_id)
         .outerjoin(Subcategory, Subcategory.id == Project.subcategory_id)
         .where(Project.plan_id == plan_id)
-    ).all()
+    )
     stored = {}
-    for r in rows:
-        stored[r[0]] = StoredProject(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
-        stored[r[0]].values = {
-            "name": r[3],
-            "subcategory": r[2],
-            "seq_no": r[4],
-            "locations": [],
-            "nature": r[9],
-            "content": r[10],
-            "start_year": r[11],
-            "end_year": r[12],
-            "total_investment_wan": r[13],
-            "fyp_investment_wan": r[14],
-            "annual_plan_wan": {},
-            "planned_start": r[15],
-            "planned_end": r[16],
-            "units": [],
-            "note": r[17],
-        }
+    for r in conn.execute(query):
+        project = stored[r[0]] = StoredProject(*r[: len(head)])
+        project.values = dict(zip(VALUE_COLUMNS, r[len(head) :], strict=True))
+        project.values.update(
+            name=r[3], subcategory=r[2], seq_no=r[4], locations=[], units=[], annual_plan_wan={}
+        )
+    _attach_links(conn, plan_id, stored)
+    return list(stored.values())
+
+
+def _attach_links(conn, plan_id: int, stored: dict[int, StoredProject]) -> None:
+    """Locations (in the city's order), units (lead first) and annual amounts, one query each."""
     in_plan = select(Project.id).where(Project.plan_id == plan_id)
     locations = (
         select(ProjectLocation.project_id, Location.name)
@@ -104,4 +104,3 @@ def load_stored(plan_id: int) -> list[StoredProject]:
     )
     for pid, year, amount in conn.execute(annual):
         stored[pid].values["annual_plan_wan"][year] = amount
-    return list(stored.values())

@@ -41,6 +41,33 @@ def _load_projects(ids: list[int]) -> dict[int, Project]:
 
 def write_import(actor, plan: Plan, report: ImportReport, matched: Diff, new_subs: dict) -> None:
     """Write a checked import: the batch, new projects, changed fields, withdrawals, audit entries."""
+    batch = _new_batch(actor, plan, report)
+    refs = _References(plan, report.projects, new_subs)
+    _create(actor, plan, batch, [r for r in report.projects if r.action == CREATED], refs)
+    changing = [p.id for i, p in matched.matched.items() if report.projects[i].action == UPDATED]
+    orm = _load_projects(changing + [p.id for p in matched.withdrawn])
+    moved = []
+    for i, r in enumerate(report.projects):
+        stored = matched.matched.get(i)
+        if stored is not None and r.action == UPDATED:
+            project = orm[stored.id]
+            project.source_sheet, project.source_row = r.sheet[:100], r.row
+            _update(actor, project, r, refs, batch)
+        elif stored is not None and (stored.source_sheet, stored.source_row) != (r.sheet[:100], r.row):
+            moved.append({"pid": stored.id, "sheet": r.sheet[:100], "row": r.row, "ts": stored.updated_at})
+    _move_sources(moved)
+    _withdraw(actor, [orm[p.id] for p in matched.withdrawn], batch)
+    audit(
+        actor,
+        "annex.import",
+        batch,
+        after=dict(report.counts, file=report.filename, sha256=report.sha256),
+        summary=f"导入附件 {report.filename}",
+    )
+    session.flush()
+
+
+def _new_batch(actor, plan: Plan, report: ImportReport) -> ImportBatch:
     counts = report.counts
     batch = ImportBatch(
         plan_id=plan.id,
@@ -56,21 +83,12 @@ def write_import(actor, plan: Plan, report: ImportReport, matched: Diff, new_sub
     session.add(batch)
     session.flush()
     report.batch_id = batch.id
-    refs = _References(plan, report.projects, new_subs)
-    _create(actor, plan, batch, [r for r in report.projects if r.action == CREATED], refs)
-    changing = [p.id for i, p in matched.matched.items() if report.projects[i].action == UPDATED]
-    orm = _load_projects(changing + [p.id for p in matched.withdrawn])
-    moved = []
-    for i, r in enumerate(report.projects):
-        stored = matched.matched.get(i)
-        if stored is not None and r.action == UPDATED:
-            project = orm[stored.id]
-            project.source_sheet, project.source_row = r.sheet[:100], r.row
-            _update(actor, project, r, refs, batch)
-        elif stored is not None and (stored.source_sheet, stored.source_row) != (r.sheet[:100], r.row):
-            moved.append({"pid": stored.id, "sheet": r.sheet[:100], "row": r.row, "ts": stored.updated_at})
-    _move_sources(moved)
-    for project in (orm[p.id] for p in matched.withdrawn):
+    return batch
+
+
+def _withdraw(actor, projects: list[Project], batch: ImportBatch) -> None:
+    """调出, never deleted: reports, milestones and evaluations stay attached."""
+    for project in projects:
         before = {"status": project.status.label}
         project.status = LifecycleStatus.WITHDRAWN
         project.import_batch_id = batch.id
@@ -82,14 +100,6 @@ def write_import(actor, plan: Plan, report: ImportReport, matched: Diff, new_sub
             after={"status": LifecycleStatus.WITHDRAWN.label},
             summary=f"附件重新导入时未出现，标记为调出：{project.name}",
         )
-    audit(
-        actor,
-        "annex.import",
-        batch,
-        after=dict(counts, file=report.filename, sha256=report.sha256),
-        summary=f"导入附件 {report.filename}",
-    )
-    session.flush()
 
 
 class _References:
@@ -181,18 +191,7 @@ def _create(actor, plan: Plan, batch: ImportBatch, records: list[ProjectRecord],
     user_id = getattr(actor, "id", None)
     for r in records:
         pid = r.project_id = ids[(r.sheet[:100], r.row)]
-        links += [
-            {"project_id": pid, "location_id": refs.locations[n].id} for n in dict.fromkeys(r.locations)
-        ]
-        units += [
-            {"project_id": pid, "unit_id": refs.units[n].id, "position": i, "is_lead": i == 0}
-            for i, n in enumerate(r.units)
-        ]
-        annual += [
-            {"project_id": pid, "year": y, "amount_wan": a}
-            for y, a in r.annual_plan_wan.items()
-            if a is not None
-        ]
+        _link_rows(pid, r, refs, links, units, annual)
         entries.append(
             {
                 "at": now,
@@ -213,6 +212,19 @@ def _create(actor, plan: Plan, batch: ImportBatch, records: list[ProjectRecord],
     ):
         if values:
             conn.execute(model.__table__.insert(), values)
+
+
+def _link_rows(
+    pid: int, r: ProjectRecord, refs: "_References", links: list, units: list, annual: list
+) -> None:
+    links += [{"project_id": pid, "location_id": refs.locations[n].id} for n in dict.fromkeys(r.locations)]
+    units += [
+        {"project_id": pid, "unit_id": refs.units[n].id, "position": i, "is_lead": i == 0}
+        for i, n in enumerate(r.units)
+    ]
+    annual += [
+        {"project_id": pid, "year": y, "amount_wan": a} for y, a in r.annual_plan_wan.items() if a is not None
+    ]
 
 
 def _created_values(r: ProjectRecord) -> dict:
