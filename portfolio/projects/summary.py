@@ -10,9 +10,8 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import load_only
 
-from portfolio.db import money, session
+from portfolio.db import session
 from portfolio.projects.models import Category, Location, Plan, Project, ProjectLocation
 from portfolio.projects.queries import ProjectFilters, filtered_projects, get_selected_plan
 from portfolio.reporting.progress import ProjectProgress, default_as_of, progress_for
@@ -31,10 +30,10 @@ class SummaryRow:
     done_wan: Decimal = ZERO  # approved investment completed so far
     levels: Counter = field(default_factory=Counter)
 
-    def add(self, project: Project, progress: ProjectProgress) -> None:
+    def add(self, project, progress: ProjectProgress) -> None:
         self.count += 1
-        self.total_wan += money(project.total_investment_wan) or ZERO
-        self.span_wan += money(project.span_investment_wan) or ZERO
+        self.total_wan += project.total_investment_wan or ZERO  # Numeric columns load as Decimal
+        self.span_wan += project.span_investment_wan or ZERO
         self.done_wan += progress.cumulative_invested_wan
         self.levels[progress.warning.level] += 1
 
@@ -59,19 +58,18 @@ class Summary:
 def get_summary(user, filters: ProjectFilters) -> Summary:
     """Totals of the user's visible projects in the selected plan, by category and by county."""
     plan = get_selected_plan(filters.plan_id)
-    stmt = filtered_projects(user, filters, plan).options(
-        load_only(
-            Project.id,
-            Project.plan_id,
-            Project.category_id,
-            Project.status,
-            Project.planned_start,
-            Project.planned_end,
-            Project.total_investment_wan,
-            Project.span_investment_wan,
-        )
+    # Plain rows, not ORM objects: ten thousand projects load in a fraction of the time.
+    stmt = filtered_projects(user, filters, plan).with_only_columns(
+        Project.id,
+        Project.plan_id,
+        Project.category_id,
+        Project.status,
+        Project.planned_start,
+        Project.planned_end,
+        Project.total_investment_wan,
+        Project.span_investment_wan,
     )
-    projects = session.scalars(stmt).all()
+    projects = session.execute(stmt).all()
     ids = stmt.with_only_columns(Project.id).scalar_subquery()
     links = session.execute(
         select(ProjectLocation.project_id, ProjectLocation.location_id).where(

@@ -20,6 +20,7 @@ from portfolio.projects.queries import (
 from portfolio.projects.services import save_milestones, update_project
 from portfolio.projects.summary import get_summary
 from portfolio.reporting.progress import default_as_of, progress_for
+from portfolio.reporting.queries import list_reports_for_project
 
 
 @bp.route("/")
@@ -51,6 +52,7 @@ def detail(project_id: int):
         project=project,
         as_of=as_of,
         progress=progress_for([project], as_of)[project.id],
+        reports=list_reports_for_project(project),
         history=list_project_history(project),
     )
 

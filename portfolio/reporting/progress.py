@@ -68,23 +68,37 @@ def save_thresholds(actor, thresholds: Thresholds) -> None:
     )
 
 
-def _approved_upto(plan_ids: set[int], as_of: date):
-    return (
+# Up to this many projects (a list page), the reads name them; beyond it they aggregate the whole plan.
+NAMED_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class _Scope:
+    plan_ids: frozenset[int]
+    project_ids: tuple[int, ...] | None  # None: every project of the plans
+
+    def narrow(self, stmt, column):
+        return stmt.where(column.in_(self.project_ids)) if self.project_ids is not None else stmt
+
+
+def _approved_upto(scope: _Scope, as_of: date):
+    stmt = (
         select(StatusReport)
         .join(ReportingPeriod, StatusReport.period_id == ReportingPeriod.id)
         .where(
-            ReportingPeriod.plan_id.in_(plan_ids),
+            ReportingPeriod.plan_id.in_(scope.plan_ids),
             ReportingPeriod.ends_on <= as_of,
             StatusReport.status == ReportStatus.APPROVED,
         )
     )
+    return scope.narrow(stmt, StatusReport.project_id)
 
 
-def _sums(plan_ids: set[int], as_of: date, period_id: int | None) -> dict[int, tuple]:
+def _sums(scope: _Scope, as_of: date, period_id: int | None) -> dict[int, tuple]:
     """project_id → (cumulative, this year's, this period's investment, reported in the period)."""
     in_period = StatusReport.period_id == (period_id or -1)
     stmt = (
-        _approved_upto(plan_ids, as_of)
+        _approved_upto(scope, as_of)
         .with_only_columns(
             StatusReport.project_id,
             func.sum(func.coalesce(StatusReport.invested_wan, 0)),
@@ -97,7 +111,7 @@ def _sums(plan_ids: set[int], as_of: date, period_id: int | None) -> dict[int, t
     return {row[0]: tuple(row[1:]) for row in session.execute(stmt)}
 
 
-def _latest(plan_ids: set[int], as_of: date) -> dict[int, tuple]:
+def _latest(scope: _Scope, as_of: date) -> dict[int, tuple]:
     """project_id → the latest approved report's fields, by period end."""
     rank = (
         func.row_number()
@@ -105,7 +119,7 @@ def _latest(plan_ids: set[int], as_of: date) -> dict[int, tuple]:
         .label("rank")
     )
     ranked = (
-        _approved_upto(plan_ids, as_of)
+        _approved_upto(scope, as_of)
         .with_only_columns(
             StatusReport.project_id,
             StatusReport.id,
@@ -123,13 +137,13 @@ def _latest(plan_ids: set[int], as_of: date) -> dict[int, tuple]:
     return {row[0]: tuple(row[1:]) for row in session.execute(stmt)}
 
 
-def _annual_plans(plan_ids: set[int], year: int) -> dict[int, Decimal | None]:
+def _annual_plans(scope: _Scope, year: int) -> dict[int, Decimal | None]:
     stmt = (
         select(AnnualPlan.project_id, AnnualPlan.amount_wan)
         .join(Project, Project.id == AnnualPlan.project_id)
-        .where(Project.plan_id.in_(plan_ids), AnnualPlan.year == year)
+        .where(Project.plan_id.in_(scope.plan_ids), AnnualPlan.year == year)
     )
-    return dict(session.execute(stmt).all())
+    return dict(session.execute(scope.narrow(stmt, AnnualPlan.project_id)).all())
 
 
 def completion_rate(done: Decimal, planned: Decimal | None) -> Decimal | None:
@@ -142,13 +156,17 @@ def completion_rate(done: Decimal, planned: Decimal | None) -> Decimal | None:
 def progress_for(
     projects: Sequence[Project], as_of: date, period: ReportingPeriod | None = None
 ) -> dict[int, ProjectProgress]:
-    """Approved progress and the warning of each project as of a date (and within a period, if given)."""
+    """Approved progress and the warning of each project as of a date (and within a period, if given).
+
+    `projects` may be ORM objects or rows: each needs id, plan_id, status, planned_start, planned_end.
+    """
     if not projects:
         return {}
-    plan_ids = {p.plan_id for p in projects}
-    sums = _sums(plan_ids, as_of, period.id if period else None)
-    latest = _latest(plan_ids, as_of)
-    plans = _annual_plans(plan_ids, as_of.year)
+    named = tuple(p.id for p in projects) if len(projects) <= NAMED_LIMIT else None
+    scope = _Scope(frozenset(p.plan_id for p in projects), named)
+    sums = _sums(scope, as_of, period.id if period else None)
+    latest = _latest(scope, as_of)
+    plans = _annual_plans(scope, as_of.year)
     thresholds = get_thresholds()
     result = {}
     for project in projects:

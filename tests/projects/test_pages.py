@@ -146,3 +146,15 @@ def test_list_and_summary_queries_do_not_grow_with_projects(role_client, app):
     large = {url: _count_queries(client, url) for url in ("/projects", "/summary")}
     assert large == small
     assert small["/projects"] < 20 and small["/summary"] < 20
+
+
+def test_detail_shows_report_history_and_approved_progress(role_client, sample):
+    from tests.factories import make_period, make_report
+
+    a = sample[0]
+    period = make_period(a.plan, "2023Q2")
+    make_report(a, period, invested="75.5", pct="40", progress_text="管网铺设过半")
+    _commit()
+    page = role_client("officer").get(f"/projects/{a.id}").get_data(as_text=True)
+    assert "进度报告历史" in page and "2023Q2" in page and "管网铺设过半" in page
+    assert "75.5" in page and "40%" in page
