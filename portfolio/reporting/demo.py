@@ -94,18 +94,19 @@ def _quarter_amount(project: Project, year: int, factor: float, rng) -> Decimal:
 
 
 def _history(project, past, open_period, rng, users) -> list[StatusReport]:
-    as_of = open_period.ends_on
-    expected = expected_progress(project.planned_start, project.planned_end, as_of) or Decimal(50)
+    # Each project keeps a steady distance from its pro-rata schedule, so any evaluation date in the
+    # history (the mid-term too) shows the same realistic mix of green, yellow and red.
     kind = _pick(rng, SHARES)
-    low, high = BEHIND[kind]
-    final = max(Decimal(0), min(Decimal(100), expected - rng.randint(low, high)))
+    behind = rng.randint(*BEHIND[kind])
     started = [p for p in past if project.planned_start is None or p.ends_on >= project.planned_start]
     factor = {"green": 1.0, "yellow": 0.65, "red": 0.3}[kind]
-    reports = []
-    for i, period in enumerate(started, start=1):
-        pct = (final * i / len(started)).quantize(Decimal("0.1"))
+    reports, final = [], Decimal(0)
+    for period in started:
+        schedule = expected_progress(project.planned_start, project.planned_end, period.ends_on)
+        expected = Decimal(50) if schedule is None else schedule
+        final = max(final, min(Decimal(100), expected - behind)).quantize(Decimal("0.1"))
         amount = _quarter_amount(project, period.year, factor, rng)
-        reports.append(_report(project, period, pct, amount, rng, ReportStatus.APPROVED, users))
+        reports.append(_report(project, period, final, amount, rng, ReportStatus.APPROVED, users))
     if started and final > 0:
         project.status = LifecycleStatus.UNDER_CONSTRUCTION
     state = _pick(rng, OPEN_STATES)
