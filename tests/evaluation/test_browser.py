@@ -1,63 +1,39 @@
 """A reviewer's round in a real browser against a real server, with CSRF on: override one project's class
 with a reason, finalize, download the report. Screenshots go to /work/notes/shots/."""
 
-import threading
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from portfolio import create_app, schema
-from portfolio.db import make_engine, session
+from portfolio.db import session
 from portfolio.evaluation.indicators import load_indicators
 from portfolio.evaluation.models import EvaluationRound, ProjectAssessment, RoundStatus
 from portfolio.evaluation.services import create_round, default_rounds
+from tests.browser import MARKS, launch, live_server, screenshot
 from tests.evaluation.fixtures import build_portfolio
 from tests.factories import PASSWORD, make_user, seed_reference
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path("/work/notes/shots")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture
 def live(tmp_path):
-    """A migrated SQLite file with the hand-computed portfolio and an open mid-term round, on werkzeug."""
-    url = f"sqlite:///{tmp_path / 'live.db'}"
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test", "PASSWORD_HASH_CHEAP": True})
-    with app.app_context():
+    """The hand-computed portfolio with an open mid-term round, served live."""
+
+    def seed():
         plan = seed_reference()
         make_user("reviewer", "reviewer", display_name="评估专家组")
         load_indicators(plan)
         projects = build_portfolio(plan)
         round_ = create_round(None, plan, *default_rounds(plan)[0])
-        session.commit()
-        ids = {"round": round_.id, "project": projects["E"].id, "name": projects["E"].name}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    thread.join()
-    app.extensions["db_engine"].dispose()
+        session.flush()
+        return {"round": round_.id, "project": projects["E"].id, "name": projects["E"].name}
+
+    with live_server(tmp_path, seed) as served:
+        yield served
 
 
 def test_reviewer_overrides_finalizes_and_downloads(live):
@@ -65,7 +41,7 @@ def test_reviewer_overrides_finalizes_and_downloads(live):
 
     app, base, ids = live
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(p)
         page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN").new_page()
         page.goto(f"{base}/login")
         page.fill("input[name=username]", "reviewer")
@@ -89,8 +65,7 @@ def test_reviewer_overrides_finalizes_and_downloads(live):
         expect(page.locator(".flash")).to_contain_text("已定稿")
         expect(page.locator("h1")).to_contain_text("已定稿")
         expect(page.locator("body")).to_contain_text("征地已于次月完成")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "evaluation-report-finalized.png"), full_page=True)
+        screenshot(page, "evaluation-report-finalized")
         with page.expect_download() as info:
             page.click("#download-report")
         download = info.value

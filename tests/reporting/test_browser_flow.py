@@ -5,55 +5,26 @@ resubmits, the planner approves; the project's warning colour and the needs-repo
 Screenshots of the key pages go to /work/notes/shots/.
 """
 
-import tempfile
-import threading
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from portfolio import create_app, schema
-from portfolio.db import make_engine, session
+from portfolio.db import session
 from portfolio.reporting.models import ReportStatus, StatusReport
 from portfolio.reporting.periods import open_period
+from tests.browser import MARKS, launch, live_server, screenshot
 from tests.factories import PASSWORD, make_project, make_user, seed_reference
 from tests.reporting.test_attachments import tiny_png
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path("/work/notes/shots")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture
 def live(tmp_path):
-    """A migrated SQLite file, seeded, served by werkzeug on a free port of 127.0.0.1."""
-    url = f"sqlite:///{tmp_path / 'live.db'}"
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "browser-test",
-            "PASSWORD_HASH_CHEAP": True,
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-        }
-    )
-    with app.app_context():
+    """Two projects in two counties and an open period, served live."""
+
+    def seed():
         plan = seed_reference()
         planner = make_user("planner", "planner", display_name="规划科")
         make_user("wenxian", "county_officer", county="温县", display_name="温县填报员")
@@ -67,15 +38,10 @@ def live(tmp_path):
         period = open_period(
             planner, plan, f"{plan.end_year}Q4", date.today() + timedelta(days=30), "quarter"
         )
-        session.commit()
-        ids = {"project": project.id, "period": period.id, "code": period.code}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    thread.join()
-    app.extensions["db_engine"].dispose()
+        return {"project": project.id, "period": period.id, "code": period.code}
+
+    with live_server(tmp_path, seed, UPLOAD_DIR=str(tmp_path / "uploads")) as served:
+        yield served
 
 
 def _login(browser, base, username):
@@ -89,10 +55,7 @@ def _login(browser, base, username):
 
 
 def _shot(page, name):
-    # Kept for people to look at where the team's notes live; elsewhere (a CI runner) they are just taken.
-    folder = SHOTS if SHOTS.parent.is_dir() else Path(tempfile.gettempdir()) / "shots"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"reporting-{name}.png"), full_page=True)
+    screenshot(page, f"reporting-{name}")
 
 
 def _report_status(app, ids):
@@ -106,7 +69,7 @@ def test_officer_and_planner_round_trip(live, tmp_path):
     app, base, ids = live
     project_name = "温县城区污水管网改造"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(p)
         planner = _login(browser, base, "planner")
         planner.goto(f"{base}/reporting/reminders")
         expect(planner.locator("table.missing")).to_contain_text(project_name)
