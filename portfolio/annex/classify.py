@@ -102,6 +102,9 @@ def classify_row(cells: list, header: Header, ctx: PlanContext, category: int | 
             return BLANK, None
         label = ""
     norm = normalise(label)
+    has_details = _has(cells, header, DETAIL_FIELDS)
+    if has_details:  # a row with a location, units, years … is a project, whatever its name says
+        return PROJECT, label
     if norm.startswith(FOOTNOTE_WORDS) or (norm.startswith("注") and len(norm) > 20):
         return FOOTNOTE, label
     if any(norm.lstrip("0123456789.、").startswith(w) for w in TOTAL_WORDS):
@@ -109,18 +112,16 @@ def classify_row(cells: list, header: Header, ctx: PlanContext, category: int | 
     name_col = header.by_field().get("name")
     if name_col and norm == name_col.header:
         return HEADER, label
-    has_details = _has(cells, header, DETAIL_FIELDS)
-    if not has_details:
-        number = ctx.match_category(label)
-        if number is not None:
-            return CATEGORY, number
-        sub = ctx.match_subcategory(category, label)
-        if sub is not None:
-            return SUBCATEGORY, sub
-        if declared_count(label) is not None or clean_label(label).endswith("重大工程"):
-            return UNKNOWN_CATEGORY, label
-        if not _has(cells, header, MONEY_FIELDS) and not header.annual_has_values(cells):
-            return SUBCATEGORY, clean_label(label)
+    number = ctx.match_category(label)
+    if number is not None:
+        return CATEGORY, number
+    sub = ctx.match_subcategory(category, label)
+    if sub is not None:
+        return SUBCATEGORY, sub
+    if declared_count(label) is not None or clean_label(label).endswith("重大工程"):
+        return UNKNOWN_CATEGORY, label
+    if not _has(cells, header, MONEY_FIELDS) and not header.annual_has_values(cells):
+        return SUBCATEGORY, clean_label(label)
     return PROJECT, label
 
 

@@ -122,3 +122,14 @@ def test_year_columns_follow_the_plan_span(app, runner, tmp_path):
     path.write_bytes(data)
     assert runner.invoke(args=["import-annex", str(path)]).exit_code == 2
     assert runner.invoke(args=["import-annex", str(path), "--plan", "十五五", "--dry-run"]).exit_code == 0
+
+
+def test_a_project_whose_name_looks_like_a_footnote_is_still_a_project(app):
+    from tests.annex.workbooks import annex_rows
+
+    rows = annex_rows()
+    project = next(r for r in rows if r.kind == "project")
+    project.values["name"] = "注塑产业园区配套污水管网及雨污分流提标改造工程建设项目"
+    _report, found = records(build(Layout(), rows))
+    assert len(found) == 86
+    assert found[0][1]["name"] == project.values["name"]
