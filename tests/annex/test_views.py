@@ -164,3 +164,34 @@ def test_preview_is_stale_after_an_annual_plan_edit(role_client):
     response = planner.post("/annex/confirm", data=fields, follow_redirects=True)
     assert "预览之后项目库已有变化" in response.get_data(as_text=True)
     assert _count(ImportBatch) == 1
+
+
+def _statements(client, url: str) -> int:
+    from sqlalchemy import event
+
+    from portfolio.db import engine
+
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(engine(), "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine(), "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_batch_pages_run_a_fixed_number_of_statements(role_client):
+    from portfolio.annex.services import import_annex
+
+    planner = role_client("planner")
+    rows = annex_rows()
+    import_annex(None, build(Layout(), rows[:20]), "small.xlsx", plan())
+    session.commit()
+    small = [_statements(planner, "/annex/batches"), _statements(planner, "/annex/batches/1")]
+    import_annex(None, build(Layout(), rows), "full.xlsx", plan())
+    session.commit()
+    assert [_statements(planner, "/annex/batches"), _statements(planner, "/annex/batches/2")] == small
