@@ -1,11 +1,12 @@
 """The body of `flask import-annex`: read the file, call import_annex, commit once, print the report."""
 
+import json
 from pathlib import Path
 
 import click
 
 from portfolio.annex.report import ImportReport
-from portfolio.annex.services import UnreadableAnnex, import_annex
+from portfolio.annex.services import import_annex
 from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.projects.services import get_plan
@@ -23,11 +24,7 @@ def run_import(path: str, plan_key: str | None, dry_run: bool, as_json: bool) ->
     try:
         plan = get_plan(plan_key)
         report = import_annex(None, data, Path(path).name, plan, dry_run=dry_run)
-    except UnreadableAnnex as e:
-        session.rollback()
-        _fail(e.message, as_json)
-        return EXIT_UNREADABLE
-    except DomainError as e:
+    except DomainError as e:  # UnreadableAnnex, or an unknown / ambiguous plan
         session.rollback()
         _fail(e.message, as_json)
         return EXIT_UNREADABLE
@@ -44,8 +41,6 @@ def run_import(path: str, plan_key: str | None, dry_run: bool, as_json: bool) ->
 
 def _fail(message: str, as_json: bool) -> None:
     if as_json:
-        import json
-
         click.echo(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
     click.echo(message, err=True)
 
