@@ -98,7 +98,8 @@ def test_filters_of_the_project_list_narrow_the_sheet(app, role_client):
     data = portfolio()
     session.commit()
     county = data["c"].locations[0]
-    url = f"/exports/periods/{data['q4'].id}/progress.xlsx?county={county.id}&category=1"
+    filters = f"county={county.id}&category={data['d'].category_id}"
+    url = f"/exports/periods/{data['q4'].id}/progress.xlsx?{filters}"
     rows = body(calamine_rows(_download(role_client("planner"), url).data, "推进情况表"))
     assert {r[COL["name"]] for k, r in rows if k == "project"} == {"孟州市清洁取暖"}
     assert "孟州市" in calamine_rows(_download(role_client("planner"), url).data, "推进情况表")[0][0]
