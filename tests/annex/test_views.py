@@ -189,9 +189,10 @@ def test_batch_pages_run_a_fixed_number_of_statements(role_client):
 
     planner = role_client("planner")
     rows = annex_rows()
-    import_annex(None, build(Layout(), rows[:20]), "small.xlsx", plan())
+    first = import_annex(None, build(Layout(), rows[:20]), "small.xlsx", plan()).batch_id
     session.commit()
-    small = [_statements(planner, "/annex/batches"), _statements(planner, "/annex/batches/1")]
-    import_annex(None, build(Layout(), rows), "full.xlsx", plan())
+    small = [_statements(planner, "/annex/batches"), _statements(planner, f"/annex/batches/{first}")]
+    second = import_annex(None, build(Layout(), rows), "full.xlsx", plan()).batch_id
     session.commit()
-    assert [_statements(planner, "/annex/batches"), _statements(planner, "/annex/batches/2")] == small
+    large = [_statements(planner, "/annex/batches"), _statements(planner, f"/annex/batches/{second}")]
+    assert large == small
