@@ -12,6 +12,7 @@ from portfolio.projects.models import Project
 from tests.annex.helpers import annex_bytes, plan
 from tests.annex.workbooks import Layout, annex_rows, build
 from tests.factories import make_project
+from tests.querycount import statements_for
 
 
 def _upload(client, data: bytes, name: str = "annex.xlsx"):
@@ -166,24 +167,6 @@ def test_preview_is_stale_after_an_annual_plan_edit(role_client):
     assert _count(ImportBatch) == 1
 
 
-def _statements(client, url: str) -> int:
-    from sqlalchemy import event
-
-    from portfolio.db import engine
-
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(engine(), "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine(), "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_batch_pages_run_a_fixed_number_of_statements(role_client):
     from portfolio.annex.services import import_annex
 
@@ -191,8 +174,8 @@ def test_batch_pages_run_a_fixed_number_of_statements(role_client):
     rows = annex_rows()
     first = import_annex(None, build(Layout(), rows[:20]), "small.xlsx", plan()).batch_id
     session.commit()
-    small = [_statements(planner, "/annex/batches"), _statements(planner, f"/annex/batches/{first}")]
+    small = [statements_for(planner, "/annex/batches"), statements_for(planner, f"/annex/batches/{first}")]
     second = import_annex(None, build(Layout(), rows), "full.xlsx", plan()).batch_id
     session.commit()
-    large = [_statements(planner, "/annex/batches"), _statements(planner, f"/annex/batches/{second}")]
+    large = [statements_for(planner, "/annex/batches"), statements_for(planner, f"/annex/batches/{second}")]
     assert large == small

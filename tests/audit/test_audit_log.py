@@ -3,13 +3,14 @@
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 
 from portfolio.audit.display import action_label
 from portfolio.audit.models import AuditEntry, AuditLogIsAppendOnly
 from portfolio.audit.services import record
-from portfolio.db import engine, session
+from portfolio.db import session
 from tests.factories import login_as, make_user
+from tests.querycount import statements_for
 from tests.world import build_world
 
 
@@ -105,26 +106,15 @@ def test_pagination_keeps_the_filters(app, role_client, log):
     assert "第 3/3 页" in beyond
 
 
-def _statements(client, url: str) -> int:
-    seen = []
-    listener = lambda *args: seen.append(1)  # noqa: E731
-    event.listen(engine(), "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine(), "before_cursor_execute", listener)
-    return len(seen)
-
-
 def test_the_page_costs_the_same_statements_however_many_entries(app, users, log):
     client = app.test_client()
     login_as(client, users["admin"])
-    few = _statements(client, "/audit")
+    few = statements_for(client, "/audit")
     for i in range(60):
         actor = make_user(f"extra{i}", "reviewer")
         record(actor, "user.update", actor, before={"role": "reviewer"}, after={"role": "planner"})
     session.commit()
-    assert _statements(client, "/audit") == few
+    assert statements_for(client, "/audit") == few
 
 
 def test_no_route_changes_or_deletes_an_audit_entry(app, users):

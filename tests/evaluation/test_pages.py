@@ -4,9 +4,9 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
-from portfolio.db import engine, session
+from portfolio.db import session
 from portfolio.evaluation.indicators import load_indicators
 from portfolio.evaluation.models import EvaluationRound, Indicator, ProjectAssessment, RoundStatus
 from portfolio.evaluation.services import create_round, default_rounds
@@ -14,6 +14,7 @@ from portfolio.projects.models import AnnualPlan, Plan
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from tests.evaluation.fixtures import INVESTED_BY_MID_TERM, build_portfolio
 from tests.factories import bulk_projects
+from tests.querycount import statements_for
 
 ROLES = ("admin", "planner", "reviewer", "officer")
 
@@ -229,22 +230,6 @@ def test_report_workbook_reopens_and_matches_the_database(world, role_client):
     assert len(list(wb["指标评估"].iter_rows(min_row=2))) == 25
 
 
-def _count_queries(client, url) -> int:
-    statements = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement.startswith("SELECT"))
-
-    session.close()  # the tests share one app context: start each page from an empty identity map
-
-    event.listen(engine(), "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine(), "before_cursor_execute", count)
-    return sum(statements)
-
-
 def test_page_queries_do_not_grow_with_projects(world, role_client, users):
     client = role_client("reviewer")
     r = world["round"]
@@ -253,11 +238,11 @@ def test_page_queries_do_not_grow_with_projects(world, role_client, users):
         f"/evaluation/rounds/{r.id}/report",
         f"/evaluation/rounds/{r.id}/compare",
     ]
-    small = [_count_queries(client, u) for u in urls]
+    small = [statements_for(client, u) for u in urls]
     bulk_projects(150, world["plan"])
     session.commit()
     client.post(f"/evaluation/rounds/{r.id}/refresh")
-    large = [_count_queries(client, u) for u in urls]
+    large = [statements_for(client, u) for u in urls]
     assert large == small
 
 

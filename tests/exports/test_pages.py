@@ -1,13 +1,11 @@
 """The export page, the download buttons on other pages, refusals, and the statements an export costs."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
-from portfolio.db import engine, session
+from portfolio.db import session
 from tests.exports.data import portfolio
 from tests.factories import bulk_projects, make_period
+from tests.querycount import count_statements
 
 
 @pytest.mark.parametrize("role", ["admin", "planner", "reviewer", "officer"])
@@ -56,20 +54,6 @@ def test_template_for_a_locked_period_is_refused_with_a_message(app, users, role
         f"/exports/periods/{data['q4'].id}/template.xlsx", follow_redirects=True
     )
     assert "期间已锁定" in page.get_data(as_text=True)
-
-
-@contextmanager
-def count_statements():
-    counter = {"n": 0}
-
-    def count(*_args, **_kwargs):
-        counter["n"] += 1
-
-    event.listen(engine(), "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        event.remove(engine(), "before_cursor_execute", count)
 
 
 def test_an_export_costs_the_same_statements_however_many_projects(app, users, role_client):

@@ -1,25 +1,10 @@
 """Reporting list pages run a fixed number of statements however many projects and reports there are."""
 
-from sqlalchemy import event
-
-from portfolio.db import engine, session
+from portfolio.db import session
 from portfolio.projects.models import Milestone, MilestoneKind
 from tests.factories import make_project
+from tests.querycount import statements_for
 from tests.reporting.conftest import report_form
-
-
-def _statements(client, url) -> int:
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(engine(), "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine(), "before_cursor_execute", count)
-    return len(seen)
 
 
 def _add_reported_projects(n, period, officer):
@@ -37,9 +22,9 @@ def test_list_pages_do_not_grow_with_projects(app, period, role_client):
     planner, officer = role_client("planner"), role_client("officer")
     urls = ["/reporting/periods", f"/reporting/periods/{period.id}", "/reporting/reminders"]
     _add_reported_projects(4, period, officer)
-    small = {url: _statements(planner, url) for url in urls}
-    small_officer = _statements(officer, f"/reporting/periods/{period.id}")
+    small = {url: statements_for(planner, url) for url in urls}
+    small_officer = statements_for(officer, f"/reporting/periods/{period.id}")
     _add_reported_projects(40, period, officer)
-    large = {url: _statements(planner, url) for url in urls}
+    large = {url: statements_for(planner, url) for url in urls}
     assert large == small and max(small.values()) < 15
-    assert _statements(officer, f"/reporting/periods/{period.id}") == small_officer
+    assert statements_for(officer, f"/reporting/periods/{period.id}") == small_officer
