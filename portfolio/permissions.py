@@ -50,6 +50,7 @@ ROLE_ACTIONS: dict[str, frozenset[Role]] = {
     "audit.view": frozenset({ADMIN, PLANNER}),
     "user.manage": frozenset({ADMIN}),
     "account.self": EVERYONE,  # change one's own password, log out
+    "home.view": EVERYONE,  # the 工作台: each role's own page
 }
 
 # Endpoints anyone may reach without logging in.

@@ -10,6 +10,7 @@ from portfolio.permissions import can
 
 # (endpoint, label, action): the top navigation. Items whose endpoint is absent are skipped.
 NAV = [
+    ("home.index", "工作台", "home.view"),
     ("projects.index", "项目库", "project.view"),
     ("projects.summary", "投资汇总", "summary.view"),
     ("reporting.periods", "进度填报", "period.view"),

@@ -36,7 +36,7 @@ def _safe_next(target: str | None) -> str:
     """Only follow a same-site relative path after login."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("projects.index")
+    return url_for("home.index")
 
 
 def _attempt(service, *args):
@@ -58,7 +58,7 @@ def _load_user(user_id: int) -> User:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("projects.index"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         try:

@@ -1,0 +1,209 @@
+"""What each role's home page (工作台) shows: a fixed number of statements per section."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
+
+from portfolio.annex.queries import list_batches
+from portfolio.auth.models import LoginFailure, User
+from portfolio.db import session, utcnow
+from portfolio.evaluation.models import (
+    EvaluationRound,
+    Indicator,
+    IndicatorValue,
+    ProjectAssessment,
+    RoundStatus,
+)
+from portfolio.permissions import visible_projects
+from portfolio.projects.models import Category, Location, Plan, Project
+from portfolio.reporting.models import ReportingPeriod, ReportStatus
+from portfolio.reporting.periods import is_open
+from portfolio.reporting.progress import default_as_of, progress_for
+from portfolio.reporting.queries import NOT_REPORTING, list_period_rows, list_reminders
+from portfolio.reporting.queue import QueueFilter, count_review_queue, list_review_queue
+from portfolio.reporting.warnings import Level
+
+# The officer's list puts what needs their hand first: returned, not started, draft, then the rest.
+STATE_ORDER = {ReportStatus.RETURNED: 0, None: 1, ReportStatus.DRAFT: 2, ReportStatus.SUBMITTED: 3}
+
+
+@dataclass
+class PeriodTasks:
+    period: ReportingPeriod
+    days_left: int
+    rows: list  # (project, report or None), returned first
+    counts: Counter = field(default_factory=Counter)  # ReportStatus or None -> projects
+
+    @property
+    def to_do(self) -> int:
+        return sum(
+            n for state, n in self.counts.items() if state in STATE_ORDER and state != ReportStatus.SUBMITTED
+        )
+
+
+def list_open_periods(today: date) -> list[ReportingPeriod]:
+    """Periods open today, the nearest deadline first."""
+    stmt = (
+        select(ReportingPeriod).options(selectinload(ReportingPeriod.plan)).order_by(ReportingPeriod.deadline)
+    )
+    return [p for p in session.scalars(stmt) if is_open(p, today)]
+
+
+def _deadline(period: ReportingPeriod) -> date:
+    return max(period.deadline, period.reopened_until or period.deadline)
+
+
+def list_officer_tasks(user, today: date) -> list[PeriodTasks]:
+    """Each open period with this officer's reporting projects and their report state, returned first."""
+    tasks = []
+    for period in list_open_periods(today):
+        rows = [(p, r) for p, r in list_period_rows(period, user) if p.status not in NOT_REPORTING]
+        rows.sort(key=lambda row: STATE_ORDER.get(row[1].status if row[1] else None, 9))
+        counts = Counter(r.status if r else None for _, r in rows)
+        tasks.append(PeriodTasks(period, (_deadline(period) - today).days, rows, counts))
+    return tasks
+
+
+@dataclass(frozen=True)
+class WarnedProject:
+    project_id: int
+    name: str
+    level: Level
+    reason: str
+
+
+def list_warned_projects(
+    user, levels=(Level.RED, Level.YELLOW), limit: int = 20
+) -> tuple[list[WarnedProject], int]:
+    """Projects this user may see whose schedule warning is one of the levels, red first; and their count."""
+    found = []
+    for plan in session.scalars(select(Plan).order_by(Plan.start_year)):
+        rows = session.execute(
+            select(
+                Project.id,
+                Project.plan_id,
+                Project.status,
+                Project.planned_start,
+                Project.planned_end,
+                Project.name,
+            )
+            .where(Project.plan_id == plan.id, visible_projects(user))
+            .order_by(Project.category_id, Project.seq_no, Project.id)
+        ).all()
+        progress = progress_for(rows, default_as_of(plan))
+        for row in rows:
+            warning = progress[row.id].warning
+            if warning.level in levels:
+                found.append(WarnedProject(row.id, row.name, warning.level, warning.reason))
+    found.sort(key=lambda w: levels.index(w.level))
+    return found[:limit], len(found)
+
+
+@dataclass
+class PlannerHome:
+    queue: list
+    queue_total: int
+    behind: list  # (period, [(county, not submitted, expected)])
+    red: list
+    red_total: int
+    imports: list
+    counties: list
+    categories: list
+
+
+def get_planner_home(user, today: date, filters: QueueFilter) -> PlannerHome:
+    """Reports to review, who has not reported, red projects and recent imports."""
+    behind = [(p, list_reminders(p).by_county) for p in list_open_periods(today)]
+    red, red_total = list_warned_projects(user, (Level.RED,))
+    return PlannerHome(
+        queue=list_review_queue(filters, limit=30),
+        queue_total=count_review_queue(filters),
+        behind=behind,
+        red=red,
+        red_total=red_total,
+        imports=list_batches(limit=5),
+        counties=list(session.scalars(select(Location).order_by(Location.sort_order, Location.id))),
+        categories=list(
+            session.scalars(
+                select(Category)
+                .options(selectinload(Category.plan))
+                .order_by(Category.plan_id, Category.number)
+            )
+        ),
+    )
+
+
+@dataclass
+class RoundTasks:
+    round: EvaluationRound
+    unconfirmed: list  # assessments without a reviewer's confirmation
+    unconfirmed_total: int
+    year: int  # the year whose indicator values are expected
+    missing_indicators: list
+
+
+def list_reviewer_tasks(limit: int = 30) -> list[RoundTasks]:
+    """Each draft round: assessments still to confirm and indicators without a value for the year."""
+    tasks = []
+    rounds = session.scalars(
+        select(EvaluationRound)
+        .where(EvaluationRound.status == RoundStatus.DRAFT)
+        .order_by(EvaluationRound.as_of)
+    )
+    for round_ in rounds:
+        pending = (
+            select(ProjectAssessment)
+            .join(Project, Project.id == ProjectAssessment.project_id)
+            .where(ProjectAssessment.round_id == round_.id, ProjectAssessment.reviewer_id.is_(None))
+        )
+        total = session.scalar(pending.with_only_columns(func.count(ProjectAssessment.id))) or 0
+        unconfirmed = session.scalars(
+            pending.options(selectinload(ProjectAssessment.project))
+            .order_by(Project.category_id, Project.seq_no, Project.id)
+            .limit(limit)
+        ).all()
+        year = round_.as_of.year - 1
+        missing = session.scalars(
+            select(Indicator)
+            .outerjoin(
+                IndicatorValue,
+                and_(IndicatorValue.indicator_id == Indicator.id, IndicatorValue.year == year),
+            )
+            .where(Indicator.plan_id == round_.plan_id, IndicatorValue.id.is_(None))
+            .order_by(Indicator.seq)
+        ).all()
+        tasks.append(RoundTasks(round_, list(unconfirmed), total, year, list(missing)))
+    return tasks
+
+
+@dataclass
+class AdminHome:
+    locked: list
+    failures: list
+    never_used: list
+
+
+def get_admin_home(failure_days: int = 7) -> AdminHome:
+    """Locked accounts, the last week's refused logins and active accounts nobody has logged in with."""
+    now = utcnow()
+    return AdminHome(
+        locked=list(session.scalars(select(User).where(User.locked_until > now).order_by(User.username))),
+        failures=list(
+            session.scalars(
+                select(LoginFailure)
+                .where(LoginFailure.at >= now - timedelta(days=failure_days))
+                .order_by(LoginFailure.at.desc())
+                .limit(20)
+            )
+        ),
+        never_used=list(
+            session.scalars(
+                select(User)
+                .where(User.last_login_at.is_(None), User.is_active.is_(True))
+                .order_by(User.created_at)
+            )
+        ),
+    )

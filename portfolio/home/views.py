@@ -1,0 +1,34 @@
+"""The home page: one route, a page per role."""
+
+from datetime import date
+
+from flask import render_template, request
+from flask_login import current_user
+
+from portfolio.auth.models import Role
+from portfolio.home import bp, queries
+from portfolio.home.sections import sections_for
+from portfolio.permissions import requires
+from portfolio.reporting.queue import QueueFilter
+
+
+def queue_filter() -> QueueFilter:
+    return QueueFilter(request.args.get("county", type=int), request.args.get("category", type=int))
+
+
+@bp.route("/home")
+@requires("home.view")
+def index():
+    today, user = date.today(), current_user
+    context = {"today": today, "sections": sections_for(user, today)}
+    if user.role == Role.COUNTY_OFFICER:
+        context["tasks"] = queries.list_officer_tasks(user, today)
+        context["warned"] = queries.list_warned_projects(user)
+    elif user.role == Role.PLANNER:
+        context["home"] = queries.get_planner_home(user, today, queue_filter())
+        context["filters"] = queue_filter()
+    elif user.role == Role.REVIEWER:
+        context["rounds"] = queries.list_reviewer_tasks()
+    else:
+        context["admin"] = queries.get_admin_home()
+    return render_template(f"home/{user.role.value}.html", **context)

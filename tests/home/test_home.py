@@ -1,0 +1,123 @@
+"""The home page (工作台): what each role sees first, after login and from the logo."""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from portfolio.auth.models import LoginFailure
+from portfolio.db import session, utcnow
+from portfolio.evaluation.models import (
+    EvaluationRound,
+    Indicator,
+    ProjectAssessment,
+    ProjectClass,
+    TargetKind,
+)
+from portfolio.projects.models import Plan
+from portfolio.reporting.models import ReportStatus
+from tests.factories import make_period, make_project, make_report
+
+
+def _plan():
+    return session.scalar(select(Plan).order_by(Plan.id))
+
+
+def _open_period(days_left=12):
+    plan = _plan()
+    return make_period(plan, f"{plan.end_year}Q4", deadline=date.today() + timedelta(days=days_left))
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_login_lands_on_the_home_page(client, users):
+    from portfolio.auth.passwords import hash_password
+
+    users["officer"].password_hash = hash_password("Secret#2026")
+    session.commit()
+    response = client.post("/login", data={"username": "officer", "password": "Secret#2026"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/home")
+    page = _text(client.get("/home"))
+    assert 'class="brand" href="/home"' in page and "<h1>工作台</h1>" in page
+
+
+def test_officer_sees_days_left_and_returned_reports_first(role_client, users):
+    period = _open_period(12)
+    waiting = make_project(name="温县未填项目", counties=["温县"])
+    make_report(make_project(name="温县已报项目", counties=["温县"]), period, ReportStatus.SUBMITTED)
+    returned = make_project(name="温县退回项目", counties=["温县"])
+    make_report(returned, period, ReportStatus.RETURNED, return_reason="投资额与台账不符")
+    make_project(name="孟州市项目", counties=["孟州市"])
+    session.commit()
+
+    page = _text(role_client("officer").get("/home"))
+    assert "还剩 <b>12</b> 天" in page
+    assert '<b class="to-do">2</b> 个项目尚未报送' in page
+    assert "孟州市项目" not in page
+    order = [page.index(name) for name in ("温县退回项目", "温县未填项目", "温县已报项目")]
+    assert order == sorted(order)
+    assert "退回原因：投资额与台账不符" in page
+    assert f"/reporting/periods/{period.id}/projects/{waiting.id}/report" in page
+    assert f"/reporting/periods/{period.id}/projects/{returned.id}/report" in page
+
+
+def test_officer_without_an_open_period_is_told_so(role_client, users):
+    page = _text(role_client("officer").get("/home"))
+    assert "当前没有填报中的期间" in page
+
+
+def test_planner_queue_is_oldest_first_and_filters_by_county(role_client, users):
+    period = _open_period()
+    late = make_report(make_project(name="孟州市后报", counties=["孟州市"]), period, ReportStatus.SUBMITTED)
+    early = make_report(make_project(name="温县先报", counties=["温县"]), period, ReportStatus.SUBMITTED)
+    early.submitted_at, late.submitted_at = datetime(2026, 1, 5), datetime(2026, 1, 9)
+    make_project(name="温县未报", counties=["温县"])
+    session.commit()
+    planner = role_client("planner")
+
+    page = _text(planner.get("/home"))
+    assert "待审核报告（2 份）" in page
+    assert page.index("温县先报") < page.index("孟州市后报")
+    assert "去催报" in page and "温县" in page
+
+    county = users["officer"].county_id
+    filtered = _text(planner.get(f"/home?county={county}"))
+    assert "待审核报告（1 份）" in filtered and "孟州市后报" not in filtered
+
+
+def test_reviewer_sees_projects_to_confirm_and_indicators_without_values(role_client, users):
+    plan = _plan()
+    project = make_project(name="待确认项目")
+    round_ = EvaluationRound(plan=plan, name="中期评估", as_of=date(2026, 6, 30))
+    assessment = ProjectAssessment(
+        round=round_, project=project, computed_class=ProjectClass.LAGGING, final_class=ProjectClass.LAGGING
+    )
+    indicator = Indicator(
+        plan=plan,
+        seq=3,
+        category="环境质量",
+        name="优良天数比例",
+        target_kind=TargetKind.AT_LEAST,
+        binding=True,
+    )
+    session.add_all([round_, assessment, indicator])
+    session.commit()
+
+    page = _text(role_client("reviewer").get("/home"))
+    assert "待确认的项目（1 个）" in page and "待确认项目" in page and "系统分类：滞后" in page
+    assert "缺少 2025 年实际值的指标（1 个）" in page and "优良天数比例" in page
+
+
+def test_admin_sees_locked_failed_and_unused_accounts(role_client, users):
+    users["other_officer"].locked_until = utcnow() + timedelta(minutes=10)
+    session.add(LoginFailure(ip="10.0.0.8", username="ghost"))
+    users["reviewer"].last_login_at = utcnow()
+    session.commit()
+
+    page = _text(role_client("admin").get("/home"))
+    locked = page[page.index("被锁定的账号") : page.index("近 7 天")]
+    assert "other_officer" in locked
+    assert "ghost" in page and "10.0.0.8" in page
+    unused = page[page.index("从未登录的账号") :]
+    assert "planner" in unused and "（reviewer）" not in unused
