@@ -28,7 +28,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Warnings and above (the security log among them) reach the server log; library start-up chatter
+    # (Alembic's INFO lines) stays out of the CLI unless a command runs with --verbose.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from portfolio.localtime import zone_from_name
+
+    app.extensions["local_zone"] = zone_from_name(app.config["TIMEZONE"])
 
     db.init_app(app)
     csrf.init_app(app)

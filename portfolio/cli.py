@@ -125,6 +125,25 @@ def load_indicators_command(plan_key, path):
     click.echo(f"指标：新增 {counts['created']}，更新 {counts['updated']}，未变 {counts['unchanged']}。")
 
 
+def _verbose(ctx, _param, value) -> None:
+    """--verbose: show library logging (Alembic's INFO lines) that commands otherwise keep quiet."""
+    if value:
+        import logging
+
+        logging.getLogger().setLevel(logging.INFO)
+
+
+def _with_verbose(command: click.Command) -> None:
+    if any(p.name == "verbose" for p in command.params):
+        return  # the commands are module objects: every create_app sees them again
+    command.params.append(
+        click.Option(["--verbose", "-v"], is_flag=True, expose_value=False, is_eager=True,
+                     callback=_verbose, help="显示详细日志（调试用）")
+    )  # fmt: skip
+    for sub in getattr(command, "commands", {}).values():
+        _with_verbose(sub)
+
+
 def register_cli(app) -> None:
     app.cli.add_command(load_indicators_command)
     app.cli.add_command(db_cli)
@@ -133,3 +152,5 @@ def register_cli(app) -> None:
     app.cli.add_command(import_annex_command)
     app.cli.add_command(export_progress_command)
     app.cli.add_command(import_progress_command)
+    for command in app.cli.commands.values():
+        _with_verbose(command)

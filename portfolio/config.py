@@ -16,6 +16,8 @@ class Config:
     SEED_ANNEX = os.environ.get("PORTFOLIO_SEED_ANNEX") or str(ROOT / "import" / "major-projects-annex.xlsx")
     # "quarter" or "month": how this deployment cuts reporting periods.
     REPORTING_CADENCE = os.environ.get("PORTFOLIO_REPORTING_CADENCE", "quarter")
+    # The zone every time is shown in (stored times are UTC); deadlines are dates in this zone.
+    TIMEZONE = os.environ.get("PORTFOLIO_TIMEZONE") or "Asia/Shanghai"
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask import current_app, request
 from flask_login import current_user
 
+from portfolio.localtime import format_local
 from portfolio.permissions import can
 
 # (endpoint, label, action): the top navigation. Items whose endpoint is absent are skipped.
@@ -38,17 +39,20 @@ def format_month(value: date | None) -> str:
 
 
 def format_date(value: date | datetime | None) -> str:
+    """A date as it is; a stored (UTC) timestamp in local time, without a zone label."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return format_local(value)
     return value.isoformat()
 
 
 def init_app(app) -> None:
     from portfolio.audit.display import action_label, field_changes
 
-    app.jinja_env.filters.update(money=format_money, month=format_month, date=format_date)
+    app.jinja_env.filters.update(
+        money=format_money, month=format_month, date=format_date, localtime=format_local
+    )
     app.jinja_env.globals.update(audit_changes=field_changes, audit_action=action_label)
 
     @app.context_processor

@@ -1,13 +1,14 @@
 """Reads of the audit log: filtered, newest first, a page at a time, in a fixed number of statements."""
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portfolio.audit.models import AuditEntry
 from portfolio.db import session
+from portfolio.localtime import local_day_end, local_day_start
 
 
 @dataclass(frozen=True)
@@ -16,8 +17,8 @@ class AuditFilters:
     action: str | None = None
     entity_type: str | None = None
     entity_id: int | None = None
-    date_from: date | None = None  # inclusive, UTC
-    date_to: date | None = None  # inclusive, UTC
+    date_from: date | None = None  # inclusive, a local (Beijing) date
+    date_to: date | None = None  # inclusive, a local (Beijing) date
 
     def as_args(self, **changes) -> dict:
         """Query-string arguments reproducing these filters, for links such as the next page."""
@@ -46,9 +47,9 @@ def _conditions(f: AuditFilters) -> list:
     if f.entity_id is not None:
         conditions.append(AuditEntry.entity_id == f.entity_id)
     if f.date_from:
-        conditions.append(AuditEntry.at >= datetime.combine(f.date_from, time.min))
+        conditions.append(AuditEntry.at >= local_day_start(f.date_from))
     if f.date_to:
-        conditions.append(AuditEntry.at < datetime.combine(f.date_to + timedelta(days=1), time.min))
+        conditions.append(AuditEntry.at < local_day_end(f.date_to))
     return conditions
 
 

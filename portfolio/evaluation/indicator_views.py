@@ -1,7 +1,5 @@
 """Indicator pages: the plan's indicators with their status, one indicator's values, planners' entries."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -14,13 +12,14 @@ from portfolio.evaluation.models import TargetKind
 from portfolio.evaluation.queries import get_indicator, list_indicator_values
 from portfolio.evaluation.services import record_indicator_value, set_provincial_target
 from portfolio.evaluation.snapshot import indicator_rows
+from portfolio.localtime import local_today
 from portfolio.permissions import requires
 from portfolio.projects.services import list_plans
 
 
 def assessed_year(plan) -> int:
     """Indicators are judged as of the current year, or the plan's last year once it has ended."""
-    return min(date.today().year, plan.end_year)
+    return min(local_today().year, plan.end_year)
 
 
 def _value_form(indicator, form=None) -> IndicatorValueForm:

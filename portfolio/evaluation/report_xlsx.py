@@ -11,6 +11,7 @@ from portfolio.evaluation.indicator_assessment import IndicatorStatus
 from portfolio.evaluation.indicators import parse_number
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
 from portfolio.exports.safe_text import clean_text, looks_like_formula
+from portfolio.localtime import format_local
 
 HEAD_FILL = PatternFill("solid", fgColor="EEF2F5")
 THIN = Side(style="thin", color="BFC6CE")
@@ -84,11 +85,11 @@ def _summary(ws, data: dict) -> None:
     r = data["round"]
     ws.append([f"{data['plan']['name']} · {r['name']}报告"])
     ws["A1"].font = Font(bold=True, size=14)
-    when = (data.get("finalized_at") or data["built_at"]).replace("T", " ")
+    when = format_local(data.get("finalized_at") or data["built_at"])
     status = (
-        f"已定稿（{data.get('finalized_by') or ''}，{when} UTC）"
+        f"已定稿（{data.get('finalized_by') or ''}，{when}）"
         if data.get("finalized_at")
-        else (f"评估中，数据生成于 {when} UTC")
+        else (f"评估中，数据生成于 {when}")
     )
     ws.append([f"评估截止日：{r['as_of']}    状态：{status}"])
     classes = [[k.label, data["class_counts"].get(k.value, 0)] for k in ProjectClass]

@@ -12,6 +12,7 @@ from portfolio.exports.queries import list_period_reports, list_sheet_projects
 from portfolio.exports.sheet_layout import CITY, Book, ExportFile, chinese_date, period_label, reporting_unit
 from portfolio.exports.supervision import supervision_rows, write_supervision_sheet
 from portfolio.exports.template_upload import FilledRow, Issue, TemplateFile, read_template
+from portfolio.localtime import local_today
 from portfolio.permissions import can
 from portfolio.projects.models import Location, Project
 from portfolio.projects.queries import ProjectFilters
@@ -76,7 +77,7 @@ def export_progress(
         filters = replace(filters, county_id=county.id)
     projects, progress = _projects_and_progress(actor, period, filters)
     book = Book()
-    _write_progress(book, actor, period, county, projects, progress, today or date.today(), "推进情况表")
+    _write_progress(book, actor, period, county, projects, progress, today or local_today(), "推进情况表")
     where = f"_{county.name}" if county else ""
     return ExportFile(
         book.close(),
@@ -102,10 +103,10 @@ def export_county_sheets(
     book = Book()
     for location, members in _by_location(projects):
         _write_progress(
-            book, actor, period, location, members, progress, today or date.today(), location.name
+            book, actor, period, location, members, progress, today or local_today(), location.name
         )
     if not projects:
-        _write_progress(book, actor, period, None, [], progress, today or date.today(), "推进情况表")
+        _write_progress(book, actor, period, None, [], progress, today or local_today(), "推进情况表")
     return ExportFile(
         book.close(),
         f"{period.plan.short_name}重大工程项目推进情况表_分县区_{period_label(period)}.xlsx",
@@ -124,7 +125,7 @@ def export_supervision(
         book,
         sheet_title(period, "督办清单"),
         f"填报单位：{reporting_unit(actor)}",
-        f"日期：{chinese_date(today or date.today())}",
+        f"日期：{chinese_date(today or local_today())}",
         supervision_rows(projects, progress),
     )
     return ExportFile(

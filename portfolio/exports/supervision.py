@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from portfolio.exports.progress_sheet import SheetRow, units_lead_first, write_rows
 from portfolio.exports.sheet_layout import Book, Column, setup_page, write_header, write_heading
+from portfolio.localtime import to_local
 from portfolio.projects.models import Project
 from portfolio.reporting.periods import month_end
 from portfolio.reporting.progress import ProjectProgress
@@ -56,7 +57,7 @@ def supervision_rows(projects: Sequence[Project], progress: dict[int, ProjectPro
         prog = progress[project.id]
         warning = prog.warning
         lead = project.lead_unit
-        reviewed: date | None = prog.last_reviewed_at.date() if prog.last_reviewed_at else None
+        reviewed: date | None = to_local(prog.last_reviewed_at).date() if prog.last_reviewed_at else None
         values = {
             "seq": seq,
             "name": project.name,

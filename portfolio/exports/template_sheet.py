@@ -24,6 +24,7 @@ from portfolio.exports.sheet_layout import (
     write_number,
     write_text,
 )
+from portfolio.localtime import local_today
 from portfolio.permissions import can
 from portfolio.projects.models import LifecycleStatus
 from portfolio.reporting.models import ReportingPeriod
@@ -172,7 +173,7 @@ def export_template(actor, period: ReportingPeriod, secret: str, today: date | N
     """A fill-in workbook for a period holding the projects this user may report on."""
     if not can(actor, "template.use"):
         raise Forbidden("您无权下载填报模板。")
-    today = today or date.today()
+    today = today or local_today()
     if not is_open(period, today):
         raise DomainError(
             f"{period.code} 期间已锁定，不能再下载填报模板；如需补报，请联系市级牵头部门重新开放。"

@@ -1,7 +1,5 @@
 """Export pages: the download page, sheet downloads, and the fill-in template's upload and confirmation."""
 
-from datetime import date
-
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -27,6 +25,7 @@ from portfolio.exports.services import (
 from portfolio.exports.sheet_layout import ExportFile
 from portfolio.exports.template_sheet import export_template
 from portfolio.exports.template_upload import stash_upload, take_upload
+from portfolio.localtime import local_today
 from portfolio.permissions import requires
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.queries import get_period
@@ -44,7 +43,7 @@ def _send(file: ExportFile) -> Response:
 def _period(period_id: int | None, filters: ProjectFilters):
     if period_id is not None:
         return get_period(period_id)
-    return get_default_period(select_plan(filters), date.today())
+    return get_default_period(select_plan(filters), local_today())
 
 
 @bp.route("/exports")
@@ -53,7 +52,7 @@ def index():
     filters = ProjectFilters.from_args(request.args)
     plan = select_plan(filters)
     periods = list_periods(plan)
-    period = choose_period(periods, request.args.get("period", type=int), date.today())
+    period = choose_period(periods, request.args.get("period", type=int), local_today())
     form = TemplateUploadForm(period_id=period.id if period else None)
     form.period_id.choices = [(p.id, p.code) for p in periods]
     return render_template("exports/index.html", plan=plan, periods=periods, period=period, form=form)
@@ -89,7 +88,7 @@ def supervision(period_id):
 @requires("template.use")
 def template(period_id):
     plan = select_plan(ProjectFilters.from_args(request.args))
-    period = get_period(period_id) if period_id else get_open_period(plan, date.today())
+    period = get_period(period_id) if period_id else get_open_period(plan, local_today())
     try:
         return _send(export_template(current_user, period, current_app.config["SECRET_KEY"]))
     except DomainError as e:

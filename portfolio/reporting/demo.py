@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from portfolio.auth.models import Role, User
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.projects.models import LifecycleStatus, Plan, Project
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.periods import codes_for_year, parse_code
@@ -53,7 +54,7 @@ def _periods(plan: Plan) -> tuple[list[ReportingPeriod], ReportingPeriod]:
         span = parse_code(code, "quarter")
         deadline = span.default_deadline
         if code == open_code:  # open when the newcomer looks, whatever today is
-            deadline = max(deadline, date.today() + timedelta(days=30))
+            deadline = max(deadline, local_today() + timedelta(days=30))
         made.append(span.period(plan.id, deadline))
     session.add_all(made)
     session.flush()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from portfolio.audit.services import record
 from portfolio.db import session
 from portfolio.errors import DomainError, Forbidden
+from portfolio.localtime import local_today
 from portfolio.permissions import can
 from portfolio.projects.models import Plan
 from portfolio.reporting.models import PeriodKind, PeriodStatus, ReportingPeriod
@@ -174,7 +175,7 @@ def close_period(actor, period: ReportingPeriod) -> ReportingPeriod:
 def reopen_period(actor, period: ReportingPeriod, until: date, today: date | None = None) -> ReportingPeriod:
     """Open a locked period again until a new date (a planner's decision); audited."""
     _require_manager(actor)
-    today = today or date.today()
+    today = today or local_today()
     if until is None or until < today:
         raise DomainError("重新开放的截止日期不能早于今天。")
     if is_open(period, today):

@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 
 from portfolio.audit.services import record
 from portfolio.db import money, session
+from portfolio.localtime import local_today
 from portfolio.projects.models import AnnualPlan, Project
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, Setting, StatusReport
 from portfolio.reporting.warnings import Thresholds, Warning, assess
@@ -202,7 +203,7 @@ def default_as_of(plan) -> date:
 
     Never later than today, and never after the plan's last year, so a finished plan keeps its final picture.
     """
-    today = date.today()
+    today = local_today()
     latest_end = session.scalar(
         select(func.max(ReportingPeriod.ends_on)).where(
             ReportingPeriod.plan_id == plan.id, ReportingPeriod.starts_on <= today

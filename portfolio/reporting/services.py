@@ -12,6 +12,7 @@ from portfolio.audit.models import AuditEntry
 from portfolio.audit.services import record
 from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError, Forbidden
+from portfolio.localtime import format_local, local_today
 from portfolio.permissions import can
 from portfolio.projects.models import LifecycleStatus, MilestoneKind, MilestoneStatus, Project
 from portfolio.reporting import attachments, milestones
@@ -83,7 +84,7 @@ def _require(actor, action: str, project: Project, message: str) -> None:
 
 
 def _require_open(period: ReportingPeriod, today: date | None) -> None:
-    if not is_open(period, today or date.today()):
+    if not is_open(period, today or local_today()):
         raise DomainError(
             f"{period.code} 期间已锁定（截止日 {period.deadline.isoformat()}），不能再填报或报送；"
             "如需补报，请联系市级牵头部门重新开放该期间。"
@@ -107,7 +108,7 @@ def _check_version(report: StatusReport, expected: int | None, data: ReportInput
         .limit(1)
     )
     by = (
-        f"（最近一次由 {last.user.display_name} 于 {last.at:%Y-%m-%d %H:%M} UTC 保存）"
+        f"（最近一次由 {last.user.display_name} 于 {format_local(last.at)} 保存）"
         if last and last.user
         else ""
     )

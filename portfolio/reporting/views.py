@@ -1,13 +1,13 @@
 """Reporting pages: periods, the report form and its review, attachments, reminders and thresholds."""
 
 from dataclasses import asdict
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from portfolio.db import session
 from portfolio.errors import DomainError
+from portfolio.localtime import local_today
 from portfolio.permissions import authorize, requires
 from portfolio.projects.services import get_plan, list_plans
 from portfolio.reporting import bp, queries
@@ -40,8 +40,8 @@ from portfolio.reporting.services import (
 @bp.app_context_processor
 def _reporting_helpers():
     return {
-        "period_state": lambda p: state_label(p, date.today()),
-        "period_open": lambda p: is_open(p, date.today()),
+        "period_state": lambda p: state_label(p, local_today()),
+        "period_open": lambda p: is_open(p, local_today()),
     }
 
 
@@ -165,7 +165,7 @@ def _render_form(form, project, period, conflict=None, status=200):
         milestone_rows=rows,
         figures=figures,
         conflict=conflict,
-        is_open=is_open(period, date.today()),
+        is_open=is_open(period, local_today()),
         max_mb=max_bytes() // (1024 * 1024),
     ), status
 
@@ -212,7 +212,7 @@ def report(report_id):
         version_form=VersionForm(data={"version": report.version}),
         return_form=ReturnForm(data={"version": report.version}),
         confirm=ConfirmForm(),
-        is_open=is_open(report.period, date.today()),
+        is_open=is_open(report.period, local_today()),
     )
 
 
@@ -293,8 +293,8 @@ def delete_attachment_view(attachment_id):
 @requires("reminder.view")
 def reminders():
     period_id = request.args.get("period_id", type=int)
-    period = queries.get_period(period_id) if period_id else queries.get_current_period(None, date.today())
-    open_periods = [p for p, _ in queries.list_periods() if is_open(p, date.today())]
+    period = queries.get_period(period_id) if period_id else queries.get_current_period(None, local_today())
+    open_periods = [p for p, _ in queries.list_periods() if is_open(p, local_today())]
     data = queries.list_reminders(period) if period else None
     return render_template("reporting/reminders.html", data=data, period=period, open_periods=open_periods)
 
