@@ -51,6 +51,7 @@ ROLE_ACTIONS: dict[str, frozenset[Role]] = {
     "user.manage": frozenset({ADMIN}),
     "account.self": EVERYONE,  # change one's own password, log out
     "home.view": EVERYONE,  # the 工作台: each role's own page
+    "dashboard.view": EVERYONE,  # (scoped: figures of the user's visible projects only)
 }
 
 # Endpoints anyone may reach without logging in.
