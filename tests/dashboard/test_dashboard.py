@@ -133,7 +133,7 @@ def test_laggards_are_furthest_behind_first(role_client, data):
 
 def test_tiles_colour_by_warnings(role_client, data):
     page = _page(role_client("planner"), "/dashboard?map=warnings")
-    tones = {n: t for t, n in re.findall(r'class="tile tone-(\w+)"[^>]*>\s*<b>([^<]+)</b>', page)}
+    tones = {n: t for t, n in re.findall(r'class="tile tone-(\w+)[^"]*"[^>]*>\s*<b>([^<]+)</b>', page)}
     assert tones["温县"] == "red"  # the 光伏 project is red
     assert tones["武陟县"] == "none"
     assert len(tones) == 13
