@@ -40,6 +40,13 @@ def seed_demo_command():
     """Migrate, then load reference data, the shipped annex into an empty register, and demo data."""
     from portfolio.demo import seed_demo
 
+    if current_app.config.get("ENV_PRODUCTION"):
+        # Demo accounts have passwords printed in the README: never on a production database.
+        raise click.ClickException(
+            "生产环境（FLASK_ENV_PRODUCTION=1）不能加载演示数据，未做任何修改。"
+            "正式安装请按 README“正式安装”一节：db upgrade → plans load → load-indicators → "
+            "create-user → import-annex。"
+        )
     schema.upgrade(engine())
     for line in seed_demo(current_app.config):
         click.echo(line)
@@ -145,6 +152,9 @@ def _with_verbose(command: click.Command) -> None:
 
 
 def register_cli(app) -> None:
+    from portfolio.plans.command import plans_cli
+
+    app.cli.add_command(plans_cli)
     app.cli.add_command(load_indicators_command)
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)

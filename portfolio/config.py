@@ -31,6 +31,8 @@ class Config:
     PROXY_HOPS = 0
     WTF_CSRF_TIME_LIMIT = None  # a long form-filling session must not lose its work to a token timeout
     PAGE_SIZE = 50
+    # FLASK_ENV_PRODUCTION=1: a real deployment. seed-demo refuses to run there.
+    ENV_PRODUCTION = False
     TESTING = False
 
 

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from portfolio.auth.models import Role, User
 from portfolio.auth.services import AccountData, create_user
 from portfolio.db import session
+from portfolio.plans.definition import read_plan_file
+from portfolio.plans.sync import find_plan, load_plan_definition
 from portfolio.projects.models import Project
-from portfolio.projects.seed_data import PLAN_14
-from portfolio.projects.services import ensure_locations, load_plan
+from portfolio.projects.services import ensure_locations
 
 # username, display name, role, county, unit, password: documented in the README.
 DEMO_ACCOUNTS = [
@@ -25,7 +26,9 @@ DEMO_ACCOUNTS = [
 def seed_demo(config) -> Iterator[str]:
     """Idempotent: each step runs only where its data is missing."""
     ensure_locations()
-    plan = load_plan(PLAN_14)
+    definition = read_plan_file()
+    # An existing 14th plan is kept as planners left it: the demo never rewrites a plan.
+    plan = find_plan(definition) or load_plan_definition(None, definition).plan
     if not session.scalar(select(func.count(Project.id)).where(Project.plan_id == plan.id)):
         from portfolio.annex.services import import_annex
 

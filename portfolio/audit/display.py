@@ -39,6 +39,19 @@ ACTION_LABELS = {
     "evaluation.reopen": "重新开放评估",
     "indicator.target": "修改指标目标",
     "indicator.value": "填报指标值",
+    "plan.load": "从文件加载规划",
+    "plan.create": "新建规划",
+    "plan.update": "修改规划",
+    "plan.close": "关闭规划",
+    "plan.reopen": "重新开放规划",
+    "category.create": "新增类别",
+    "category.update": "修改类别",
+    "category.delete": "删除类别",
+    "category.reorder": "调整类别顺序",
+    "subcategory.create": "新增子类",
+    "subcategory.update": "修改子类",
+    "subcategory.delete": "删除子类",
+    "subcategory.reorder": "调整子类顺序",
 }
 
 ENTITY_LABELS = {
@@ -53,6 +66,9 @@ ENTITY_LABELS = {
     "Indicator": "指标",
     "IndicatorValue": "指标值",
     "ImportBatch": "导入批次",
+    "Plan": "规划",
+    "Category": "重大工程类别",
+    "Subcategory": "子类",
 }
 
 FIELD_LABELS = {

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from portfolio.config import ROOT
 from portfolio.db import session
 from portfolio.evaluation.models import Indicator, TargetKind
 from portfolio.projects.models import Plan
 
-SEED_CSV = Path(__file__).resolve().parent / "data" / "indicators-14th.csv"
+SEED_CSV = ROOT / "import" / "indicators-14th.csv"  # shipped beside the plan file
 PROVINCIAL_TEXT = "按省下达目标"
 _SIGNED = re.compile(r"^\s*(≤|<=|≥|>=)\s*(-?\d+(?:\.\d+)?)\s*$")
 _PLAIN = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*$")

@@ -67,6 +67,8 @@ class Plan(Base):
     start_year: Mapped[int] = mapped_column(Integer)
     end_year: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when planners close a finished plan: from then on only its evaluation may change.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     categories: Mapped[list["Category"]] = relationship(
         back_populates="plan", order_by="Category.number", cascade="all, delete-orphan"

@@ -12,7 +12,7 @@ from portfolio.evaluation.models import Indicator, TargetKind
 from portfolio.evaluation.services import record_indicator_value, set_provincial_target
 from portfolio.projects.models import Plan
 
-SHARED_CSV = SEED_CSV.parents[3] / ".." / "shared" / "plan" / "indicators.csv"
+SHARED_CSV = SEED_CSV.parents[1] / ".." / "shared" / "plan" / "indicators.csv"
 
 
 @pytest.fixture
