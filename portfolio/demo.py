@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from portfolio.auth.models import Role, User
 from portfolio.auth.services import AccountData, create_user
 from portfolio.db import session
+from portfolio.funding.services import ensure_default_sources
 from portfolio.plans.definition import read_plan_file
 from portfolio.plans.sync import find_plan, load_plan_definition
 from portfolio.projects.models import Project
@@ -29,6 +30,7 @@ def seed_demo(config) -> Iterator[str]:
     definition = read_plan_file()
     # An existing 14th plan is kept as planners left it: the demo never rewrites a plan.
     plan = find_plan(definition) or load_plan_definition(None, definition).plan
+    ensure_default_sources(plan)
     if not session.scalar(select(func.count(Project.id)).where(Project.plan_id == plan.id)):
         from portfolio.annex.services import import_annex
 

@@ -9,6 +9,7 @@ from portfolio.evaluation.models import (
     IndicatorValue,
     ProjectAssessment,
 )
+from portfolio.funding.models import FundingSource, ProjectFunding, ProjectFundingNote, ReportFunding
 from portfolio.projects.models import (
     AnnualPlan,
     Category,
@@ -34,6 +35,7 @@ __all__ = [
     "AuditEntry",
     "Category",
     "EvaluationRound",
+    "FundingSource",
     "ImportBatch",
     "Indicator",
     "IndicatorValue",
@@ -43,8 +45,11 @@ __all__ = [
     "Plan",
     "Project",
     "ProjectAssessment",
+    "ProjectFunding",
+    "ProjectFundingNote",
     "ProjectLocation",
     "ProjectUnit",
+    "ReportFunding",
     "ReportingPeriod",
     "Role",
     "Setting",

@@ -52,6 +52,7 @@ ROLE_ACTIONS: dict[str, frozenset[Role]] = {
     "account.self": EVERYONE,  # change one's own password, log out
     "home.view": EVERYONE,  # the 工作台: each role's own page
     "dashboard.view": EVERYONE,  # (scoped: figures of the user's visible projects only)
+    "funding.manage": frozenset({ADMIN, PLANNER}),  # a plan's funding source list
 }
 
 # Endpoints anyone may reach without logging in.

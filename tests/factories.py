@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portfolio.auth.models import Role, User
 from portfolio.auth.passwords import hash_password
 from portfolio.db import session
+from portfolio.funding.services import ensure_default_sources
 from portfolio.projects.models import (
     AnnualPlan,
     Category,
@@ -32,7 +33,9 @@ _seq = count(1)
 
 def seed_reference() -> Plan:
     ensure_locations()
-    return load_plan(PLAN_14)
+    plan = load_plan(PLAN_14)
+    ensure_default_sources(plan)
+    return plan
 
 
 def location(name: str) -> Location:

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from portfolio.db import session
 from portfolio.errors import DomainError
+from portfolio.funding.queries import get_project_funding, get_source_totals
 from portfolio.permissions import authorize, requires
 from portfolio.projects import bp
 from portfolio.projects.forms import MilestonesForm, ProjectEditForm
@@ -52,6 +53,7 @@ def detail(project_id: int):
         project=project,
         as_of=as_of,
         progress=progress_for([project], as_of)[project.id],
+        funding=get_project_funding(project, as_of),
         reports=list_reports_for_project(project),
         history=list_project_history(project),
     )
@@ -64,6 +66,7 @@ def summary():
     return render_template(
         "projects/summary.html",
         summary=get_summary(current_user, filters),
+        funding_totals=get_source_totals(current_user, filters),
         filters=filters,
         plans=list_plans(),
     )

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portfolio.db import session
 from portfolio.errors import DomainError
+from portfolio.funding.queries import list_report_funding
 from portfolio.localtime import local_today
 from portfolio.permissions import authorize, requires
 from portfolio.projects.services import get_plan, list_plans
@@ -208,6 +209,7 @@ def report(report_id):
         report=report,
         figures=queries.get_figures(report.project, report.period, report.invested_wan),
         milestone_rows=milestone_rows(report.project, report),
+        funding_rows=list_report_funding(report),
         history=queries.list_report_history(report),
         version_form=VersionForm(data={"version": report.version}),
         return_form=ReturnForm(data={"version": report.version}),

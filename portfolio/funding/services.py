@@ -1,0 +1,225 @@
+"""Funding rules: a plan's source list, a project's planned breakdown, and funds received in a report."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portfolio.audit.services import record
+from portfolio.db import session, utcnow
+from portfolio.errors import Conflict, DomainError
+from portfolio.funding.checks import breakdown_warning
+from portfolio.funding.models import FundingSource, ProjectFunding, ProjectFundingNote, ReportFunding
+from portfolio.funding.parse import source_key
+from portfolio.funding.seed import DEFAULT_SOURCES
+from portfolio.projects.models import Plan, Project
+from portfolio.reporting.models import ReportStatus, StatusReport
+
+
+def ensure_default_sources(plan: Plan) -> list[FundingSource]:
+    """Give a plan with no source list the standard one; a plan that has a list keeps it."""
+    existing = list(session.scalars(select(FundingSource).where(FundingSource.plan_id == plan.id)))
+    if existing:
+        return existing
+    made = [
+        FundingSource(plan_id=plan.id, position=i, name=name, aliases=list(aliases))
+        for i, (name, aliases) in enumerate(DEFAULT_SOURCES)
+    ]
+    session.add_all(made)
+    session.flush()
+    return made
+
+
+@dataclass
+class SourceEdit:
+    """One row of the source list form: an existing source (id) or a new one (id None)."""
+
+    id: int | None
+    name: str
+    aliases: list[str]
+    remove: bool = False
+
+
+def save_sources(actor, plan: Plan, rows: list[SourceEdit]) -> int:
+    """Rename, add, reorder or remove a plan's sources; a source with recorded amounts cannot be removed."""
+    existing = {
+        s.id: s for s in session.scalars(select(FundingSource).where(FundingSource.plan_id == plan.id))
+    }
+    kept = [r for r in rows if not r.remove and (r.name.strip() or r.id is not None)]
+    _check_names(kept)
+    changes = 0
+    for row in rows:
+        if row.id is not None and row.id not in existing:
+            raise DomainError("表单中的资金来源已不存在，请刷新页面后重试。")
+        if row.remove and row.id is not None:
+            _remove(actor, existing[row.id])
+            changes += 1
+    for position, row in enumerate(kept):
+        source = existing.get(row.id) if row.id is not None else None
+        values = {"name": row.name.strip(), "aliases": row.aliases, "position": position}
+        if source is None:
+            source = FundingSource(plan_id=plan.id, **values)
+            session.add(source)
+            session.flush()
+            record(
+                actor,
+                "funding.source_create",
+                source,
+                after=_shown(values),
+                summary=f"新增资金来源：{source.name}",
+            )
+            changes += 1
+            continue
+        before = {"name": source.name, "aliases": list(source.aliases or []), "position": source.position}
+        if before != values:
+            for key, value in values.items():
+                setattr(source, key, value)
+            record(
+                actor,
+                "funding.source_update",
+                source,
+                before=_shown(before),
+                after=_shown(values),
+                summary=f"修改资金来源：{source.name}",
+            )
+            changes += 1
+    session.flush()
+    return changes
+
+
+def _shown(values: dict) -> dict:
+    return {"名称": values["name"], "别名": "、".join(values["aliases"]), "顺序": values["position"] + 1}
+
+
+def _check_names(rows: list[SourceEdit]) -> None:
+    keys = [source_key(r.name) for r in rows]
+    if any(not k for k in keys):
+        raise DomainError("资金来源名称不能为空。")
+    if len(set(keys)) != len(keys):
+        raise DomainError("资金来源名称不能重复。")
+    if any(len(r.name.strip()) > 50 for r in rows):
+        raise DomainError("资金来源名称不能超过 50 个字。")
+
+
+def _remove(actor, source: FundingSource) -> None:
+    used = session.scalar(
+        select(ProjectFunding.project_id).where(ProjectFunding.source_id == source.id).limit(1)
+    )
+    used = used or session.scalar(
+        select(ReportFunding.report_id).where(ReportFunding.source_id == source.id).limit(1)
+    )
+    if used:
+        raise DomainError(f"资金来源“{source.name}”已有项目或报告填报了金额，不能删除；可改名或保留。")
+    record(
+        actor,
+        "funding.source_delete",
+        source,
+        before={"名称": source.name},
+        summary=f"删除资金来源：{source.name}",
+    )
+    session.delete(source)
+    session.flush()
+
+
+def save_project_funding(
+    actor, project: Project, amounts: dict[int, Decimal | None], note: str | None, expected_version: int
+) -> tuple[list[str], str | None]:
+    """Replace a project's planned breakdown (万元 by source id) and note; returns (changes, warning)."""
+    if project.version != expected_version:
+        raise Conflict("该项目已被他人修改，您看到的是旧版本。请刷新页面，核对最新内容后再修改。")
+    sources = {
+        s.id: s
+        for s in session.scalars(select(FundingSource).where(FundingSource.plan_id == project.plan_id))
+    }
+    if set(amounts) - set(sources):
+        raise DomainError("表单中的资金来源已不存在，请刷新页面后重试。")
+    if any(a is not None and a < 0 for a in amounts.values()):
+        raise DomainError("资金来源金额不能为负数。")
+    rows = {
+        r.source_id: r
+        for r in session.scalars(select(ProjectFunding).where(ProjectFunding.project_id == project.id))
+    }
+    before, after = {}, {}
+    for source_id, amount in amounts.items():
+        row = rows.get(source_id)
+        old = row.amount_wan if row else None
+        if _same(old, amount):
+            continue
+        name = sources[source_id].name
+        before[name], after[name] = _plain(old), _plain(amount)
+        if amount is None:
+            session.delete(row)
+        elif row is None:
+            session.add(ProjectFunding(project_id=project.id, source_id=source_id, amount_wan=amount))
+        else:
+            row.amount_wan = amount
+    _save_note(project, note, before, after)
+    if after:
+        session.flush()
+        record(actor, "project.funding_update", project, before=before, after=after, summary="修改资金来源")
+        # Touching the row bumps Project.version, so other open forms of the project turn stale.
+        project.updated_at = utcnow()
+        session.flush()
+    return list(after), breakdown_warning(project.total_investment_wan, amounts)
+
+
+def _save_note(project: Project, note: str | None, before: dict, after: dict) -> None:
+    note = (note or "").strip() or None
+    row = session.get(ProjectFundingNote, project.id)
+    old = row.text if row else None
+    if old == note:
+        return
+    before["资金来源说明"], after["资金来源说明"] = old, note
+    if note is None:
+        session.delete(row)
+    elif row is None:
+        session.add(ProjectFundingNote(project_id=project.id, text=note))
+    else:
+        row.text = note
+
+
+def save_report_funding(actor, report: StatusReport, amounts: dict[int, Decimal | None]) -> list[str]:
+    """Record funds received in the report's period by source (本期到位资金); only while it can be edited."""
+    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise DomainError(f"该报告{report.status.label}，不能再修改到位资金。")
+    if any(a is not None and a < 0 for a in amounts.values()):
+        raise DomainError("到位资金不能为负数。")
+    sources = {
+        s.id: s
+        for s in session.scalars(select(FundingSource).where(FundingSource.plan_id == report.project.plan_id))
+    }
+    if set(amounts) - set(sources):
+        raise DomainError("表单中的资金来源已不存在，请刷新页面后重试。")
+    rows = {
+        r.source_id: r
+        for r in session.scalars(select(ReportFunding).where(ReportFunding.report_id == report.id))
+    }
+    before, after = {}, {}
+    for source_id, amount in amounts.items():
+        amount = amount or None  # nothing received is no row
+        row = rows.get(source_id)
+        old = row.amount_wan if row else None
+        if _same(old, amount):
+            continue
+        name = sources[source_id].name
+        before[name], after[name] = _plain(old), _plain(amount)
+        if amount is None:
+            session.delete(row)
+        elif row is None:
+            session.add(ReportFunding(report_id=report.id, source_id=source_id, amount_wan=amount))
+        else:
+            row.amount_wan = amount
+    if after:
+        session.flush()
+        record(actor, "report.funding_update", report, before=before, after=after, summary="填报本期到位资金")
+    return list(after)
+
+
+def _same(old, new) -> bool:
+    return (old is None and new is None) or (
+        old is not None and new is not None and Decimal(old) == Decimal(new)
+    )
+
+
+def _plain(value) -> str | None:
+    return None if value is None else format(Decimal(value).normalize(), "f")
