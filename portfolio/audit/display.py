@@ -52,6 +52,13 @@ ACTION_LABELS = {
     "subcategory.update": "修改子类",
     "subcategory.delete": "删除子类",
     "subcategory.reorder": "调整子类顺序",
+    "funding.source_create": "新增资金来源",
+    "funding.source_update": "修改资金来源",
+    "funding.source_delete": "删除资金来源",
+    "project.funding_update": "修改项目资金来源",
+    "report.funding_update": "填报本期到位资金",
+    "api_token.create": "创建接口令牌",
+    "api_token.revoke": "吊销接口令牌",
 }
 
 ENTITY_LABELS = {
@@ -69,6 +76,8 @@ ENTITY_LABELS = {
     "Plan": "规划",
     "Category": "重大工程类别",
     "Subcategory": "子类",
+    "FundingSource": "资金来源",
+    "ApiToken": "接口令牌",
 }
 
 FIELD_LABELS = {

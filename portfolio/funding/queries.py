@@ -182,7 +182,11 @@ def list_report_funding(report: StatusReport) -> list[ReportFundingRow]:
     ]
 
 
-def get_source_totals(user, filters) -> list[SourceTotal]:
-    """By-source totals of the user's visible projects under the list's filters (summary, dashboard, API)."""
-    plan = get_selected_plan(filters.plan_id)
-    return totals_by_source(plan.id, filtered_projects(user, filters, plan), default_as_of(plan))
+def get_source_totals(user, filters, plan=None, as_of: date | None = None) -> list[SourceTotal]:
+    """By-source totals of the user's visible projects under the list's filters (summary, dashboard, API).
+
+    A page that already knows the plan and its as-of date passes them, saving two statements.
+    """
+    plan = plan or get_selected_plan(filters.plan_id)
+    as_of = as_of or default_as_of(plan)
+    return totals_by_source(plan.id, filtered_projects(user, filters, plan), as_of)

@@ -63,10 +63,11 @@ def detail(project_id: int):
 @requires("summary.view")
 def summary():
     filters = ProjectFilters.from_args(request.args)
+    summary = get_summary(current_user, filters)
     return render_template(
         "projects/summary.html",
-        summary=get_summary(current_user, filters),
-        funding_totals=get_source_totals(current_user, filters),
+        summary=summary,
+        funding_totals=get_source_totals(current_user, filters, summary.plan, summary.as_of),
         filters=filters,
         plans=list_plans(),
     )
