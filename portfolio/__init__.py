@@ -13,7 +13,18 @@ from portfolio.config import ROOT, load_config
 from portfolio.errors import DomainError
 
 # Every domain package exposes a blueprint named bp; its views module adds the routes.
-DOMAINS = ("auth", "projects", "annex", "reporting", "exports", "evaluation", "audit", "home", "dashboard", "funding")
+DOMAINS = (
+    "auth",
+    "projects",
+    "annex",
+    "reporting",
+    "exports",
+    "evaluation",
+    "audit",
+    "home",
+    "dashboard",
+    "funding",
+)
 
 csrf = CSRFProtect()
 
