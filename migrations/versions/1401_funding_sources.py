@@ -1,14 +1,14 @@
 """funding sources: each plan's list, projects' planned breakdown, funds received per report
 
 Revision ID: 1401
-Revises: 0002
+Revises: 1001
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "1401"
-down_revision = "0002"
+down_revision = "1001"
 branch_labels = None
 depends_on = None
 
