@@ -152,9 +152,12 @@ def _with_verbose(command: click.Command) -> None:
 
 
 def register_cli(app) -> None:
+    from portfolio.backup.command import backup_command, restore_command
     from portfolio.plans.command import plans_cli
 
     app.cli.add_command(plans_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(load_indicators_command)
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)
