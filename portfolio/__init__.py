@@ -24,6 +24,7 @@ DOMAINS = (
     "home",
     "dashboard",
     "funding",
+    "glossary",
 )
 
 csrf = CSRFProtect()

@@ -53,6 +53,7 @@ ROLE_ACTIONS: dict[str, frozenset[Role]] = {
     "home.view": EVERYONE,  # the 工作台: each role's own page
     "dashboard.view": EVERYONE,  # (scoped: figures of the user's visible projects only)
     "funding.manage": frozenset({ADMIN, PLANNER}),  # a plan's funding source list
+    "definitions.view": EVERYONE,  # the 口径说明 page
 }
 
 # Endpoints anyone may reach without logging in.

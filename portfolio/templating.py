@@ -23,6 +23,7 @@ NAV = [
     ("audit.index", "操作日志", "audit.view"),
     ("funding.sources", "资金来源", "funding.manage"),
     ("auth.users", "账号管理", "user.manage"),
+    ("glossary.index", "口径说明", "definitions.view"),
 ]
 
 

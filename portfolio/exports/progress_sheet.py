@@ -11,6 +11,7 @@ from itertools import groupby
 
 from xlsxwriter.worksheet import Worksheet
 
+from portfolio.definitions.reports import ReportState
 from portfolio.exports.sheet_layout import (
     LEVEL_FILLS,
     Book,
@@ -19,13 +20,23 @@ from portfolio.exports.sheet_layout import (
     setup_page,
     write_header,
     write_heading,
+    write_notes,
     write_number,
     write_text,
 )
 from portfolio.projects.models import Plan, Project
 from portfolio.reporting.progress import ProjectProgress, completion_rate
 
-UNREPORTED = "未报送"
+# The 口径说明 written under the sheet, from portfolio.definitions.
+NOTE_KEYS = (
+    "counted_reports",
+    "report_state",
+    "period_invested",
+    "annual_completion_rate",
+    "cumulative_since_start",
+    "expected_pct",
+    "behind_points",
+)
 SUM_KEYS = ("total", "span", "annual_plan", "period_invested", "year_invested", "cumulative")
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -77,14 +88,19 @@ def units_lead_first(project: Project) -> str:
     return "、".join(link.unit.name for link in links)
 
 
-def project_values(project: Project, progress: ProjectProgress, seq: int) -> dict:
+def project_values(
+    project: Project, progress: ProjectProgress, seq: int, state: ReportState = ReportState.MISSING
+) -> dict:
+    """One project's row; a period without an approved report names the state its report is in."""
     reported = progress.reported_in_period
+    state = ReportState.APPROVED if reported else state
     if reported:
         text = progress.progress_text
     elif progress.last_period_code:
-        text = f"本期{UNREPORTED}（最近一次 {progress.last_period_code}：{progress.progress_text or '—'}）"
+        last = f"最近一次已通过 {progress.last_period_code}：{progress.progress_text or '—'}"
+        text = f"本期{state.label}（{last}）"
     else:
-        text = UNREPORTED
+        text = f"本期{state.label}（尚无已通过的报告）"
     return {
         "seq": seq,
         "name": project.name,
@@ -94,7 +110,7 @@ def project_values(project: Project, progress: ProjectProgress, seq: int) -> dic
         "total": project.total_investment_wan,
         "span": project.span_investment_wan,
         "annual_plan": progress.annual_plan_wan,
-        "period_invested": progress.period_invested_wan if reported else UNREPORTED,
+        "period_invested": progress.period_invested_wan if reported else state.label,
         "year_invested": progress.year_invested_wan,
         "completion_rate": progress.completion_rate,
         "cumulative": progress.cumulative_invested_wan,
@@ -102,11 +118,12 @@ def project_values(project: Project, progress: ProjectProgress, seq: int) -> dic
         "warning": progress.warning.label,
         "problems": progress.problems,
         "next_steps": progress.next_steps,
+        "report_state": state,
     }
 
 
 def group_values(kind: str, label: str, members: list[SheetRow]) -> SheetRow:
-    """A 小计 or 合计 row: the sum of its project rows; 未报送 counts as nothing invested."""
+    """A 小计 or 合计 row: the sum of its project rows; a project without an approved report adds nothing."""
     values: dict = {"name": label}
     for key in SUM_KEYS:
         values[key] = sum((r.values[key] for r in members if isinstance(r.values[key], Decimal)), Decimal(0))
@@ -126,8 +143,13 @@ def ordered_projects(projects: Sequence[Project]) -> list[Project]:
     )
 
 
-def build_rows(projects: Sequence[Project], progress: dict[int, ProjectProgress]) -> list[SheetRow]:
+def build_rows(
+    projects: Sequence[Project],
+    progress: dict[int, ProjectProgress],
+    states: dict[int, ReportState] | None = None,
+) -> list[SheetRow]:
     """合计 first, then each category's 小计 row, its sub-categories' 小计 rows and their projects."""
+    states = states or {}
     rows: list[SheetRow] = []
     every: list[SheetRow] = []
     seq = 0
@@ -139,9 +161,8 @@ def build_rows(projects: Sequence[Project], progress: dict[int, ProjectProgress]
             for project in in_sub:
                 seq += 1
                 prog = progress[project.id]
-                project_rows.append(
-                    SheetRow("project", project_values(project, prog, seq), prog.warning.level.value)
-                )
+                values = project_values(project, prog, seq, states.get(project.id, ReportState.MISSING))
+                project_rows.append(SheetRow("project", values, prog.warning.level.value))
             if sub is not None:
                 sub_row = group_values(
                     "subcategory", f"{sub.name}小计（{len(project_rows)}个）", project_rows
@@ -180,14 +201,25 @@ def write_rows(book: Book, ws: Worksheet, first_row: int, columns: list[Column],
     return first_row + len(rows)
 
 
+def state_counts(rows: list[SheetRow]) -> str:
+    """ "本期报告：已通过 3 个，待审核 1 个 …": which reports the sheet's figures count, and which not."""
+    counts = {state: 0 for state in ReportState}
+    for row in rows:
+        if row.kind == "project":
+            counts[row.values["report_state"]] += 1
+    parts = "，".join(f"{state.label} {n} 个" for state, n in counts.items() if n)
+    return f"本期报告：{parts or '无项目'}。表中数字只计已通过的报告。"
+
+
 def write_progress_sheet(
     book: Book, sheet_title: str, title: str, unit_line: str, date_line: str, plan: Plan, rows: list[SheetRow]
 ) -> Worksheet:
-    """One formatted, printable progress sheet in the workbook."""
+    """One formatted, printable progress sheet in the workbook, its 口径说明 under the table."""
     columns = progress_columns(plan)
     ws = book.sheet(sheet_title)
     header_row = write_heading(book, ws, title, unit_line, f"{date_line}　　单位：万元", len(columns))
     body = write_header(book, ws, header_row, columns)
-    write_rows(book, ws, body, columns, rows)
+    after = write_rows(book, ws, body, columns, rows)
+    write_notes(book, ws, after, columns, NOTE_KEYS, state_counts(rows))
     setup_page(ws, header_row, body - 1)
     return ws

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from portfolio.auth.models import Role
 from portfolio.db import session
+from portfolio.definitions.reports import ReportState, report_state
 from portfolio.errors import DomainError, Forbidden
 from portfolio.exports.progress_sheet import build_rows, write_progress_sheet
 from portfolio.exports.queries import list_period_reports, list_sheet_projects
@@ -52,6 +53,11 @@ def _projects_and_progress(actor, period: ReportingPeriod, filters: ProjectFilte
     return projects, progress_for(projects, period.ends_on, period)
 
 
+def _report_states(projects: list[Project], period: ReportingPeriod) -> dict[int, ReportState]:
+    reports = list_period_reports(projects, period)
+    return {p.id: report_state(reports[p.id].status if p.id in reports else None) for p in projects}
+
+
 def _write_progress(book: Book, actor, period, county, projects, progress, today: date, name: str) -> None:
     write_progress_sheet(
         book,
@@ -60,7 +66,7 @@ def _write_progress(book: Book, actor, period, county, projects, progress, today
         f"填报单位：{reporting_unit(actor, county)}",
         f"日期：{chinese_date(today)}",
         period.plan,
-        build_rows(projects, progress),
+        build_rows(projects, progress, _report_states(projects, period)),
     )
 
 

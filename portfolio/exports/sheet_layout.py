@@ -15,6 +15,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from portfolio.auth.models import Role
+from portfolio.definitions import notes_for
 from portfolio.exports.safe_text import clean_text, looks_like_formula
 from portfolio.projects.models import Location
 from portfolio.reporting.models import PeriodKind, ReportingPeriod
@@ -31,6 +32,7 @@ STYLES: dict[str, dict] = {
     "title": {**_BASE, "font_size": 16, "bold": True, "align": "center"},
     "note": {**_BASE, "align": "left"},
     "note_right": {**_BASE, "align": "right"},
+    "note_wrap": {**_BASE, "align": "left", "valign": "top", "text_wrap": True},
     "header": {**_CELL, "bold": True, "align": "center", "bg_color": "#D9E1F2"},
     "text": {**_CELL, "align": "left"},
     "center": {**_CELL, "align": "center"},
@@ -203,6 +205,20 @@ def write_header(book: Book, ws: Worksheet, row: int, columns: list[Column]) -> 
     for i, column in enumerate(columns):
         ws.set_column(i, i, column.width)
     return row + 2
+
+
+def write_notes(
+    book: Book, ws: Worksheet, row: int, columns: list[Column], keys: tuple[str, ...], lead: str = ""
+) -> int:
+    """The 口径说明 under a table: a lead line, then one merged row per definition; returns the next row."""
+    lines = ([lead] if lead else []) + ["口径说明："]
+    lines += [f"{d.name}：{d.rule}" for d in notes_for(*keys)]
+    width = sum(c.width for c in columns)
+    for offset, line in enumerate(lines, start=1):
+        r = row + offset
+        ws.set_row(r, LINE_POINTS * text_lines(line, width) + 3)
+        ws.merge_range(r, 0, r, len(columns) - 1, clean_text(line), book.fmt("note_wrap"))
+    return row + len(lines) + 1
 
 
 def setup_page(ws: Worksheet, header_first: int, header_last: int) -> None:

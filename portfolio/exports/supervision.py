@@ -2,13 +2,11 @@
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from portfolio.exports.progress_sheet import SheetRow, units_lead_first, write_rows
-from portfolio.exports.sheet_layout import Book, Column, setup_page, write_header, write_heading
+from portfolio.exports.sheet_layout import Book, Column, setup_page, write_header, write_heading, write_notes
 from portfolio.localtime import to_local
 from portfolio.projects.models import Project
-from portfolio.reporting.periods import month_end
 from portfolio.reporting.progress import ProjectProgress
 from portfolio.reporting.warnings import Level
 
@@ -32,14 +30,7 @@ COLUMNS = [
 ]
 
 
-def days_behind(project: Project, progress: ProjectProgress) -> int | None:
-    """The points behind schedule as days of the planned construction period."""
-    behind = progress.warning.behind_points
-    if behind is None or project.planned_start is None or project.planned_end is None:
-        return None
-    last_day = month_end(project.planned_end.year, project.planned_end.month)
-    duration = (last_day - project.planned_start).days + 1
-    return int((behind * duration / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+NOTE_KEYS = ("counted_reports", "expected_pct", "behind_points", "days_behind", "started")
 
 
 def supervision_rows(projects: Sequence[Project], progress: dict[int, ProjectProgress]) -> list[SheetRow]:
@@ -68,7 +59,7 @@ def supervision_rows(projects: Sequence[Project], progress: dict[int, ProjectPro
             "expected_pct": warning.expected_pct,
             "actual_pct": warning.actual_pct,
             "behind_points": warning.behind_points,
-            "days_behind": days_behind(project, prog),
+            "days_behind": warning.days_behind,
             "last_period": prog.last_period_code or "无",
             "last_reviewed": reviewed.isoformat() if reviewed else "—",
             "problems": prog.problems,
@@ -86,5 +77,6 @@ def write_supervision_sheet(
         book, ws, title, unit_line, f"{date_line}　　共 {len(rows)} 个项目", len(COLUMNS)
     )
     body = write_header(book, ws, header_row, COLUMNS)
-    write_rows(book, ws, body, COLUMNS, rows)
+    after = write_rows(book, ws, body, COLUMNS, rows)
+    write_notes(book, ws, after, COLUMNS, NOTE_KEYS)
     setup_page(ws, header_row, body - 1)

@@ -12,12 +12,14 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portfolio.db import session
-from portfolio.projects.models import Category, Location, Plan, Project, ProjectLocation
+from portfolio.definitions.investment import rate_for_display
+from portfolio.projects.models import Category, LifecycleStatus, Location, Plan, Project, ProjectLocation
 from portfolio.projects.queries import ProjectFilters, filtered_projects, get_selected_plan
 from portfolio.reporting.progress import ProjectProgress, default_as_of, progress_for
 from portfolio.reporting.warnings import Level
 
 ZERO = Decimal(0)
+INACTIVE = (LifecycleStatus.WITHDRAWN, LifecycleStatus.CANCELLED)
 
 
 @dataclass
@@ -29,6 +31,9 @@ class SummaryRow:
     span_wan: Decimal = ZERO
     done_wan: Decimal = ZERO  # approved investment completed so far
     levels: Counter = field(default_factory=Counter)
+    # The rate's numerator and denominator leave out withdrawn and cancelled projects.
+    rate_span_wan: Decimal = ZERO
+    rate_done_wan: Decimal = ZERO
 
     def add(self, project, progress: ProjectProgress) -> None:
         self.count += 1
@@ -36,13 +41,14 @@ class SummaryRow:
         self.span_wan += project.span_investment_wan or ZERO
         self.done_wan += progress.cumulative_invested_wan
         self.levels[progress.warning.level] += 1
+        if project.status not in INACTIVE:
+            self.rate_span_wan += project.span_investment_wan or ZERO
+            self.rate_done_wan += progress.cumulative_invested_wan
 
     @property
     def done_rate(self) -> Decimal | None:
-        """Approved investment completed as a share of the plan-span investment, in percent."""
-        if not self.span_wan:
-            return None
-        return (self.done_wan / self.span_wan * 100).quantize(Decimal("0.1"))
+        """规划期投资完成率 (portfolio.definitions.investment.SPAN_RATE), rounded for display."""
+        return rate_for_display(self.rate_done_wan, self.rate_span_wan)
 
 
 @dataclass

@@ -33,10 +33,11 @@ class PeriodStatus(LabelledEnum):
 
 
 class ReportStatus(LabelledEnum):
+    # The words are those of portfolio.definitions.reports.ReportState (which adds 未填报).
     DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已报送"
+    SUBMITTED = "submitted", "待审核"
     RETURNED = "returned", "已退回"
-    APPROVED = "approved", "已审核"
+    APPROVED = "approved", "已通过"
 
 
 class ReportingPeriod(Base):

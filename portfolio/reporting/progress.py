@@ -13,8 +13,9 @@ from sqlalchemy import case, func, select
 
 from portfolio.audit.services import record
 from portfolio.db import money, session
+from portfolio.definitions.schedule import is_started
 from portfolio.localtime import local_today
-from portfolio.projects.models import AnnualPlan, Project
+from portfolio.projects.models import AnnualPlan, Milestone, MilestoneKind, Project
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, Setting, StatusReport
 from portfolio.reporting.warnings import Thresholds, Warning, assess
 
@@ -147,6 +148,24 @@ def _annual_plans(scope: _Scope, year: int) -> dict[int, Decimal | None]:
     return dict(session.execute(scope.narrow(stmt, AnnualPlan.project_id)).all())
 
 
+START_KINDS = (MilestoneKind.GROUNDBREAKING, MilestoneKind.MAIN_WORKS)
+
+
+def _started_by_milestone(scope: _Scope, as_of: date) -> set[int]:
+    """Projects with a groundbreaking or main-works milestone done by the date."""
+    stmt = (
+        select(Milestone.project_id)
+        .join(Project, Project.id == Milestone.project_id)
+        .where(
+            Project.plan_id.in_(scope.plan_ids),
+            Milestone.kind.in_(START_KINDS),
+            Milestone.actual_date <= as_of,
+        )
+        .distinct()
+    )
+    return set(session.scalars(scope.narrow(stmt, Milestone.project_id)))
+
+
 def completion_rate(done: Decimal, planned: Decimal | None) -> Decimal | None:
     """Percent of the annual plan completed, one decimal; None when nothing was planned."""
     if not planned:
@@ -168,6 +187,7 @@ def progress_for(
     sums = _sums(scope, as_of, period.id if period else None)
     latest = _latest(scope, as_of)
     plans = _annual_plans(scope, as_of.year)
+    begun = _started_by_milestone(scope, as_of)
     thresholds = get_thresholds()
     result = {}
     for project in projects:
@@ -176,6 +196,8 @@ def progress_for(
         pct = Decimal(str(pct)) if pct is not None else None
         year = money(year) or ZERO
         planned = money(plans.get(project.id))
+        cumulative = money(cumulative) or ZERO
+        started = is_started(pct, cumulative, project.id in begun)
         result[project.id] = ProjectProgress(
             project_id=project.id,
             last_report_id=report_id,
@@ -187,11 +209,11 @@ def progress_for(
             next_steps=steps,
             period_invested_wan=money(in_period),
             year_invested_wan=year,
-            cumulative_invested_wan=money(cumulative) or ZERO,
+            cumulative_invested_wan=cumulative,
             annual_plan_wan=planned,
             completion_rate=completion_rate(year, planned),
             warning=assess(
-                project.status, project.planned_start, project.planned_end, pct, as_of, thresholds
+                project.status, project.planned_start, project.planned_end, pct, as_of, thresholds, started
             ),
             reported_in_period=bool(reported),
         )

@@ -6,17 +6,26 @@ evaluation, so every place colours a project the same way.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from portfolio.db import LabelledEnum
+from portfolio.definitions.schedule import (
+    behind_points_exact,
+    days_behind,
+    display_pct,
+    expected_progress_exact,
+    months_between,
+)
 from portfolio.projects.models import LifecycleStatus
+
+__all__ = ["Level", "Thresholds", "Warning", "assess", "expected_progress", "months_between"]
 
 
 class Level(LabelledEnum):
     GREEN = "green", "正常"
     YELLOW = "yellow", "黄色预警"
     RED = "red", "红色预警"
-    UNREPORTED = "unreported", "未报送"
+    UNREPORTED = "unreported", "无已通过报告"
     INACTIVE = "inactive", "不适用"
 
 
@@ -47,30 +56,20 @@ class Thresholds:
 @dataclass(frozen=True)
 class Warning:
     level: Level
-    expected_pct: Decimal | None  # 序时进度
+    expected_pct: Decimal | None  # 序时进度, rounded for display (the colour saw the exact value)
     actual_pct: Decimal | None  # reported percent complete
-    behind_points: Decimal | None
+    behind_points: Decimal | None  # rounded for display
     reason: str
+    days_behind: int | None = None  # 落后天数 (portfolio.definitions.schedule.DAYS_BEHIND)
 
     @property
     def label(self) -> str:
         return self.level.label
 
 
-def months_between(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month
-
-
 def expected_progress(planned_start: date | None, planned_end: date | None, as_of: date) -> Decimal | None:
-    """The elapsed share of the planned duration, in percent, counted in whole months (0–100)."""
-    if planned_start is None or planned_end is None:
-        return None
-    total = months_between(planned_start, planned_end) + 1  # both months count
-    elapsed = months_between(planned_start, as_of) + 1
-    if elapsed <= 0:
-        return Decimal(0)
-    share = min(Decimal(elapsed) / Decimal(max(total, 1)), Decimal(1)) * 100
-    return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """序时进度 rounded for display (the rule is portfolio.definitions.schedule.EXPECTED)."""
+    return display_pct(expected_progress_exact(planned_start, planned_end, as_of))
 
 
 def assess(
@@ -80,28 +79,34 @@ def assess(
     actual_pct: Decimal | None,
     as_of: date,
     thresholds: Thresholds = Thresholds(),
+    started: bool | None = None,
 ) -> Warning:
-    """Colour one project as of a date, from its latest approved percent complete (None: never reported)."""
-    expected = expected_progress(planned_start, planned_end, as_of)
+    """Colour one project as of a date, from its latest approved percent complete (None: never reported).
+
+    `started` says whether the project counts as started (portfolio.definitions.schedule.STARTED);
+    when not given, only a percent above 0 counts. Thresholds see exact values; the Warning shows
+    rounded ones.
+    """
+    exact = expected_progress_exact(planned_start, planned_end, as_of)
+    expected = display_pct(exact)
     if status in (LifecycleStatus.WITHDRAWN, LifecycleStatus.CANCELLED):
         return Warning(Level.INACTIVE, expected, actual_pct, None, f"项目已{status.label}")
     if status == LifecycleStatus.COMPLETED:
         return Warning(Level.GREEN, expected, actual_pct, Decimal(0), "已竣工")
     if actual_pct is None:
         return Warning(Level.UNREPORTED, expected, None, None, "尚无审核通过的进度报告")
-    if expected is None:
+    if exact is None:
         return Warning(Level.GREEN, None, actual_pct, None, "未设计划起止时间，无法计算序时进度")
-    behind = max(expected - actual_pct, Decimal(0))
-    late_start = (
-        planned_start is not None
-        and actual_pct == 0
-        and months_between(planned_start, as_of) >= thresholds.not_started_months
-    )
-    if late_start:
-        months = months_between(planned_start, as_of)
-        return Warning(Level.RED, expected, actual_pct, behind, f"计划开工已过 {months} 个月仍未开工")
+    behind = behind_points_exact(exact, actual_pct)
+    shown = display_pct(behind)
+    days = days_behind(planned_start, planned_end, actual_pct, as_of) if behind else 0
+    if started is None:
+        started = actual_pct > 0
+    if not started and months_between(planned_start, as_of) >= thresholds.not_started_months:
+        reason = f"计划开工已过 {months_between(planned_start, as_of)} 个月仍未开工"
+        return Warning(Level.RED, expected, actual_pct, shown, reason, days)
     if behind > thresholds.red_points:
-        return Warning(Level.RED, expected, actual_pct, behind, f"落后序时进度 {behind} 个百分点")
+        return Warning(Level.RED, expected, actual_pct, shown, f"落后序时进度 {shown} 个百分点", days)
     if behind >= thresholds.yellow_points:
-        return Warning(Level.YELLOW, expected, actual_pct, behind, f"落后序时进度 {behind} 个百分点")
-    return Warning(Level.GREEN, expected, actual_pct, behind, "符合序时进度")
+        return Warning(Level.YELLOW, expected, actual_pct, shown, f"落后序时进度 {shown} 个百分点", days)
+    return Warning(Level.GREEN, expected, actual_pct, shown, "符合序时进度", days)

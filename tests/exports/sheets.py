@@ -49,14 +49,35 @@ def row_kind(row: list) -> str:
     return "project"
 
 
+def is_note(row: list) -> bool:
+    """The 口径说明 block under a table starts with the period's report counts or the 口径说明 line."""
+    return str(row[0]).startswith(("本期报告：", "口径说明："))
+
+
 def body(rows: list[list]) -> list[tuple[str, list]]:
-    return [(row_kind(r), r) for r in rows[BODY_START:] if any(v not in ("", None) for v in r)]
+    """The table's rows, up to the 口径说明 under it."""
+    table = []
+    for r in rows[BODY_START:]:
+        if is_note(r):
+            break
+        if any(v not in ("", None) for v in r):
+            table.append((row_kind(r), r))
+    return table
+
+
+def notes(rows: list[list]) -> list[str]:
+    """The lines of the 口径说明 under a table."""
+    start = next(i for i, r in enumerate(rows) if is_note(r))
+    return [str(r[0]) for r in rows[start:] if r[0] not in ("", None)]
+
+
+REPORT_STATES = ("未填报", "草稿", "待审核", "已退回")
 
 
 def amount(value) -> Decimal:
-    return (
-        Decimal(str(value)).quantize(Decimal("0.0001")) if value not in ("", None, "未报送") else Decimal(0)
-    )
+    if value in ("", None) or value in REPORT_STATES:
+        return Decimal(0)
+    return Decimal(str(value)).quantize(Decimal("0.0001"))
 
 
 def assert_groups_add_up(rows: list[tuple[str, list]]) -> None:

@@ -9,7 +9,7 @@ from portfolio.db import session
 from portfolio.projects.models import Project
 from portfolio.reporting.models import ReportStatus, StatusReport
 from tests.exports.data import portfolio
-from tests.exports.sheets import COL, amount, assert_groups_add_up, body, calamine_rows, open_xlsx
+from tests.exports.sheets import COL, amount, assert_groups_add_up, body, calamine_rows, notes, open_xlsx
 
 
 def _download(client, url):
@@ -55,10 +55,16 @@ def test_progress_sheet_layout_figures_and_totals(app, role_client):
         )
     )
     assert amount(total[COL["period_invested"]]) == amount(approved_q4) == Decimal("250.25")
-    # A submitted (unapproved) report does not count; a project with no approved report shows 未报送.
+    # A submitted report waiting for review does not count; its cell names the report's state.
     unapproved = projects["孟州市清洁取暖"]
-    assert unapproved[COL["period_invested"]] == "未报送" and unapproved[COL["warning"]] == "未报送"
-    assert projects["两县联建生态廊道"][COL["progress_text"]].startswith("本期未报送（最近一次 2023Q3")
+    assert unapproved[COL["period_invested"]] == "待审核" and unapproved[COL["warning"]] == "无已通过报告"
+    assert projects["两县联建生态廊道"][COL["progress_text"]].startswith("本期未填报（最近一次已通过 2023Q3")
+    # Under the table: which reports the figures count, and each measure's 口径说明.
+    lines = notes(calamine_rows(response.data, "推进情况表"))
+    assert lines[0] == "本期报告：未填报 1 个，待审核 1 个，已通过 3 个。表中数字只计已通过的报告。"
+    assert lines[1] == "口径说明："
+    assert any(line.startswith("序时进度：按整月计算") for line in lines)
+    assert any(line.startswith("开工以来累计完成投资：纳入系统前已完成投资 +") for line in lines)
     a = projects["温县污水处理厂提标改造"]
     assert a[COL["year_invested"]] == 250.25 and a[COL["completion_rate"]] == 62.6
     assert a[COL["problems"]] == "征地手续未完成"
@@ -72,6 +78,8 @@ def test_numbers_are_numbers_and_warnings_are_filled(app, role_client):
     fills = {}
     for row in ws.iter_rows(min_row=5):
         name = row[COL["name"]].value
+        if name is None:  # the blank row before the 口径说明
+            break
         total = row[COL["total"]]
         assert isinstance(total.value, int | float), (name, total.value)
         assert total.number_format == "#,##0.00"
@@ -131,8 +139,9 @@ def test_supervision_list_holds_red_then_yellow(app, role_client):
     ]
     red = listed[0]
     assert red[3] == "温县人民政府" and "落后序时进度 40" in red[5]
-    # 40 points behind a 731-day plan (2023-01-01 to 2024-12-31) is 292 days.
-    assert red[8] == 40 and red[9] == 292 and red[10] == "2023Q4"
+    # 落后天数: a 731-day plan (2023-01-01 to 2024-12-31) reaches its reported 10 % on day 73
+    # (2023-03-15), 291 days before the period's end.
+    assert red[7] == 10 and red[8] == 40 and red[9] == 291 and red[10] == "2023Q4"
     assert listed[2][10] == "2023Q3"
 
 

@@ -238,4 +238,4 @@ def test_rows_repeating_an_approved_report_are_skipped(app, users, role_client):
     assert "确认报送 1 份报告" in page and "未改动，跳过" in page
     changed = _fill(_template(client, data["period"]), {"温县一号工程": {"形象进度": "改写已审核的报告"}})
     refused = _upload(client, data["period"], changed).get_data(as_text=True)
-    assert "整个文件未导入" in refused and "已审核，不能再修改" in refused
+    assert "整个文件未导入" in refused and "已通过，不能再修改" in refused

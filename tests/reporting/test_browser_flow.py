@@ -75,7 +75,7 @@ def test_officer_and_planner_round_trip(live, tmp_path):
         expect(planner.locator("table.missing")).to_contain_text(project_name)
         _shot(planner, "1-reminders-before")
         planner.goto(f"{base}/projects/{ids['project']}")
-        expect(planner.locator("h1 .badge")).to_have_text("未报送")
+        expect(planner.locator("h1 .badge")).to_have_text("无已通过报告")
 
         officer = _login(browser, base, "wenxian")
         officer.goto(f"{base}/reporting/periods")

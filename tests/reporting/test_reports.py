@@ -208,9 +208,9 @@ def test_submitted_and_approved_reports_are_frozen(app, period, project, role_cl
     officer.post(_url(period, project), data=report_form(send="报送"))
     report = _report(project, period)
     response = officer.post(_url(period, project), data=report_form(version=report.version, invested_wan="1"))
-    assert "已报送，不能再修改" in response.get_data(as_text=True)
+    assert "待审核，不能再修改" in response.get_data(as_text=True)
     form = officer.get(_url(period, project)).get_data(as_text=True)
-    assert "该报告已报送，不能再修改" in form and 'name="send"' not in form
+    assert "该报告待审核，不能再修改" in form and 'name="send"' not in form
     assert _report(project, period).invested_wan == Decimal("120.5")
 
 
@@ -239,7 +239,7 @@ def test_project_history_partial_lists_every_state(app, users, project, role_cli
 
     with app.test_request_context():
         html = render_template("reporting/_project_reports.html", reports=reports)
-    assert "已审核" in html and "草稿" in html
+    assert "已通过" in html and "草稿" in html
 
 
 def test_unreadable_numbers_get_chinese_messages(app, period, project, role_client):

@@ -54,3 +54,30 @@ def test_unreported_completed_and_withdrawn():
     assert assess(S.UNDER_CONSTRUCTION, START, END, None, date(2023, 12, 31)).level == Level.UNREPORTED
     assert assess(S.COMPLETED, START, END, Decimal(10), date(2023, 12, 31)).level == Level.GREEN
     assert assess(S.WITHDRAWN, START, END, Decimal(10), date(2023, 12, 31)).level == Level.INACTIVE
+
+
+def test_thresholds_compare_the_exact_points_not_the_rounded_ones():
+    """22 of 27 months is 81.48 %, shown as 81.5; a 27.5 % report is 53.98 points behind, not 54.00."""
+    start, end, as_of = date(2023, 1, 1), date(2025, 3, 1), date(2024, 10, 31)
+    at_54 = Thresholds(Decimal(10), Decimal(54), 3)  # red only beyond 54 points
+    w = assess(S.UNDER_CONSTRUCTION, start, end, Decimal("27.5"), as_of, at_54)
+    assert w.level == Level.YELLOW
+    assert w.expected_pct == Decimal("81.5") and w.behind_points == Decimal("54.0")
+    at_53_99 = Thresholds(Decimal(10), Decimal("53.99"), 3)
+    assert assess(S.UNDER_CONSTRUCTION, start, end, Decimal("27.5"), as_of, at_53_99).level == Level.YELLOW
+    at_53_97 = Thresholds(Decimal(10), Decimal("53.97"), 3)
+    assert assess(S.UNDER_CONSTRUCTION, start, end, Decimal("27.5"), as_of, at_53_97).level == Level.RED
+
+
+def test_reported_investment_means_started_even_at_zero_percent():
+    """Project 35 spent 1,445.56 万元 at 0 %: not "计划开工已过 3 个月仍未开工", but behind schedule."""
+    as_of = date(2023, 12, 31)
+    w = assess(S.UNDER_CONSTRUCTION, START, END, Decimal(0), as_of, Thresholds(), started=True)
+    assert w.level == Level.RED and w.reason == "落后序时进度 50.0 个百分点" and "未开工" not in w.reason
+    idle = assess(S.UNDER_CONSTRUCTION, START, END, Decimal(0), as_of, Thresholds(), started=False)
+    assert idle.reason == "计划开工已过 11 个月仍未开工"
+
+
+def test_days_behind_ride_along_with_the_warning():
+    w = assess(S.UNDER_CONSTRUCTION, date(2019, 4, 1), date(2020, 7, 1), Decimal(63), date(2025, 3, 31))
+    assert w.days_behind == 1884 and w.expected_pct == 100

@@ -1,0 +1,41 @@
+"""The 口径说明 page and the notes under tables, read through the Flask client."""
+
+from datetime import date
+from decimal import Decimal
+
+from portfolio.db import session
+from portfolio.definitions import list_definitions
+from portfolio.reporting.models import ReportStatus
+from tests.factories import make_period, make_project, make_report
+
+
+def test_the_definitions_page_lists_every_definition_for_every_role(app, users, role_client):
+    for role in ("admin", "planner", "officer", "reviewer"):
+        html = role_client(role).get("/definitions").get_data(as_text=True)
+        for d in list_definitions():
+            assert f'<dt id="{d.key}">{d.name}</dt><dd>{d.rule}</dd>' in html
+        assert "落后天数" in html and "不封顶" in html
+
+
+def test_summary_names_the_denominator_and_leaves_withdrawn_projects_out_of_the_rate(app, users, role_client):
+    from portfolio.projects.models import LifecycleStatus
+
+    kept = make_project(name="在建项目", span_investment_wan=Decimal(1000))
+    gone = make_project(name="调出项目", span_investment_wan=Decimal(3000), status=LifecycleStatus.WITHDRAWN)
+    period = make_period(kept.plan, "2023Q4")
+    make_report(kept, period, ReportStatus.APPROVED, invested="250", pct="30")
+    make_report(gone, period, ReportStatus.APPROVED, invested="100", pct="5")
+    session.commit()
+    html = role_client("planner").get(f"/summary?plan={kept.plan_id}").get_data(as_text=True)
+    assert "规划期投资完成率<br><small>（÷“十四五”投资）</small>" in html
+    assert "25.0%" in html  # 250 ÷ 1000, not 350 ÷ 4000
+    assert 'data-definition="span_completion_rate"' in html and "分母是规划期投资，不是总投资" in html
+
+
+def test_project_page_explains_its_figures(app, users, role_client):
+    project = make_project(planned_start=date(2023, 1, 1), planned_end=date(2023, 12, 1))
+    session.commit()
+    html = role_client("planner").get(f"/projects/{project.id}").get_data(as_text=True)
+    for key in ("cumulative_since_start", "expected_pct", "days_behind", "started", "counted_reports"):
+        assert f'data-definition="{key}"' in html
+    assert "无已通过报告" in html
