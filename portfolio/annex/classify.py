@@ -31,6 +31,7 @@ class PlanContext:
     subcategories: dict[int, dict[str, str]] = field(default_factory=dict)  # number -> {key: name}
     locations: dict[str, str] = field(default_factory=dict)  # a name or alias -> the location's name
     county_names: list[str] = field(default_factory=list)  # names and aliases of county-level locations
+    funding: dict[str, str] = field(default_factory=dict)  # a source's name or alias → its name
 
     @classmethod
     def from_plan(cls, plan) -> "PlanContext":

@@ -35,6 +35,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "lead_unit": ("牵头单位",),
     "support_units": ("配合单位",),
     "note": ("备注", "说明"),
+    # One text column such as “中央预算内投资5000万元，专项债2亿元”, or the group above per-source columns.
+    "funding_text": ("资金来源", "资金来源及构成", "资金筹措", "资金筹措方案", "资金来源渠道", "资金构成"),
     "group": ("分年度投资计划", "年度投资计划", "分年度投资", "分年度计划投资", "年度计划"),
 }
 LOOKUP = {name: key for key, names in FIELD_NAMES.items() for name in names}
@@ -59,6 +61,7 @@ class Column:
     year: int | None = None
     scale: Decimal | None = None  # from the header text, else the sheet's units line
     letter: str = ""
+    source: str | None = None  # the funding source's name, for a "funding" column
 
     def __post_init__(self):
         self.letter = column_letter(self.index + 1)
@@ -77,7 +80,7 @@ class Header:
     def fields(self) -> dict[str, Column]:
         found: dict[str, Column] = {}
         for col in self.columns:
-            if col.field and col.field not in ("annual", "group"):
+            if col.field and col.field not in ("annual", "group", "funding"):
                 found.setdefault(col.field, col)
         return found
 
@@ -97,7 +100,21 @@ class Header:
         """Field key ("annual:2021" for a year) -> (column letter, header), shared by every record."""
         refs = {k: (c.letter, c.header) for k, c in self.fields.items()}
         refs.update({f"annual:{y}": (c.letter, c.header) for y, c in self.annual.items()})
+        refs.update({f"funding:{c.source}": (c.letter, c.header) for c in self.funding})
         return refs
+
+    @cached_property
+    def funding(self) -> list[Column]:
+        return [c for c in self.columns if c.field == "funding"]
+
+    def mark_funding(self, match) -> None:
+        """Unknown columns whose header names a funding source (match: text → source name or None)."""
+        for col in list(self.unknown):
+            last = col.header.rsplit("/", 1)[-1]
+            name = match(UNIT_IN_HEADER.sub("", last).replace("(", "").replace(")", ""))
+            if name is not None:
+                col.field, col.source = "funding", name
+                self.unknown.remove(col)
 
     def annual_has_values(self, cells: list) -> bool:
         return any(c.index < len(cells) and not is_blank(cells[c.index]) for c in self.annual.values())
@@ -177,7 +194,7 @@ def _column(i: int, upper, lower, span_name: str) -> Column:
     if lower is not None and normalise(lower) != normalise(upper):
         f, year, scale = classify_header(lower, span_name)
         label = f"{normalise(upper)}/{normalise(lower)}" if upper else normalise(lower)
-        if f is None and top_field not in (None, "group"):
+        if f is None and top_field not in (None, "group", "funding_text"):
             f, year = top_field, top_year
         return Column(i, f, label, year, scale or top_scale)
     field_ = None if top_field == "group" else top_field

@@ -10,6 +10,7 @@ from portfolio.annex.header import FIELD_LABELS, Column, Header, find_header
 from portfolio.annex.reader import Sheet
 from portfolio.annex.records import RowReader
 from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord
+from portfolio.funding.parse import source_key
 
 
 @dataclass
@@ -56,6 +57,7 @@ def parse_sheets(sheets: list[Sheet], ctx: PlanContext) -> Parsed:
             )
             continue
         found = True
+        header.mark_funding(lambda label: ctx.funding.get(source_key(label)))
         _header_issues(sheet, header, ctx, parsed)
         number = _sheet_category(sheet, header, ctx)
         cursor = Cursor(sheet, header, category=number, sheet_category=number)
@@ -218,7 +220,7 @@ def _get(cells: list, col: Column | None):
 def build_record(cursor: Cursor, row_no: int, cells: list, ctx: PlanContext, issues: list[Issue]):
     """A project row as a record, or None (with an error) when no category row came before it."""
     if cursor.reader is None:
-        cursor.reader = RowReader(cursor.header, ctx.years, ctx.county_names, cursor.sheet.name)
+        cursor.reader = RowReader(cursor.header, ctx.years, ctx.county_names, cursor.sheet.name, ctx.funding)
     reader = cursor.reader
     if cursor.category is None:
         col = reader.name

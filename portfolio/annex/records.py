@@ -3,7 +3,8 @@ so a 10,000-row annex costs little more than the cells themselves."""
 
 from portfolio.annex import values
 from portfolio.annex.header import Column, Header
-from portfolio.annex.report import ERROR, Issue, ProjectRecord
+from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord
+from portfolio.funding.parse import parse_funding_text
 
 TEXT_FIELDS = ("nature", "content", "note")
 MONEY_FIELDS = (("total", "total_investment_wan"), ("fyp", "fyp_investment_wan"))
@@ -12,7 +13,9 @@ UNIT_FIELDS = ("units", "lead_unit", "support_units")
 
 
 class RowReader:
-    def __init__(self, header: Header, years: list[int], county_names: list[str], sheet: str):
+    def __init__(
+        self, header: Header, years: list[int], county_names: list[str], sheet: str, funding: dict[str, str]
+    ):
         fields = header.fields
         self.sheet, self.refs = sheet, header.refs
         self.width = max((c.index for c in header.columns), default=0) + 1
@@ -31,6 +34,7 @@ class RowReader:
         self.location = fields.get("location")
         self.units = [fields[key].index for key in UNIT_FIELDS if key in fields]
         self.county_names = tuple(county_names)
+        self.funding = FundingReader(header, funding, sheet)
 
     def name_of(self, cells: list) -> str | None:
         return values.text(cells[self.name.index]) if self.name and self.name.index < len(cells) else None
@@ -63,6 +67,7 @@ class RowReader:
         if self.location is not None:
             record.locations = values.location_names(cells[self.location.index])
         record.units = self._units(cells)
+        self.funding.read(record, cells, issues)
         return record
 
     def _parse(self, record: ProjectRecord, key: str, col: Column, parse, cells: list, issues, *args):
@@ -85,3 +90,66 @@ class RowReader:
                 if name not in names:
                     names.append(name)
         return names
+
+
+class FundingReader:
+    """Amounts by source from per-source columns, else from one 资金来源 text column.
+
+    Text it cannot read is kept as the project's funding note, with a warning naming the row.
+    """
+
+    def __init__(self, header: Header, lookup: dict[str, str], sheet: str):
+        self.sheet, self.lookup = sheet, lookup
+        self.columns = [(c.source, c, c.scale or header.scale) for c in header.funding]
+        self.text = header.fields.get("funding_text")
+        self.text_scale = (self.text.scale or header.scale) if self.text else None
+
+    def read(self, record: ProjectRecord, cells: list, issues: list[Issue]) -> None:
+        if not self.columns and self.text is None:
+            return  # the file says nothing of funding: the register's breakdown is left alone
+        amounts: dict[str, object] = {}
+        for name, col, scale in self.columns:
+            raw = cells[col.index]
+            if raw is None:
+                continue
+            try:
+                amount = values.money(raw, scale)
+            except values.ValueProblem as p:
+                record.unreadable.add("funding")
+                issues.append(
+                    Issue(ERROR, p.code, p.message, self.sheet, record.row, col.letter, col.header, raw)
+                )
+                continue
+            if amount is not None:
+                amounts[name] = amounts.get(name, 0) + amount
+        record.funding = amounts if self.columns else None
+        if self.text is not None:
+            record.funding_text_column = True
+            self._text(record, cells[self.text.index], issues)
+
+    def _text(self, record: ProjectRecord, raw, issues: list[Issue]) -> None:
+        text = values.text(raw)
+        record.funding_note = None
+        if not text:
+            return
+        parsed = parse_funding_text(text, self.lookup, self.text_scale)
+        if parsed is not None and not record.funding:
+            record.funding = parsed
+            return
+        if parsed is not None:
+            return  # the per-source columns already say it
+        if parsed is None:
+            col = self.text
+            issues.append(
+                Issue(
+                    WARNING,
+                    "funding-unparsed",
+                    f"第 {record.row} 行“{record.name}”的资金来源无法按来源拆分，已原样保存为资金来源说明。",
+                    self.sheet,
+                    record.row,
+                    col.letter,
+                    col.header,
+                    raw,
+                )
+            )
+        record.funding_note = text

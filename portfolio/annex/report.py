@@ -26,6 +26,8 @@ FIELD_LABELS = {
     "units": "责任单位",
     "note": "备注",
     "status": "状态",
+    "funding": "资金来源（万元）",
+    "funding_note": "资金来源说明",
 }
 
 
@@ -73,6 +75,10 @@ class ProjectRecord:
     planned_end: date | None = None
     units: list[str] = field(default_factory=list)  # the first leads
     note: str | None = None
+    # Planned amounts (万元) by source name; None when the file has no funding columns (nothing to compare).
+    funding: dict[str, Decimal] | None = None
+    funding_note: str | None = None  # 资金来源 text that could not be split by source
+    funding_text_column: bool = field(default=False, repr=False, compare=False)
     action: str = CREATED
     project_id: int | None = None
     changes: dict[str, tuple] = field(default_factory=dict)  # field -> (old, new)
@@ -98,7 +104,15 @@ class ProjectRecord:
             "planned_end": self.planned_end,
             "units": list(self.units),
             "note": self.note,
+            **self._funding_values(),
         }
+
+    def _funding_values(self) -> dict:
+        """Funding is compared only where the file has funding columns; else the register keeps its own."""
+        found = {} if self.funding is None else {"funding": dict(self.funding)}
+        if self.funding_text_column:
+            found["funding_note"] = self.funding_note
+        return found
 
     def to_dict(self, years: list[int]) -> dict:
         data = {
@@ -121,6 +135,10 @@ class ProjectRecord:
             "units": [{"name": n, "lead": i == 0} for i, n in enumerate(self.units)],
             "note": self.note,
         }
+        if self.funding is not None:
+            data["funding"] = {k: plain(v) for k, v in self.funding.items()}
+        if self.funding_text_column:
+            data["funding_note"] = self.funding_note
         if self.changes:
             data["changes"] = {k: {"old": plain(o), "new": plain(n)} for k, (o, n) in self.changes.items()}
         return data
@@ -213,7 +231,9 @@ def display_value(value) -> str:
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{y}年 {wan(a)}" for y, a in sorted(value.items()))
+        if all(isinstance(k, int) for k in value):  # an annual plan, by year
+            return "；".join(f"{y}年 {wan(a)}" for y, a in sorted(value.items()))
+        return "；".join(f"{name} {wan(a)}" for name, a in value.items())  # funding, by source
     if isinstance(value, Decimal):
         return wan(value)
     if isinstance(value, date):

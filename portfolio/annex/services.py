@@ -22,6 +22,8 @@ from portfolio.annex.validate import check
 from portfolio.annex.write import write_import
 from portfolio.db import session
 from portfolio.errors import Conflict
+from portfolio.funding.models import FundingSource
+from portfolio.funding.parse import source_lookup
 from portfolio.projects.models import (
     Location,
     LocationKind,
@@ -68,6 +70,9 @@ def plan_context(plan: Plan) -> PlanContext:
         loc.name for loc in locations if loc.kind not in (LocationKind.CITYWIDE, LocationKind.URBAN)
     }
     ctx.county_names = [n for n, canonical in ctx.locations.items() if canonical in county_kinds]
+    ctx.funding = source_lookup(
+        session.scalars(select(FundingSource).where(FundingSource.plan_id == plan.id))
+    )
     return ctx
 
 

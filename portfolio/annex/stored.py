@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from portfolio.db import session
+from portfolio.funding.models import FundingSource, ProjectFunding, ProjectFundingNote
 from portfolio.projects.models import (
     AnnualPlan,
     Category,
@@ -76,6 +77,7 @@ def load_stored(plan_id: int) -> list[StoredProject]:
         project.values.update(
             name=r[3], subcategory=r[2], seq_no=r[4], locations=[], units=[], annual_plan_wan={}
         )
+        project.values.update(funding={}, funding_note=None)
     _attach_links(conn, plan_id, stored)
     return list(stored.values())
 
@@ -104,3 +106,20 @@ def _attach_links(conn, plan_id: int, stored: dict[int, StoredProject]) -> None:
     )
     for pid, year, amount in conn.execute(annual):
         stored[pid].values["annual_plan_wan"][year] = amount
+    _attach_funding(conn, in_plan, stored)
+
+
+def _attach_funding(conn, in_plan, stored: dict[int, StoredProject]) -> None:
+    """Planned amounts by source name and the funding note, one query each."""
+    funding = (
+        select(ProjectFunding.project_id, FundingSource.name, ProjectFunding.amount_wan)
+        .join(FundingSource, FundingSource.id == ProjectFunding.source_id)
+        .where(ProjectFunding.project_id.in_(in_plan))
+    )
+    for pid, name, amount in conn.execute(funding):
+        stored[pid].values["funding"][name] = amount
+    notes = select(ProjectFundingNote.project_id, ProjectFundingNote.text).where(
+        ProjectFundingNote.project_id.in_(in_plan)
+    )
+    for pid, text in conn.execute(notes):
+        stored[pid].values["funding_note"] = text

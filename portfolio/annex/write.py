@@ -5,6 +5,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from portfolio.annex.diff import Diff
+from portfolio.annex.funding_write import insert_funding, replace_funding, source_ids
 from portfolio.annex.models import ImportBatch
 from portfolio.annex.report import CREATED, UPDATED, ImportReport, ProjectRecord, plain
 from portfolio.audit.models import AuditEntry
@@ -116,6 +117,7 @@ class _References:
         self.subcategories = {(c.number, s.name): s for c in plan.categories for s in c.subcategories}
         self.locations = {loc.name: loc for loc in session.scalars(select(Location))}
         self.units = self._units({n for r in records for n in r.units})
+        self.sources = source_ids(plan.id)
 
     def _units(self, names: set[str]) -> dict[str, Unit]:
         found = (
@@ -204,6 +206,7 @@ def _create(actor, plan: Plan, batch: ImportBatch, records: list[ProjectRecord],
                 "after": _created_values(r),
             }
         )
+    insert_funding([(r.project_id, r) for r in records], refs.sources)
     for model, values in (
         (ProjectLocation, links),
         (ProjectUnit, units),
@@ -245,6 +248,8 @@ def _created_values(r: ProjectRecord) -> dict:
         "planned_end": r.planned_end.isoformat() if r.planned_end else None,
         "units": r.units,
         "note": r.note,
+        "funding": {k: plain(v) for k, v in (r.funding or {}).items()},
+        "funding_note": r.funding_note,
     }
 
 
@@ -293,6 +298,7 @@ def _update(actor, project: Project, r: ProjectRecord, refs: _References, batch:
         _replace_annual(project, r)
     if "status" in changed:
         project.status = LifecycleStatus.PLANNING
+    replace_funding(project.id, r, refs.sources, changed)
     audit(
         actor,
         "project.import_update",
