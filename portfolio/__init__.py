@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from portfolio import db
+from portfolio import db, unit_of_work
 from portfolio.config import ROOT, load_config
 from portfolio.errors import DomainError
 
@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["local_zone"] = zone_from_name(app.config["TIMEZONE"])
 
     db.init_app(app)
+    unit_of_work.init_app(app)  # first, so its after_request (the commit) runs after all others
     csrf.init_app(app)
     from portfolio import auth, security, templating
 

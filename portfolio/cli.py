@@ -1,12 +1,15 @@
-"""Command-line entry points. They call the same services as the web pages; one commit per command."""
+"""Command-line entry points. They call the same services as the web pages.
+
+Each command that changes data runs under unit_of_work.command: one commit when it succeeds.
+"""
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from portfolio import schema
-from portfolio.db import engine, session
-from portfolio.errors import DomainError
+from portfolio.db import engine
+from portfolio.unit_of_work import command
 
 db_cli = AppGroup("db", help="数据库结构迁移（Alembic）。")
 
@@ -36,6 +39,7 @@ def db_current():
 
 
 @click.command("seed-demo")
+@command
 def seed_demo_command():
     """Migrate, then load reference data, the shipped annex into an empty register, and demo data."""
     from portfolio.demo import seed_demo
@@ -50,7 +54,6 @@ def seed_demo_command():
     schema.upgrade(engine())
     for line in seed_demo(current_app.config):
         click.echo(line)
-    session.commit()
 
 
 @click.command("create-user")
@@ -60,17 +63,13 @@ def seed_demo_command():
 @click.option("--county", default=None, help="县区填报账号所属县区，如 温县")
 @click.option("--unit", default=None, help="县区填报账号所属责任单位")
 @click.password_option(help="至少 8 位，含字母和数字")
+@command
 def create_user_command(username, display_name, role, county, unit, password):
     """Create an account."""
     from portfolio.auth.models import Role
     from portfolio.auth.services import AccountData, create_user
 
-    try:
-        create_user(None, AccountData(username, display_name, Role(role), county, unit), password)
-    except DomainError as e:
-        session.rollback()
-        raise click.ClickException(e.message) from e
-    session.commit()
+    create_user(None, AccountData(username, display_name, Role(role), county, unit), password)
     click.echo(f"已创建账号 {username}。")
 
 
@@ -79,11 +78,12 @@ def create_user_command(username, display_name, role, county, unit, password):
 @click.option("--plan", "plan_key", default=None, help="规划的编号、名称或简称（仅有一个规划时可省略）")
 @click.option("--dry-run", is_flag=True, help="只检查并预览变化，不写入")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出完整报告")
+@command
 def import_annex_command(path, plan_key, dry_run, as_json):
     """Import a major-project annex (.xlsx). Exit 0: imported; 1: validation errors; 2: unreadable."""
     from portfolio.annex.command import run_import
 
-    raise SystemExit(run_import(path, plan_key, dry_run, as_json))
+    return run_import(path, plan_key, dry_run, as_json)
 
 
 @click.command("export-progress")
@@ -93,6 +93,7 @@ def import_annex_command(path, plan_key, dry_run, as_json):
 @click.option("--plan", "plan_key", default=None, help="规划的编号、名称或简称（多个规划有同一期间时必填）")
 @click.option("--sheet", type=click.Choice(["progress", "counties", "supervision"]), default="progress",
               help="progress 调度表；counties 分县区调度表；supervision 督办清单")  # fmt: skip
+@command
 def export_progress_command(period_code, output, county, plan_key, sheet):
     """Export a period's progress sheet (调度表), per-county workbook or supervision list."""
     from portfolio.exports.command import run_export
@@ -106,16 +107,18 @@ def export_progress_command(period_code, output, county, plan_key, sheet):
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出完整结果")
 @click.option("--user", "username", default=None, help="以该账号名义报送（默认：下载模板的账号）")
 @click.option("--period", "period_code", default=None, help="要求模板属于该期间，如 2023Q4")
+@command
 def import_progress_command(path, dry_run, as_json, username, period_code):
     """Import a filled-in progress template. Exit 0: imported; 1: row-level issues; 2: refused."""
     from portfolio.exports.command import run_import
 
-    raise SystemExit(run_import(path, dry_run, as_json, username, period_code))
+    return run_import(path, dry_run, as_json, username, period_code)
 
 
 @click.command("load-indicators")
 @click.option("--plan", "plan_key", default=None, help="规划 id、名称或简称（仅有一个规划时可省略）")
 @click.option("--file", "path", default=None, type=click.Path(exists=True, dir_okay=False), help="指标 CSV")
+@command
 def load_indicators_command(plan_key, path):
     """Load the plan's indicators (专栏1) from a CSV; the shipped 14th-plan table by default. Idempotent."""
     from pathlib import Path
@@ -123,12 +126,7 @@ def load_indicators_command(plan_key, path):
     from portfolio.evaluation.indicators import SEED_CSV, load_indicators
     from portfolio.projects.services import get_plan
 
-    try:
-        counts = load_indicators(get_plan(plan_key), Path(path) if path else SEED_CSV)
-    except DomainError as e:
-        session.rollback()
-        raise click.ClickException(e.message) from e
-    session.commit()
+    counts = load_indicators(get_plan(plan_key), Path(path) if path else SEED_CSV)
     click.echo(f"指标：新增 {counts['created']}，更新 {counts['updated']}，未变 {counts['unchanged']}。")
 
 

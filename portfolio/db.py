@@ -88,6 +88,11 @@ def _current_session() -> Session:
     return g.db_session
 
 
+def active_session() -> Session | None:
+    """The current app context's session if one was opened, without opening one."""
+    return g.get("db_session")
+
+
 # The session of the current app context: one per request or CLI command.
 session: Session = LocalProxy(_current_session)  # type: ignore[assignment]
 

@@ -3,6 +3,9 @@
 
 class DomainError(Exception):
     status = 400
+    # A refusal that is itself a fact worth keeping (a counted failed login) sets this: the commit point
+    # then keeps what the service wrote before refusing instead of rolling it back.
+    keeps_changes = False
 
     def __init__(self, message: str):
         super().__init__(message)

@@ -1,4 +1,4 @@
-"""The body of `flask import-annex`: read the file, call import_annex, commit once, print the report."""
+"""The body of `flask import-annex`: read the file, call import_annex, print the report."""
 
 import json
 from pathlib import Path
@@ -7,9 +7,9 @@ import click
 
 from portfolio.annex.report import ImportReport
 from portfolio.annex.services import import_annex
-from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.projects.services import get_plan
+from portfolio.unit_of_work import discard
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -25,13 +25,11 @@ def run_import(path: str, plan_key: str | None, dry_run: bool, as_json: bool) ->
         plan = get_plan(plan_key)
         report = import_annex(None, data, Path(path).name, plan, dry_run=dry_run)
     except DomainError as e:  # UnreadableAnnex, or an unknown / ambiguous plan
-        session.rollback()
+        discard()
         _fail(e.message, as_json)
         return EXIT_UNREADABLE
-    if report.ok and not dry_run:
-        session.commit()
-    else:
-        session.rollback()
+    if dry_run or not report.ok:
+        discard()  # the command's runner commits only what a real, clean import wrote
     if as_json:
         click.echo(report.to_json())
     else:

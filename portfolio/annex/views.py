@@ -14,11 +14,11 @@ from portfolio.annex.services import (
     error_report_workbook,
     preview_upload,
 )
-from portfolio.annex.staging import discard
-from portfolio.db import session
+from portfolio.annex.staging import discard as discard_staged
 from portfolio.errors import DomainError
 from portfolio.permissions import requires
 from portfolio.projects.services import get_plan, list_plans
+from portfolio.unit_of_work import after_commit, discard, refuse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,10 +58,9 @@ def upload():
             current_user, upload_file.read(), Path(upload_file.filename or "").name, plan, _staging()
         )
     except DomainError as e:
-        session.rollback()
-        flash(e.message, "error")
+        refuse(e)
         return render_template("annex/upload.html", form=form, batches=queries.list_batches(5)), 400
-    session.rollback()  # a dry run: nothing to keep
+    discard()  # a dry run: nothing to keep
     return _preview(report, plan, sha, fingerprint)
 
 
@@ -76,15 +75,14 @@ def confirm():
         plan = get_plan(form.plan_id.data)
         report = confirm_upload(current_user, _staging(), form.sha256.data, plan, form.fingerprint.data)
     except DomainError as e:
-        session.rollback()
-        flash(e.message, "error")
+        refuse(e)
         return redirect(url_for("annex.upload"))
     if not report.ok:
-        session.rollback()
+        discard()
         flash("附件存在错误，未导入任何数据。", "error")
         return _preview(report, plan, form.sha256.data, form.fingerprint.data, 400)
-    session.commit()
-    discard(_staging(), form.sha256.data)
+    staging, sha = _staging(), form.sha256.data
+    after_commit(lambda: discard_staged(staging, sha))  # the staged file goes once the import is kept
     c = report.counts
     flash(
         f"导入完成：新增 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}，调出 {c['withdrawn']}。",
@@ -100,10 +98,9 @@ def error_report():
         plan = get_plan(request.args.get("plan", type=int))
         content, filename = error_report_workbook(_staging(), request.args.get("file", ""), plan)
     except DomainError as e:
-        flash(e.message, "error")
+        refuse(e)
         return redirect(url_for("annex.upload"))
-    finally:
-        session.rollback()
+    discard()  # building the report may stage rows; none are kept
     name = f"导入问题清单-{Path(filename).stem}.xlsx"
     return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
 

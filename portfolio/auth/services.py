@@ -30,7 +30,7 @@ LOCK_MINUTES = 15
 
 
 class LoginRefused(DomainError):
-    pass
+    keeps_changes = True  # the failure count toward the lock must survive the refusal
 
 
 def load_session_user(cookie_id: str) -> User | None:

@@ -25,9 +25,10 @@ from portfolio.auth.services import (
     set_active,
     update_account,
 )
-from portfolio.db import session, utcnow
+from portfolio.db import utcnow
 from portfolio.errors import DomainError
 from portfolio.permissions import requires
+from portfolio.unit_of_work import refuse
 
 _FAILED = object()
 
@@ -40,15 +41,12 @@ def _safe_next(target: str | None) -> str:
 
 
 def _attempt(service, *args):
-    """Run one service and commit; on a refusal roll back, flash its message and return _FAILED."""
+    """Run one service; on a refusal roll back, flash its message and return _FAILED."""
     try:
-        result = service(*args)
+        return service(*args)
     except DomainError as refused:
-        session.rollback()
-        flash(refused.message, "error")
+        refuse(refused)
         return _FAILED
-    session.commit()
-    return result
 
 
 def _load_user(user_id: int) -> User:
@@ -64,10 +62,8 @@ def login():
         try:
             user = authenticate(form.username.data, form.password.data, request.remote_addr)
         except LoginRefused as refused:
-            session.commit()  # keep the failure count
-            flash(refused.message, "error")
+            refuse(refused)  # keeps the failure count: LoginRefused.keeps_changes
         else:
-            session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -77,7 +73,6 @@ def login():
 @requires("account.self")
 def logout():
     end_sessions(current_user)
-    session.commit()
     logout_user()
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))

@@ -3,7 +3,6 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.evaluation import bp
 from portfolio.evaluation.forms import IndicatorTargetForm, IndicatorValueForm
@@ -15,6 +14,7 @@ from portfolio.evaluation.snapshot import indicator_rows
 from portfolio.localtime import local_today
 from portfolio.permissions import requires
 from portfolio.projects.services import list_plans
+from portfolio.unit_of_work import refuse
 
 
 def assessed_year(plan) -> int:
@@ -74,10 +74,8 @@ def record_value(indicator_id: int):
             current_user, found, form.year.data, form.value.data, form.source.data, form.note.data
         )
     except DomainError as e:
-        session.rollback()
-        flash(e.message, "error")
+        refuse(e)
         return _indicator_page(get_indicator(indicator_id), value_form=form, status=e.status)
-    session.commit()
     flash(f"已保存 {form.year.data} 年实际值。", "success")
     return redirect(url_for("evaluation.indicator", indicator_id=indicator_id))
 
@@ -92,9 +90,7 @@ def set_target(indicator_id: int):
     try:
         set_provincial_target(current_user, found, form.target.data)
     except DomainError as e:
-        session.rollback()
-        flash(e.message, "error")
+        refuse(e)
         return _indicator_page(get_indicator(indicator_id), target_form=form, status=e.status)
-    session.commit()
     flash("已录入省下达目标值。", "success")
     return redirect(url_for("evaluation.indicator", indicator_id=indicator_id))

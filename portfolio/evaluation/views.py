@@ -5,7 +5,6 @@ from io import BytesIO
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.evaluation import bp
 from portfolio.evaluation.charts import compare_chart, report_charts
@@ -38,17 +37,16 @@ from portfolio.evaluation.services import (
 from portfolio.evaluation.snapshot import assessment_detail, report_data
 from portfolio.permissions import authorize, requires
 from portfolio.projects.services import get_plan, list_plans
+from portfolio.unit_of_work import refuse
 
 
 def _done(message: str, endpoint: str, **kwargs):
-    session.commit()
     flash(message, "success")
     return redirect(url_for(endpoint, **kwargs))
 
 
 def _refused(error: DomainError, endpoint: str, **kwargs):
-    session.rollback()
-    flash(error.message, "error")
+    refuse(error)
     return redirect(url_for(endpoint, **kwargs))
 
 
@@ -81,8 +79,7 @@ def new_round():
     try:
         round_ = create_round(current_user, get_plan(form.plan_id.data), form.name.data, form.as_of.data)
     except DomainError as e:
-        session.rollback()
-        flash(e.message, "error")
+        refuse(e)
         return _rounds_page(form, e.status)
     return _done(
         f"已创建“{round_.name}”，并按截止日计算了项目分类。", "evaluation.round_detail", round_id=round_.id
@@ -218,8 +215,7 @@ def edit_assessment(assessment_id: int):
     try:
         save_assessment(current_user, found, data)
     except DomainError as e:
-        session.rollback()
-        flash(e.message, "error")
+        refuse(e)
         return _assessment_page(get_assessment(assessment_id), form, e.status)
     return _done("评估意见已保存。", "evaluation.round_detail", round_id=found.round_id)
 

@@ -1,4 +1,4 @@
-"""The export-progress and import-progress commands: the same services as the web pages, one commit."""
+"""The export-progress and import-progress commands: the same services as the web pages."""
 
 import json
 from dataclasses import asdict, replace
@@ -21,6 +21,7 @@ from portfolio.exports.services import (
 )
 from portfolio.exports.template_upload import TemplateFile, read_owner
 from portfolio.projects.queries import ProjectFilters
+from portfolio.unit_of_work import discard
 
 SHEETS = ("progress", "counties", "supervision")
 
@@ -75,16 +76,14 @@ def run_import(path: str, dry_run: bool, as_json: bool, username: str | None, pe
         expected = find_period(period_code) if period_code else None
         result = import_template(actor, data, current_app.config["SECRET_KEY"], expected, dry_run)
     except (DomainError, OSError) as e:
-        session.rollback()
+        discard()
         message = e.message if isinstance(e, DomainError) else f"无法读取文件：{e}"
         click.echo(
             json.dumps({"error": message}, ensure_ascii=False) if as_json else message, err=not as_json
         )
         return 2
     if dry_run or result.issues:
-        session.rollback()
-    else:
-        session.commit()
+        discard()  # the command's runner commits only a real, clean import
     report = summary(result, dry_run)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))

@@ -3,7 +3,6 @@
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.exports import bp
 from portfolio.exports.filenames import content_disposition
@@ -29,6 +28,7 @@ from portfolio.localtime import local_today
 from portfolio.permissions import requires
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.queries import get_period
+from portfolio.unit_of_work import discard, refuse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -92,7 +92,7 @@ def template(period_id):
     try:
         return _send(export_template(current_user, period, current_app.config["SECRET_KEY"]))
     except DomainError as e:
-        flash(e.message, "error")
+        refuse(e)
         return redirect(url_for("exports.index", period=period.id))
 
 
@@ -108,9 +108,9 @@ def upload_template():
     try:
         result = import_template(current_user, data, current_app.config["SECRET_KEY"], period, dry_run=True)
     except DomainError as e:
-        flash(e.message, "error")
+        refuse(e)
         return redirect(url_for("exports.index", period=period.id))
-    session.rollback()  # a preview writes nothing
+    discard()  # a preview writes nothing
     token = None if result.issues else stash_upload(current_app.config["UPLOAD_DIR"], current_user.id, data)
     confirm = TemplateConfirmForm(period_id=period.id, token=token)
     return render_template("exports/preview.html", result=result, confirm=confirm, confirmed=False)
@@ -128,12 +128,10 @@ def confirm_template():
         data = take_upload(current_app.config["UPLOAD_DIR"], current_user.id, form.token.data)
         result = import_template(current_user, data, current_app.config["SECRET_KEY"], period)
     except DomainError as e:
-        session.rollback()
-        flash(e.message, "error")
+        refuse(e)
         return redirect(url_for("exports.index", period=period.id))
     if result.issues:
-        session.rollback()
+        discard()
         return render_template("exports/preview.html", result=result, confirm=None, confirmed=False)
-    session.commit()
     flash(f"已报送 {result.count('submit')} 份进度报告，等待市级牵头部门审核。", "success")
     return redirect(url_for("exports.index", period=period.id))

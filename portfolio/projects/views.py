@@ -3,7 +3,6 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.funding.queries import get_project_funding, get_source_totals
 from portfolio.permissions import authorize, requires
@@ -22,6 +21,7 @@ from portfolio.projects.services import save_milestones, update_project
 from portfolio.projects.summary import get_summary
 from portfolio.reporting.progress import default_as_of, progress_for
 from portfolio.reporting.queries import list_reports_for_project
+from portfolio.unit_of_work import refuse
 
 
 @bp.route("/")
@@ -86,7 +86,6 @@ def edit(project_id: int):
             changed = update_project(current_user, project, edit, int(form.version.data))
         except DomainError as refused:
             return _refused("projects/edit.html", project_id, form, refused)
-        session.commit()
         flash(f"已保存：{'、'.join(changed)}。" if changed else "内容没有变化，未作修改。", "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/edit.html", project=project, form=form)
@@ -104,7 +103,6 @@ def milestones(project_id: int):
             changes = save_milestones(current_user, project, form.to_rows(), int(form.version.data))
         except DomainError as refused:
             return _refused("projects/milestones.html", project_id, form, refused)
-        session.commit()
         flash(f"里程碑已保存（{changes} 处变更）。", "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/milestones.html", project=project, form=form)
@@ -112,6 +110,5 @@ def milestones(project_id: int):
 
 def _refused(template: str, project_id: int, form, refused: DomainError):
     """Show the form again with what the user typed, and say why it was refused."""
-    session.rollback()
-    flash(refused.message, "error")
+    refuse(refused)
     return render_template(template, project=get_project(project_id), form=form), refused.status

@@ -5,7 +5,6 @@ from dataclasses import asdict
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.funding.queries import list_report_funding
 from portfolio.localtime import local_today
@@ -36,6 +35,7 @@ from portfolio.reporting.services import (
     save_report,
     submit_report,
 )
+from portfolio.unit_of_work import discard, refuse
 
 
 @bp.app_context_processor
@@ -44,11 +44,6 @@ def _reporting_helpers():
         "period_state": lambda p: state_label(p, local_today()),
         "period_open": lambda p: is_open(p, local_today()),
     }
-
-
-def _failed(error: DomainError) -> None:
-    session.rollback()
-    flash(error.message, "error")
 
 
 @bp.route("/reporting/periods")
@@ -79,9 +74,8 @@ def open_period_view():
             current_app.config["REPORTING_CADENCE"],
         )
     except DomainError as e:
-        _failed(e)
+        refuse(e)
         return redirect(url_for("reporting.periods"))
-    session.commit()
     flash(f"已开放期间 {period.code}，报送截止 {period.deadline.isoformat()}。", "success")
     return redirect(url_for("reporting.period", period_id=period.id))
 
@@ -109,10 +103,9 @@ def close_period_view(period_id):
     if ConfirmForm().validate_on_submit():
         try:
             close_period(current_user, period)
-            session.commit()
             flash(f"期间 {period.code} 已关闭，不能再填报。", "success")
         except DomainError as e:
-            _failed(e)
+            refuse(e)
     return redirect(url_for("reporting.period", period_id=period_id))
 
 
@@ -126,10 +119,9 @@ def reopen_period_view(period_id):
         return redirect(url_for("reporting.period", period_id=period_id))
     try:
         reopen_period(current_user, period, form.until.data)
-        session.commit()
         flash(f"期间 {period.code} 已重新开放至 {form.until.data.isoformat()}。", "success")
     except DomainError as e:
-        _failed(e)
+        refuse(e)
     return redirect(url_for("reporting.period", period_id=period_id))
 
 
@@ -188,13 +180,12 @@ def edit_report(period_id, project_id):
             current_user, project, period, report_input(form), form.expected_version(), form.send.data
         )
     except ReportConflict as c:
-        session.rollback()
+        discard()
         form.version.data = c.stored_version  # saving again is now a deliberate choice, with the diff in view
         return _render_form(form, project, period, conflict=c, status=409)
     except DomainError as e:
-        _failed(e)
+        refuse(e)
         return _render_form(form, project, period, status=e.status)
-    session.commit()
     flash("报告已报送，等待审核。" if form.send.data else "报告已暂存，可继续修改后报送。", "success")
     return redirect(url_for("reporting.report", report_id=report.id))
 
@@ -230,10 +221,9 @@ def _review(report_id: int, action: str, run, done: str, form_class=VersionForm)
         return redirect(url_for("reporting.report", report_id=report_id))
     try:
         run(report, form)
-        session.commit()
         flash(done, "success")
     except DomainError as e:
-        _failed(e)
+        refuse(e)
     return redirect(url_for("reporting.report", report_id=report_id))
 
 
@@ -284,10 +274,9 @@ def delete_attachment_view(attachment_id):
     if ConfirmForm().validate_on_submit():
         try:
             delete_attachment(current_user, attachment)
-            session.commit()
             flash("附件已删除。", "success")
         except DomainError as e:
-            _failed(e)
+            refuse(e)
     return redirect(url_for("reporting.report", report_id=report_id))
 
 
@@ -308,7 +297,6 @@ def thresholds():
     form = ThresholdsForm(data=asdict(current) if request.method == "GET" else None)
     if form.validate_on_submit():
         save_thresholds(current_user, form.thresholds())
-        session.commit()
         flash("预警阈值已保存，各页面的预警颜色随之更新。", "success")
         return redirect(url_for("reporting.thresholds"))
     return render_template("reporting/thresholds.html", form=form, current=current)
