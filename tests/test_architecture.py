@@ -82,6 +82,27 @@ def test_services_never_touch_the_request():
             assert banned not in source, f"{path} uses {banned}"
 
 
+def _is_caller(path: Path) -> bool:
+    """Views, the template helpers and CLI commands check permissions; they call the services."""
+    return path.stem.endswith("views") or path.stem in {"templating", "cli", "command", "permissions"}
+
+
+def test_services_never_check_permissions():
+    """The caller checks (requires/authorize, or the CLI); services trust it. Queries only narrow reads."""
+    checking = []
+    for path in (ROOT / "portfolio").rglob("*.py"):
+        if _is_caller(path):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "portfolio.permissions":
+                names = {a.name for a in node.names} - {"visible_projects"}
+                if names:
+                    checking.append(f"{path.relative_to(ROOT)} imports {sorted(names)}")
+            if isinstance(node, ast.Name) and node.id == "Forbidden":
+                checking.append(f"{path.relative_to(ROOT)} raises Forbidden")
+    assert checking == []
+
+
 def test_files_stay_small():
     too_big = [
         (str(p.relative_to(ROOT)), n)

@@ -20,6 +20,7 @@ from portfolio.exports.services import (
     import_template,
 )
 from portfolio.exports.template_upload import TemplateFile, read_owner
+from portfolio.permissions import can
 from portfolio.projects.queries import ProjectFilters
 from portfolio.unit_of_work import discard
 
@@ -51,6 +52,8 @@ def _actor(data: bytes, username: str | None) -> User:
     user = session.scalar(select(User).where(User.username == name)) if name else None
     if user is None or not user.is_active:
         raise DomainError(f"找不到可用的账号“{name or ''}”，请用 --user 指定以谁的名义报送。")
+    if not can(user, "template.use"):  # the caller checks permissions, never the service
+        raise DomainError(f"账号“{name}”无权填报进度，请用 --user 指定县区填报或市级牵头部门的账号。")
     return user
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from portfolio.db import session
 from portfolio.errors import NotFound
+from portfolio.permissions import visible_projects
 from portfolio.projects.models import LifecycleStatus, Location, Plan, Project
 from portfolio.projects.queries import (
     ProjectFilters,
@@ -98,6 +99,12 @@ def list_sheet_projects(user, plan: Plan, filters: ProjectFilters) -> list[Proje
         stmt = stmt.where(Project.status != LifecycleStatus.WITHDRAWN)
     stmt = with_register_details(stmt).options(selectinload(Project.plan))
     return list(session.scalars(stmt))
+
+
+def list_reportable_ids(user, ids: list[int]) -> set[int]:
+    """Which of these projects the user reports on: the same scope as their template and list pages."""
+    stmt = select(Project.id).where(Project.id.in_(ids), visible_projects(user))
+    return set(session.scalars(stmt))
 
 
 def list_template_projects(user, plan: Plan) -> list[Project]:

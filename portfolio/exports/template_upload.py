@@ -24,6 +24,7 @@ from portfolio.annex.values import ValueProblem, is_blank
 from portfolio.annex.values import money as parse_money
 from portfolio.db import session
 from portfolio.errors import DomainError
+from portfolio.exports.queries import list_reportable_ids
 from portfolio.exports.template_sheet import (
     COLUMNS,
     DATA_SHEET,
@@ -35,7 +36,6 @@ from portfolio.exports.template_sheet import (
     REQUIRED,
     signature,
 )
-from portfolio.permissions import can
 from portfolio.projects.models import LifecycleStatus, Project, ProjectUnit
 from portfolio.reporting.models import ReportingPeriod
 from portfolio.reporting.services import ReportInput
@@ -157,7 +157,8 @@ def _check_scope(actor, projects: dict[int, Project], ids: list[int]) -> None:
     missing = [i for i in ids if i not in projects]
     if missing:
         raise RefusedTemplate(f"模板中有 {len(missing)} 个项目在系统中已不存在，请重新下载模板。")
-    outside = [projects[i].name for i in ids if not can(actor, "report.edit", projects[i])]
+    reportable = list_reportable_ids(actor, ids)
+    outside = [projects[i].name for i in ids if i not in reportable]
     if outside:
         names = "、".join(outside[:5]) + (f" 等 {len(outside)} 个项目" if len(outside) > 5 else "")
         raise RefusedTemplate(
