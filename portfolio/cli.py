@@ -163,5 +163,5 @@ def register_cli(app) -> None:
     app.cli.add_command(import_annex_command)
     app.cli.add_command(export_progress_command)
     app.cli.add_command(import_progress_command)
-    for command in app.cli.commands.values():
-        _with_verbose(command)
+    for cli_command in app.cli.commands.values():
+        _with_verbose(cli_command)

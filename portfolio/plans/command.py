@@ -5,27 +5,22 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from portfolio.db import session
-from portfolio.errors import DomainError
+from portfolio.unit_of_work import command
 
 plans_cli = AppGroup("plans", help="规划：从规划文件加载、列出现有规划。")
 
 
 @plans_cli.command("load")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
+@command
 def plans_load(path):
     """Load a plan file (JSON); without FILE, the shipped 14th plan. Idempotent."""
     from portfolio.plans.definition import SHIPPED_PLAN, read_plan_file
     from portfolio.plans.sync import load_plan_definition
     from portfolio.projects.services import ensure_locations
 
-    try:
-        ensure_locations()
-        result = load_plan_definition(None, read_plan_file(Path(path) if path else SHIPPED_PLAN))
-    except DomainError as e:
-        session.rollback()
-        raise click.ClickException(e.message) from e
-    session.commit()
+    ensure_locations()
+    result = load_plan_definition(None, read_plan_file(Path(path) if path else SHIPPED_PLAN))
     plan = result.plan
     if result.created:
         span = f"{plan.start_year}–{plan.end_year}"
