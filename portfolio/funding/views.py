@@ -3,7 +3,6 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.funding import bp
 from portfolio.funding.forms import AmountsForm, ProjectFundingForm, SourcesForm
@@ -13,6 +12,7 @@ from portfolio.permissions import authorize, requires
 from portfolio.projects.queries import get_project, get_selected_plan, list_plans
 from portfolio.reporting.progress import default_as_of
 from portfolio.reporting.queries import get_report
+from portfolio.unit_of_work import refuse
 
 
 def _plan_id() -> int | None:
@@ -30,12 +30,10 @@ def sources():
         try:
             changes = save_sources(current_user, plan, form.to_rows())
         except DomainError as refused:
-            session.rollback()
-            flash(refused.message, "error")
+            refuse(refused)
             return render_template(
                 "funding/sources.html", plan=plan, plans=list_plans(), form=form
             ), refused.status
-        session.commit()
         flash(f"资金来源已保存（{changes} 处变更）。" if changes else "内容没有变化，未作修改。", "success")
         return redirect(url_for("funding.sources", plan=plan.id))
     return render_template("funding/sources.html", plan=plan, plans=list_plans(), form=form)
@@ -57,11 +55,9 @@ def project_funding(project_id: int):
                 current_user, project, form.amounts(), form.note.data, int(form.version.data)
             )
         except DomainError as refused:
-            session.rollback()
-            flash(refused.message, "error")
+            refuse(refused)
             project = get_project(project_id)
             return render_template("funding/project.html", project=project, form=form), refused.status
-        session.commit()
         flash(f"已保存资金来源：{'、'.join(changed)}。" if changed else "内容没有变化，未作修改。", "success")
         if warning:
             flash(f"请核对：{warning}", "warning")
@@ -80,12 +76,10 @@ def report_funding(report_id: int):
         try:
             changed = save_report_funding(current_user, report, form.amounts())
         except DomainError as refused:
-            session.rollback()
-            flash(refused.message, "error")
+            refuse(refused)
             return render_template(
                 "funding/report.html", report=get_report(report_id), form=form
             ), refused.status
-        session.commit()
         flash(
             f"已保存本期到位资金：{'、'.join(changed)}。" if changed else "内容没有变化，未作修改。",
             "success",
