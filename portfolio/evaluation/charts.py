@@ -23,6 +23,11 @@ STATUS_COLOURS = {
     IndicatorStatus.ACHIEVED: "#2f8f4e",
     IndicatorStatus.ON_TRACK: "#8cc9a0",
     IndicatorStatus.LAGGING: "#d64545",
+    IndicatorStatus.FLOOR_MET: "#2f8f4e",
+    IndicatorStatus.FLOOR_KEPT: "#8cc9a0",
+    IndicatorStatus.FLOOR_MISSED: "#d64545",
+    IndicatorStatus.DONE: "#2f8f4e",
+    IndicatorStatus.NOT_DONE: "#d64545",
     IndicatorStatus.MANUAL: "#9aa5b1",
 }
 WIDTH, ROW, GAP, FONT = 760, 22, 8, 12
@@ -105,7 +110,9 @@ def report_charts(data: dict) -> dict[str, Markup]:
     """The four charts of the report page, from the report dict (live or frozen alike)."""
     classes = [(k.label, data["class_counts"].get(k.value, 0), CLASS_COLOURS[k]) for k in ProjectClass]
     statuses = [
-        (s.label, data["indicator_counts"].get(s.value, 0), STATUS_COLOURS[s]) for s in IndicatorStatus
+        (s.label, data["indicator_counts"].get(s.value, 0), STATUS_COLOURS[s])
+        for s in IndicatorStatus
+        if data["indicator_counts"].get(s.value)
     ]
     categories = [g for g in data["by_category"] if g["name"] != "合计"]
     invest = [(g["name"], Decimal(g["plan_rate_pct"] or 0), "#127a50") for g in categories if g["projects"]]

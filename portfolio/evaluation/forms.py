@@ -78,3 +78,12 @@ class IndicatorValueForm(FlaskForm):
 
 class IndicatorTargetForm(FlaskForm):
     target = StringField("省下达目标值", validators=[DataRequired("请填写目标值。"), Length(max=40)])
+    direction = ChineseSelect(
+        "目标方向",
+        choices=[
+            ("", "请选择"),
+            ("at_most", "不高于（≤，如用水总量上限）"),
+            ("at_least", "不低于（≥，如降低率、比例）"),
+        ],
+        validators=[Optional()],
+    )

@@ -88,7 +88,7 @@ def set_target(indicator_id: int):
     if not form.validate_on_submit():
         return _indicator_page(found, target_form=form, status=400)
     try:
-        set_provincial_target(current_user, found, form.target.data)
+        set_provincial_target(current_user, found, form.target.data, form.direction.data)
     except DomainError as e:
         refuse(e)
         return _indicator_page(get_indicator(indicator_id), target_form=form, status=e.status)

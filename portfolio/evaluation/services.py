@@ -215,14 +215,33 @@ def record_indicator_value(
     return row
 
 
-def set_provincial_target(actor, indicator: Indicator, text: str) -> Indicator:
-    """Enter the target the province handed down, such as "≥18" or "[5000]"."""
-    if indicator.target_kind != TargetKind.PROVINCIAL:
-        raise DomainError("只有“按省下达目标”的指标可以补录目标值。")
-    text = (text or "").strip().replace(" ", "")
-    parsed = parse_target(text, indicator.baseline_value)
+SIGNS = {TargetKind.AT_MOST: "≤", TargetKind.AT_LEAST: "≥"}
+
+
+def _with_direction(text: str, direction: str | None) -> str:
+    """The target with its direction written in; a signed number must agree with the chosen direction."""
+    parsed = parse_target(text, None)
     if parsed.value is None:
         raise DomainError(f"目标值应为数字，可带 ≤ / ≥，或以 [ ] 表示五年累计，收到“{text}”。")
+    if parsed.kind == TargetKind.CUMULATIVE:
+        return text
+    chosen = TargetKind(direction) if direction else None
+    signed = text[0] in "≤≥<>"
+    if not signed and chosen is None:
+        raise DomainError(
+            "请选择目标方向：“不高于”（如用水总量上限）或“不低于”（如降低率），或在数字前写 ≤ / ≥。"
+        )
+    if signed and chosen is not None and chosen != parsed.kind:
+        raise DomainError(f"目标值“{text}”与所选方向“{chosen.label}”不一致，请核对。")
+    return text if signed else f"{SIGNS[chosen]}{text}"
+
+
+def set_provincial_target(actor, indicator: Indicator, text: str, direction: str | None = None) -> Indicator:
+    """Enter the target the province handed down: "≥18", "[5000]", or 5.2 with the direction 不高于."""
+    if indicator.target_kind != TargetKind.PROVINCIAL:
+        raise DomainError("只有“按省下达目标”的指标可以补录目标值。")
+    text = _with_direction((text or "").strip().replace(" ", ""), direction)
+    parsed = parse_target(text, indicator.baseline_value)
     before = {"target_text": indicator.target_text}
     indicator.target_text = text
     indicator.target_value = parsed.value

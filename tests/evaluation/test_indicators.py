@@ -86,13 +86,16 @@ def test_numeric_target_against_the_pro_rata_line(plan):
     level = _assess(plan, 2, {2: "59.3"})  # 57.5 + 3 × 3/5
     assert level.status == IndicatorStatus.ON_TRACK and level.explanation.endswith("与序时持平")
     final = _assess(plan, 2, {4: "60.6"}, year=plan.end_year)
-    assert final.status == IndicatorStatus.ACHIEVED and final.label == "已完成"
-    keep = _assess(plan, 23, {2: "34.8"})  # 35 → 35: a dip below the line lags
-    assert keep.status == IndicatorStatus.LAGGING
-    assert _assess(plan, 18, {2: 97}).status == IndicatorStatus.ACHIEVED  # ≥95, baseline 100
+    assert final.status == IndicatorStatus.DONE and final.label == "完成"
+    keep = _assess(plan, 23, {2: "34.8"})  # 35 → 35: a floor to keep, 0.2 below it
+    assert keep.status == IndicatorStatus.FLOOR_MISSED and keep.explanation.endswith(
+        "低于约束性底线 35 共 0.2"
+    )
+    assert _assess(plan, 18, {2: 97}).status == IndicatorStatus.FLOOR_MET  # ≥95, baseline 100
     later = _assess(plan, 1, {2: 47, 3: 60})  # a value after the evaluation year is ignored
     assert later.data_year == plan.start_year + 2
     stale = _assess(plan, 1, {2: 47}, year=plan.end_year)
+    assert stale.status == IndicatorStatus.NOT_DONE
     assert stale.explanation.endswith(f"（截至 {plan.end_year} 年的最新数据为 {plan.start_year + 2} 年）")
 
 
@@ -102,8 +105,8 @@ def test_cumulative_target_sums_the_years(plan):
     assert "2000＋1800＋2000 = 5800" in lag.explanation and lag.explanation.endswith("落后序时 20")
     ok = _assess(plan, 14, {0: 2000, 1: 1900, 2: 2000})
     assert ok.status == IndicatorStatus.ON_TRACK
-    gap = _assess(plan, 14, {0: 3000, 2: 2800})  # 5800 with 2022 counted as 0
-    assert "缺 2022 年数据" in gap.explanation and gap.status == IndicatorStatus.LAGGING
+    gap = _assess(plan, 14, {0: 3000, 2: 2800})  # 2022 missing: incomplete, not 0
+    assert "缺 2022 年数据，不按 0 计" in gap.explanation and gap.status == IndicatorStatus.MANUAL
     assert _assess(plan, 17, {0: 60, 1: 60, 2: 60}).status == IndicatorStatus.ACHIEVED  # 180 ≥ [156]
 
 
@@ -116,8 +119,8 @@ def test_qualitative_provincial_and_missing_data_need_judgement(plan, users):
     assert "目标待省下达" in _assess(plan, 8, {2: 10}).explanation
     assert _assess(plan, 1, {}).status == IndicatorStatus.MANUAL
     set_provincial_target(users["planner"], _ind(plan, 8), "≥13.5")
-    assert _assess(plan, 8, {2: 14}).status == IndicatorStatus.ACHIEVED
-    assert _assess(plan, 8, {2: 12}).status == IndicatorStatus.MANUAL  # no baseline: no pro-rata line
+    assert _assess(plan, 8, {2: 14}).status == IndicatorStatus.FLOOR_MET
+    assert _assess(plan, 8, {2: 12}).status == IndicatorStatus.FLOOR_MISSED  # no baseline: a level to reach
     assert load_indicators(plan)["updated"] == 0  # reloading keeps the entered target
     assert _ind(plan, 8).target_text == "≥13.5"
 
