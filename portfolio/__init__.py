@@ -25,6 +25,7 @@ DOMAINS = (
     "dashboard",
     "funding",
     "glossary",
+    "supervision",
 )
 
 csrf = CSRFProtect()

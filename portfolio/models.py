@@ -28,6 +28,7 @@ from portfolio.reporting.models import (
     Setting,
     StatusReport,
 )
+from portfolio.supervision.models import SupervisionEvent, SupervisionFile, SupervisionItem
 
 __all__ = [
     "AnnualPlan",
@@ -55,6 +56,9 @@ __all__ = [
     "Setting",
     "StatusReport",
     "Subcategory",
+    "SupervisionEvent",
+    "SupervisionFile",
+    "SupervisionItem",
     "Unit",
     "User",
 ]

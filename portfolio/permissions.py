@@ -54,6 +54,10 @@ ROLE_ACTIONS: dict[str, frozenset[Role]] = {
     "dashboard.view": EVERYONE,  # (scoped: figures of the user's visible projects only)
     "funding.manage": frozenset({ADMIN, PLANNER}),  # a plan's funding source list
     "definitions.view": EVERYONE,  # the 口径说明 page
+    "supervision.view": EVERYONE,  # (scoped) 督办 items and their files
+    "supervision.issue": frozenset({ADMIN, PLANNER}),
+    "supervision.answer": frozenset({ADMIN, OFFICER}),  # (scoped)
+    "supervision.decide": frozenset({ADMIN, PLANNER}),  # close, send back, escalate
 }
 
 # Endpoints anyone may reach without logging in.

@@ -15,6 +15,7 @@ NAV = [
     ("projects.index", "项目库", "project.view"),
     ("projects.summary", "投资汇总", "summary.view"),
     ("dashboard.index", "驾驶舱", "dashboard.view"),
+    ("supervision.index", "督办", "supervision.view"),
     ("reporting.periods", "进度填报", "period.view"),
     ("reporting.reminders", "催报", "reminder.view"),
     ("exports.index", "调度表导出", "export.download"),

@@ -26,6 +26,7 @@ from tests.world import SCOPED_ARGS, build_world
 VOCABULARY = frozenset(
     {"project_id", "report_id", "attachment_id", "period_id", "round_id", "assessment_id"}
     | {"indicator_id", "user_id", "batch_id"}
+    | {"item_id", "file_id"}  # 督办 items and the files of their answers
 )
 # Per-endpoint URL arguments the world cannot supply by name.
 OVERRIDES: dict[str, dict] = {"static": {"filename": "css/app.css"}}

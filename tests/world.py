@@ -27,6 +27,13 @@ from portfolio.evaluation.models import (
 )
 from portfolio.projects.models import Plan
 from portfolio.reporting.models import Attachment, PeriodKind, ReportingPeriod, StatusReport
+from portfolio.supervision.models import (
+    EventKind,
+    ItemState,
+    SupervisionEvent,
+    SupervisionFile,
+    SupervisionItem,
+)
 from tests.factories import make_project, make_user
 
 # A one-pixel PNG: real magic bytes, so a download view may serve it as an image.
@@ -36,7 +43,7 @@ PNG = bytes.fromhex(
 )
 
 # The URL arguments whose object belongs to a county: an officer of another county must get 404.
-SCOPED_ARGS = frozenset({"project_id", "report_id", "attachment_id"})
+SCOPED_ARGS = frozenset({"project_id", "report_id", "attachment_id", "item_id", "file_id"})
 
 
 @dataclass
@@ -74,6 +81,40 @@ def _report_with_attachment(project, period, author) -> tuple[StatusReport, Atta
     report.attachments.append(attachment)
     session.add(report)
     return report, attachment
+
+
+def _supervision_item(project, planner) -> tuple[SupervisionItem, SupervisionFile]:
+    """An answered 督办 item of the project, its answer carrying one stored file."""
+    stored = secrets.token_hex(16) + ".png"
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored).write_bytes(PNG)
+    file = SupervisionFile(
+        original_name="整改照片.png",
+        stored_name=stored,
+        content_type="image/png",
+        size_bytes=len(PNG),
+        sha256=hashlib.sha256(PNG).hexdigest(),
+    )
+    item = SupervisionItem(
+        project=project,
+        year=date.today().year,
+        number=project.id,
+        county=project.locations[0],
+        problem="征地拆迁滞后",
+        measures_required="月底前完成征地",
+        deadline=date.today() + timedelta(days=10),
+        state=ItemState.ANSWERED,
+        issued_by_id=planner.id,
+        events=[
+            SupervisionEvent(kind=EventKind.ISSUED, user_id=planner.id),
+            SupervisionEvent(
+                kind=EventKind.ANSWERED, measures_taken="已约谈", progress="完成一半", files=[file]
+            ),
+        ],
+    )
+    session.add(item)
+    return item, file
 
 
 def _period(plan: Plan) -> ReportingPeriod:
@@ -119,6 +160,8 @@ def build_world(users: dict) -> World:
         binding=True,
     )
     batch = ImportBatch(plan_id=plan.id, file_name="annex.xlsx", sha256="0" * 64, user_id=users["planner"].id)
+    own_item, own_item_file = _supervision_item(own_project, users["planner"])
+    other_item, other_item_file = _supervision_item(other_project, users["planner"])
     spare = make_user("spare", "reviewer")
     session.add_all([round_, assessment, indicator, batch])
     session.flush()
@@ -133,7 +176,10 @@ def build_world(users: dict) -> World:
         "batch_id": batch.id,
     }
     return World(
-        own=shared | {"project_id": own_project.id, "report_id": own_report.id, "attachment_id": own_file.id},
+        own=shared
+        | {"project_id": own_project.id, "report_id": own_report.id, "attachment_id": own_file.id}
+        | {"item_id": own_item.id, "file_id": own_item_file.id},
         other=shared
-        | {"project_id": other_project.id, "report_id": other_report.id, "attachment_id": other_file.id},
+        | {"project_id": other_project.id, "report_id": other_report.id, "attachment_id": other_file.id}
+        | {"item_id": other_item.id, "file_id": other_item_file.id},
     )

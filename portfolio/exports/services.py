@@ -19,6 +19,7 @@ from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportingPeriod, StatusReport
 from portfolio.reporting.progress import progress_for
 from portfolio.reporting.services import EDITABLE, FIELDS, ReportInput, save_report
+from portfolio.supervision.queries import latest_items
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def export_supervision(
         sheet_title(period, "督办清单"),
         f"填报单位：{reporting_unit(actor)}",
         f"日期：{chinese_date(today or local_today())}",
-        supervision_rows(projects, progress),
+        supervision_rows(projects, progress, latest_items([p.id for p in projects]), today or date.today()),
     )
     return ExportFile(
         book.close(),

@@ -27,18 +27,42 @@ COLUMNS = [
     Column("last_reviewed", "审核日期", 12, "center", "最近一次审核通过的报告"),
     Column("problems", "存在问题", 28),
     Column("next_steps", "下步计划", 28),
+    Column("item_code", "督办编号", 16, "center", "督办事项"),
+    Column("item_state", "办理状态", 10, "center", "督办事项"),
+    Column("item_answer", "答复情况", 30, "text", "督办事项"),
 ]
 
 
 NOTE_KEYS = ("counted_reports", "expected_pct", "behind_points", "days_behind", "started")
 
 
-def supervision_rows(projects: Sequence[Project], progress: dict[int, ProjectProgress]) -> list[SheetRow]:
-    """Red before yellow, the furthest behind first."""
-    flagged = [p for p in projects if progress[p.id].warning.level in FLAGGED]
+def item_values(item, today: date) -> dict:
+    """The 督办 item's number, state and latest answer, as the sheet shows them."""
+    if item is None:
+        return {"item_code": "—", "item_state": "未督办", "item_answer": None}
+    answer = item.last_answer
+    state = item.state.label + ("（已逾期）" if item.is_overdue(today) else "")
+    text = f"{answer.measures_taken}（进展：{answer.progress}）" if answer else "尚未答复"
+    return {"item_code": item.code, "item_state": state, "item_answer": text}
+
+
+def supervision_rows(
+    projects: Sequence[Project],
+    progress: dict[int, ProjectProgress],
+    items: dict | None = None,
+    today: date | None = None,
+) -> list[SheetRow]:
+    """Red before yellow, the furthest behind first; then projects under an open 督办 item of any colour."""
+    items = items or {}
+    today = today or date.today()
+    flagged = [
+        p
+        for p in projects
+        if progress[p.id].warning.level in FLAGGED or (p.id in items and items[p.id].is_open)
+    ]
     flagged.sort(
         key=lambda p: (
-            FLAGGED.index(progress[p.id].warning.level),
+            FLAGGED.index(progress[p.id].warning.level) if progress[p.id].warning.level in FLAGGED else 2,
             -(progress[p.id].warning.behind_points or 0),
             p.id,
         )
@@ -64,7 +88,7 @@ def supervision_rows(projects: Sequence[Project], progress: dict[int, ProjectPro
             "last_reviewed": reviewed.isoformat() if reviewed else "—",
             "problems": prog.problems,
             "next_steps": prog.next_steps,
-        }
+        } | item_values(items.get(project.id), today)
         rows.append(SheetRow("project", values, warning.level.value))
     return rows
 

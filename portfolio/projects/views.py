@@ -1,5 +1,7 @@
 """Register pages: the project list, a project's detail and the portfolio summary."""
 
+from datetime import date
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -21,6 +23,7 @@ from portfolio.projects.services import save_milestones, update_project
 from portfolio.projects.summary import get_summary
 from portfolio.reporting.progress import default_as_of, progress_for
 from portfolio.reporting.queries import list_reports_for_project
+from portfolio.supervision.queries import list_project_items
 from portfolio.unit_of_work import refuse
 
 
@@ -56,6 +59,8 @@ def detail(project_id: int):
         funding=get_project_funding(project, as_of),
         reports=list_reports_for_project(project),
         history=list_project_history(project),
+        supervision_items=list_project_items(project),
+        supervision_today=date.today(),
     )
 
 

@@ -1,0 +1,183 @@
+"""The 督办 loop: issue an item, answer it, send it back or close it, escalate it when overdue."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from portfolio.db import session, utcnow
+from portfolio.errors import Conflict, DomainError, Forbidden
+from portfolio.permissions import can
+from portfolio.projects.models import Location, Project, Unit
+from portfolio.reporting.attachments import check, upload_dir
+from portfolio.supervision.models import (
+    EventKind,
+    ItemState,
+    SupervisionEvent,
+    SupervisionFile,
+    SupervisionItem,
+)
+
+MAX_FILES = 10
+TEXT_LIMIT = 4000
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    unit_id: int | None
+    county_id: int | None
+    problem: str
+    measures_required: str
+    deadline: date | None
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    measures_taken: str
+    progress: str
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def _require(actor, action: str, obj, message: str) -> None:
+    if not can(actor, action, obj):
+        raise Forbidden(message)
+
+
+def _text(value: str | None, label: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(f"请填写{label}。")
+    if len(text) > TEXT_LIMIT:
+        raise DomainError(f"{label}不能超过 {TEXT_LIMIT} 字。")
+    return text
+
+
+def _responsible(data: ItemInput) -> tuple[Unit | None, Location | None]:
+    unit = session.get(Unit, data.unit_id) if data.unit_id else None
+    county = session.get(Location, data.county_id) if data.county_id else None
+    if (data.unit_id and unit is None) or (data.county_id and county is None):
+        raise DomainError("所选责任单位或县区不存在，请重新选择。")
+    if unit is None and county is None:
+        raise DomainError("请指定责任单位或责任县区。")
+    return unit, county
+
+
+def next_number(year: int) -> int:
+    """The next free N of 督办〔year〕N号."""
+    return (
+        session.scalar(select(func.max(SupervisionItem.number)).where(SupervisionItem.year == year)) or 0
+    ) + 1
+
+
+def issue_item(actor, project: Project, data: ItemInput, today: date) -> SupervisionItem:
+    """Issue a numbered 督办 item for a project to its responsible unit or county."""
+    _require(actor, "supervision.issue", project, "您无权下达督办事项。")
+    unit, county = _responsible(data)
+    if data.deadline is None or data.deadline < today:
+        raise DomainError("办理期限不能早于今天。")
+    item = SupervisionItem(
+        project=project,
+        year=today.year,
+        number=next_number(today.year),
+        unit=unit,
+        county=county,
+        problem=_text(data.problem, "存在问题"),
+        measures_required=_text(data.measures_required, "整改措施要求"),
+        deadline=data.deadline,
+        state=ItemState.ISSUED,
+        issued_by_id=getattr(actor, "id", None),
+    )
+    item.events.append(SupervisionEvent(kind=EventKind.ISSUED, user_id=getattr(actor, "id", None)))
+    session.add(item)
+    session.flush()
+    return item
+
+
+def _check_version(item: SupervisionItem, version: int | None) -> None:
+    if version is not None and version != item.version:
+        raise Conflict(f"{item.code}已被他人处理（状态：{item.state.label}），请刷新页面后再操作。")
+
+
+def _store_files(actor, event: SupervisionEvent, files: list[tuple[str, bytes]]) -> None:
+    if len(files) > MAX_FILES:
+        raise DomainError(f"每次答复最多上传 {MAX_FILES} 个附件。")
+    checked = [(check(name, content), content) for name, content in files]  # all checked before any write
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for (shown, content_type), content in checked:
+        stored = secrets.token_hex(16) + Path(shown).suffix.lower()
+        (folder / stored).write_bytes(content)
+        event.files.append(
+            SupervisionFile(
+                original_name=shown,
+                stored_name=stored,
+                content_type=content_type,
+                size_bytes=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+        )
+
+
+def answer_item(
+    actor, item: SupervisionItem, data: AnswerInput, version: int | None = None
+) -> SupervisionEvent:
+    """The responsible county's answer: measures taken, progress and files; the item awaits the planner."""
+    _require(actor, "supervision.answer", item, "您无权答复此督办事项。")
+    _check_version(item, version)
+    if item.state not in (ItemState.ISSUED, ItemState.RETURNED):
+        raise DomainError(f"{item.code}当前状态为“{item.state.label}”，不能答复。")
+    event = SupervisionEvent(
+        kind=EventKind.ANSWERED,
+        user_id=getattr(actor, "id", None),
+        measures_taken=_text(data.measures_taken, "已采取的措施"),
+        progress=_text(data.progress, "整改进展"),
+    )
+    _store_files(actor, event, data.files)
+    item.events.append(event)
+    item.state = ItemState.ANSWERED
+    session.flush()
+    return event
+
+
+def _decide(actor, item: SupervisionItem, version: int | None) -> None:
+    _require(actor, "supervision.decide", item, "您无权办结或退回督办事项。")
+    _check_version(item, version)
+    if item.state != ItemState.ANSWERED:
+        raise DomainError(f"{item.code}当前状态为“{item.state.label}”，须待责任单位答复后才能办结或退回。")
+
+
+def close_item(actor, item: SupervisionItem, note: str, version: int | None = None) -> None:
+    """Accept the answer: the item is closed (办结)."""
+    _decide(actor, item, version)
+    item.events.append(
+        SupervisionEvent(kind=EventKind.CLOSED, user_id=actor.id, note=(note or "").strip() or None)
+    )
+    item.state = ItemState.CLOSED
+    item.closed_at = utcnow()
+    session.flush()
+
+
+def return_item(actor, item: SupervisionItem, reason: str, version: int | None = None) -> None:
+    """Send the answer back with a reason; the county answers again."""
+    _decide(actor, item, version)
+    item.events.append(
+        SupervisionEvent(kind=EventKind.RETURNED, user_id=actor.id, note=_text(reason, "退回理由"))
+    )
+    item.state = ItemState.RETURNED
+    session.flush()
+
+
+def escalate_item(actor, item: SupervisionItem, note: str, today: date, version: int | None = None) -> None:
+    """Raise an overdue item a level (升级督办), with what was done about it."""
+    _require(actor, "supervision.decide", item, "您无权升级督办事项。")
+    _check_version(item, version)
+    if not item.is_overdue(today):
+        raise DomainError(f"{item.code}未逾期，不能升级督办。")
+    item.events.append(
+        SupervisionEvent(kind=EventKind.ESCALATED, user_id=actor.id, note=_text(note, "升级督办说明"))
+    )
+    item.escalations += 1
+    session.flush()
