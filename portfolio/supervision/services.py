@@ -1,4 +1,7 @@
-"""The 督办 loop: issue an item, answer it, send it back or close it, escalate it when overdue."""
+"""The 督办 loop: issue an item, answer it, send it back or close it, escalate it when overdue.
+
+The caller (a view) has checked the user may act on the item; services check only the item's state.
+"""
 
 import hashlib
 import secrets
@@ -9,8 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from portfolio.db import session, utcnow
-from portfolio.errors import Conflict, DomainError, Forbidden
-from portfolio.permissions import can
+from portfolio.errors import Conflict, DomainError
 from portfolio.projects.models import Location, Project, Unit
 from portfolio.reporting.attachments import check, upload_dir
 from portfolio.supervision.models import (
@@ -20,6 +22,7 @@ from portfolio.supervision.models import (
     SupervisionFile,
     SupervisionItem,
 )
+from portfolio.unit_of_work import on_rollback
 
 MAX_FILES = 10
 TEXT_LIMIT = 4000
@@ -39,11 +42,6 @@ class AnswerInput:
     measures_taken: str
     progress: str
     files: list[tuple[str, bytes]] = field(default_factory=list)
-
-
-def _require(actor, action: str, obj, message: str) -> None:
-    if not can(actor, action, obj):
-        raise Forbidden(message)
 
 
 def _text(value: str | None, label: str) -> str:
@@ -74,7 +72,6 @@ def next_number(year: int) -> int:
 
 def issue_item(actor, project: Project, data: ItemInput, today: date) -> SupervisionItem:
     """Issue a numbered 督办 item for a project to its responsible unit or county."""
-    _require(actor, "supervision.issue", project, "您无权下达督办事项。")
     unit, county = _responsible(data)
     if data.deadline is None or data.deadline < today:
         raise DomainError("办理期限不能早于今天。")
@@ -109,7 +106,9 @@ def _store_files(actor, event: SupervisionEvent, files: list[tuple[str, bytes]])
     folder.mkdir(parents=True, exist_ok=True)
     for (shown, content_type), content in checked:
         stored = secrets.token_hex(16) + Path(shown).suffix.lower()
-        (folder / stored).write_bytes(content)
+        path = folder / stored
+        path.write_bytes(content)
+        on_rollback(lambda path=path: path.unlink(missing_ok=True))  # no orphan file if nothing commits
         event.files.append(
             SupervisionFile(
                 original_name=shown,
@@ -125,7 +124,6 @@ def answer_item(
     actor, item: SupervisionItem, data: AnswerInput, version: int | None = None
 ) -> SupervisionEvent:
     """The responsible county's answer: measures taken, progress and files; the item awaits the planner."""
-    _require(actor, "supervision.answer", item, "您无权答复此督办事项。")
     _check_version(item, version)
     if item.state not in (ItemState.ISSUED, ItemState.RETURNED):
         raise DomainError(f"{item.code}当前状态为“{item.state.label}”，不能答复。")
@@ -143,7 +141,6 @@ def answer_item(
 
 
 def _decide(actor, item: SupervisionItem, version: int | None) -> None:
-    _require(actor, "supervision.decide", item, "您无权办结或退回督办事项。")
     _check_version(item, version)
     if item.state != ItemState.ANSWERED:
         raise DomainError(f"{item.code}当前状态为“{item.state.label}”，须待责任单位答复后才能办结或退回。")
@@ -172,7 +169,6 @@ def return_item(actor, item: SupervisionItem, reason: str, version: int | None =
 
 def escalate_item(actor, item: SupervisionItem, note: str, today: date, version: int | None = None) -> None:
     """Raise an overdue item a level (升级督办), with what was done about it."""
-    _require(actor, "supervision.decide", item, "您无权升级督办事项。")
     _check_version(item, version)
     if not item.is_overdue(today):
         raise DomainError(f"{item.code}未逾期，不能升级督办。")

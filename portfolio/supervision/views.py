@@ -7,7 +7,6 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from portfolio.auth.models import Role
-from portfolio.db import session
 from portfolio.errors import DomainError, NotFound
 from portfolio.home.sections import HomeSection, add_section
 from portfolio.permissions import authorize, requires
@@ -26,6 +25,7 @@ from portfolio.supervision.queries import (
     list_red_candidates,
 )
 from portfolio.supervision.services import answer_item, close_item, escalate_item, issue_item, return_item
+from portfolio.unit_of_work import refuse
 
 DEFAULT_DAYS = 15
 
@@ -79,10 +79,8 @@ def new(project_id: int):
         try:
             item = issue_item(current_user, project, form.to_input(), date.today())
         except DomainError as refused:
-            session.rollback()
-            flash(refused.message, "error")
+            refuse(refused)
             return render_template("supervision/new.html", project=project, form=form), refused.status
-        session.commit()
         flash(
             f"已下达{item.code}，责任单位：{item.responsible}，办理期限 {item.deadline.isoformat()}。",
             "success",
@@ -128,10 +126,8 @@ def answer(item_id: int):
     try:
         answer_item(current_user, item, form.to_input(), form.version_number())
     except DomainError as refused:
-        session.rollback()
-        flash(refused.message, "error")
+        refuse(refused)
         return _render_detail(get_item(item_id), answer_form=form, status=refused.status)
-    session.commit()
     flash(f"已答复{item.code}，等待市级牵头部门审核。", "success")
     return redirect(url_for("supervision.detail", item_id=item.id))
 
@@ -164,10 +160,8 @@ def _decide(item_id: int, decision: str):
     try:
         run(item, form)
     except DomainError as refused:
-        session.rollback()
-        flash(refused.message, "error")
+        refuse(refused)
         return _render_detail(get_item(item_id), decision_form=form, status=refused.status)
-    session.commit()
     flash(f"{item.code}{done}。", "success")
     return redirect(url_for("supervision.detail", item_id=item.id))
 
