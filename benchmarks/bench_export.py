@@ -28,6 +28,7 @@ from portfolio.projects.models import Project
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportStatus, StatusReport
 from portfolio.reporting.progress import progress_for
+from portfolio.reporting.progress_model import refresh_progress
 from tests.factories import bulk_projects, make_period, seed_reference
 
 
@@ -54,6 +55,7 @@ def seed(n: int):
             if pid % 5  # one in five has no approved report: 未报送
         ],
     )
+    refresh_progress(plan_ids=[plan.id])  # a Core insert bypasses the read model's flush hook
     session.commit()
     return period
 

@@ -130,6 +130,17 @@ def load_indicators_command(plan_key, path):
     click.echo(f"指标：新增 {counts['created']}，更新 {counts['updated']}，未变 {counts['unchanged']}。")
 
 
+@click.command("rebuild-progress")
+def rebuild_progress_command():
+    """Rebuild the progress read model from the approved reports (after a rule change, or to check it)."""
+    from portfolio.reporting.progress_model import count_stale_rows, refresh_progress
+
+    stale = count_stale_rows()
+    written = refresh_progress()
+    session.commit()
+    click.echo(f"进度汇总表已重建：{written} 行，其中 {stale} 行与重建前不一致。")
+
+
 def _verbose(ctx, _param, value) -> None:
     """--verbose: show library logging (Alembic's INFO lines) that commands otherwise keep quiet."""
     if value:
@@ -156,6 +167,7 @@ def register_cli(app) -> None:
     app.cli.add_command(plans_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(rebuild_progress_command)
     app.cli.add_command(load_indicators_command)
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)

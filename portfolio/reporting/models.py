@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portfolio.auth.models import User
 from portfolio.db import Base, LabelledEnum, enum_column, utcnow
 from portfolio.projects.models import MONEY, LifecycleStatus, Plan, Project
+from portfolio.reporting.warnings import Level
 
 
 class PeriodKind(LabelledEnum):
@@ -140,3 +143,32 @@ class Setting(Base):
     value: Mapped[dict] = mapped_column(JSON)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class ProgressRow(Base):
+    """The progress read model: a project's approved progress and warning as of the end of one period.
+
+    Kept up to date in the transaction that changes its inputs (portfolio/reporting/progress_model.py).
+    A row exists once the project has an approved report in a period ending on or before this one. No row
+    means nothing approved yet: readers show 未报送 (or 不适用 / 已竣工, by the project's status).
+    """
+
+    __tablename__ = "progress_rows"
+    __table_args__ = (Index("ix_progress_rows_period_id_level", "period_id", "level"),)
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("reporting_periods.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The latest approved report by period end; its texts are read through it, not copied here.
+    last_report_id: Mapped[int | None] = mapped_column(ForeignKey("status_reports.id", ondelete="SET NULL"))
+    percent_complete: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    period_invested_wan: Mapped[Decimal | None] = mapped_column(MONEY)  # approved in this very period
+    year_invested_wan: Mapped[Decimal] = mapped_column(MONEY)  # approved in this period's year so far
+    cumulative_invested_wan: Mapped[Decimal] = mapped_column(MONEY)
+    reported_in_period: Mapped[bool] = mapped_column(Boolean)
+    expected_pct: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))  # 序时进度 at the period's end
+    behind_points: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    level: Mapped[Level] = mapped_column(enum_column(Level))
+    reason: Mapped[str] = mapped_column(String(100))
+    days_behind: Mapped[int | None] = mapped_column(Integer)  # 落后天数 at the period's end

@@ -1,25 +1,27 @@
-"""The read model of approved progress: what every page, sheet and evaluation shows for a project.
+"""Approved progress: what every page, sheet and evaluation shows for a project.
 
-Only approved status reports count. Everything here runs a fixed number of SQL statements however
-many projects are asked about: aggregates over the projects' plans, then a lookup per project in Python.
+Only approved status reports count. At the end of a period the answer is read from the maintained read model
+(ProgressRow, kept by progress_model.py); at any other date it is computed from the reports
+(progress_live.py). Either way a fixed number of SQL statements, however many projects are asked about.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from portfolio.audit.services import record
 from portfolio.db import money, session
-from portfolio.definitions.schedule import is_started
 from portfolio.localtime import local_today
-from portfolio.projects.models import AnnualPlan, Milestone, MilestoneKind, Project
-from portfolio.reporting.models import ReportingPeriod, ReportStatus, Setting, StatusReport
+from portfolio.projects.models import Project
+from portfolio.reporting.models import ProgressRow, ReportingPeriod, Setting, StatusReport
+from portfolio.reporting.progress_live import Scope, annual_plans, live_progress
+from portfolio.reporting.progress_model import THRESHOLDS_KEY
 from portfolio.reporting.warnings import Thresholds, Warning, assess
 
-THRESHOLDS_KEY = "warning_thresholds"
 ZERO = Decimal(0)
 
 
@@ -70,102 +72,6 @@ def save_thresholds(actor, thresholds: Thresholds) -> None:
     )
 
 
-# Up to this many projects (a list page), the reads name them; beyond it they aggregate the whole plan.
-NAMED_LIMIT = 500
-
-
-@dataclass(frozen=True)
-class _Scope:
-    plan_ids: frozenset[int]
-    project_ids: tuple[int, ...] | None  # None: every project of the plans
-
-    def narrow(self, stmt, column):
-        return stmt.where(column.in_(self.project_ids)) if self.project_ids is not None else stmt
-
-
-def _approved_upto(scope: _Scope, as_of: date):
-    stmt = (
-        select(StatusReport)
-        .join(ReportingPeriod, StatusReport.period_id == ReportingPeriod.id)
-        .where(
-            ReportingPeriod.plan_id.in_(scope.plan_ids),
-            ReportingPeriod.ends_on <= as_of,
-            StatusReport.status == ReportStatus.APPROVED,
-        )
-    )
-    return scope.narrow(stmt, StatusReport.project_id)
-
-
-def _sums(scope: _Scope, as_of: date, period_id: int | None) -> dict[int, tuple]:
-    """project_id → (cumulative, this year's, this period's investment, reported in the period)."""
-    in_period = StatusReport.period_id == (period_id or -1)
-    stmt = (
-        _approved_upto(scope, as_of)
-        .with_only_columns(
-            StatusReport.project_id,
-            func.sum(func.coalesce(StatusReport.invested_wan, 0)),
-            func.sum(case((ReportingPeriod.year == as_of.year, StatusReport.invested_wan), else_=0)),
-            func.sum(case((in_period, StatusReport.invested_wan), else_=None)),
-            func.max(case((in_period, 1), else_=0)),
-        )
-        .group_by(StatusReport.project_id)
-    )
-    return {row[0]: tuple(row[1:]) for row in session.execute(stmt)}
-
-
-def _latest(scope: _Scope, as_of: date) -> dict[int, tuple]:
-    """project_id → the latest approved report's fields, by period end."""
-    rank = (
-        func.row_number()
-        .over(partition_by=StatusReport.project_id, order_by=ReportingPeriod.ends_on.desc())
-        .label("rank")
-    )
-    ranked = (
-        _approved_upto(scope, as_of)
-        .with_only_columns(
-            StatusReport.project_id,
-            StatusReport.id,
-            ReportingPeriod.code,
-            StatusReport.reviewed_at,
-            StatusReport.percent_complete,
-            StatusReport.progress_text,
-            StatusReport.problems,
-            StatusReport.next_steps,
-            rank,
-        )
-        .subquery()
-    )
-    stmt = select(*[c for c in ranked.c if c.name != "rank"]).where(ranked.c.rank == 1)
-    return {row[0]: tuple(row[1:]) for row in session.execute(stmt)}
-
-
-def _annual_plans(scope: _Scope, year: int) -> dict[int, Decimal | None]:
-    stmt = (
-        select(AnnualPlan.project_id, AnnualPlan.amount_wan)
-        .join(Project, Project.id == AnnualPlan.project_id)
-        .where(Project.plan_id.in_(scope.plan_ids), AnnualPlan.year == year)
-    )
-    return dict(session.execute(scope.narrow(stmt, AnnualPlan.project_id)).all())
-
-
-START_KINDS = (MilestoneKind.GROUNDBREAKING, MilestoneKind.MAIN_WORKS)
-
-
-def _started_by_milestone(scope: _Scope, as_of: date) -> set[int]:
-    """Projects with a groundbreaking or main-works milestone done by the date."""
-    stmt = (
-        select(Milestone.project_id)
-        .join(Project, Project.id == Milestone.project_id)
-        .where(
-            Project.plan_id.in_(scope.plan_ids),
-            Milestone.kind.in_(START_KINDS),
-            Milestone.actual_date <= as_of,
-        )
-        .distinct()
-    )
-    return set(session.scalars(scope.narrow(stmt, Milestone.project_id)))
-
-
 def completion_rate(done: Decimal, planned: Decimal | None) -> Decimal | None:
     """Percent of the annual plan completed, one decimal; None when nothing was planned."""
     if not planned:
@@ -179,45 +85,130 @@ def progress_for(
     """Approved progress and the warning of each project as of a date (and within a period, if given).
 
     `projects` may be ORM objects or rows: each needs id, plan_id, status, planned_start, planned_end.
+    At the end of a period the maintained read model answers; at any other date the reports are summed.
     """
     if not projects:
         return {}
-    named = tuple(p.id for p in projects) if len(projects) <= NAMED_LIMIT else None
-    scope = _Scope(frozenset(p.plan_id for p in projects), named)
-    sums = _sums(scope, as_of, period.id if period else None)
-    latest = _latest(scope, as_of)
-    plans = _annual_plans(scope, as_of.year)
-    begun = _started_by_milestone(scope, as_of)
     thresholds = get_thresholds()
+    plan_ids = {p.plan_id for p in projects}
+    anchor = anchor_period_id(plan_ids.pop(), as_of) if len(plan_ids) == 1 else None
+    if anchor is None:
+        return live_progress(projects, as_of, period.id if period else None, thresholds, _build)
+    return read_progress(projects, as_of, anchor, period, thresholds)
+
+
+def anchor_period_id(plan_id: int, as_of: date) -> int | None:
+    """The period of the plan ending on that date, whose read-model rows hold the picture as of it."""
+    return session.scalar(
+        select(func.min(ReportingPeriod.id)).where(
+            ReportingPeriod.plan_id == plan_id, ReportingPeriod.ends_on == as_of
+        )
+    )
+
+
+def _rows(scope: Scope, period_id: int, columns) -> dict[int, tuple]:
+    stmt = select(ProgressRow.project_id, *columns).where(ProgressRow.period_id == period_id)
+    return {row[0]: row[1:] for row in session.execute(scope.narrow(stmt, ProgressRow.project_id))}
+
+
+def _latest_columns():
+    return (
+        ProgressRow.last_report_id,
+        select(ReportingPeriod.code).where(ReportingPeriod.id == StatusReport.period_id).scalar_subquery(),
+        StatusReport.reviewed_at,
+        ProgressRow.percent_complete,
+        StatusReport.progress_text,
+        StatusReport.problems,
+        StatusReport.next_steps,
+        ProgressRow.year_invested_wan,
+        ProgressRow.cumulative_invested_wan,
+        ProgressRow.expected_pct,
+        ProgressRow.behind_points,
+        ProgressRow.level,
+        ProgressRow.reason,
+        ProgressRow.days_behind,
+        ProgressRow.period_invested_wan,
+        ProgressRow.reported_in_period,
+    )
+
+
+def _read_rows(scope: Scope, anchor: int, period: ReportingPeriod | None, as_of: date) -> dict[int, tuple]:
+    stmt = (
+        select(ProgressRow.project_id, *_latest_columns())
+        .outerjoin(StatusReport, StatusReport.id == ProgressRow.last_report_id)
+        .where(ProgressRow.period_id == anchor)
+    )
+    rows = {row[0]: row[1:] for row in session.execute(scope.narrow(stmt, ProgressRow.project_id))}
+    own = {}
+    if period is not None and period.id != anchor and period.ends_on <= as_of:
+        columns = (ProgressRow.period_invested_wan, ProgressRow.reported_in_period)
+        own = _rows(scope, period.id, columns)
+    for project_id, row in rows.items():
+        if period is None:
+            rows[project_id] = (*row[:-2], None, False)
+        elif period.id != anchor:
+            rows[project_id] = (*row[:-2], *own.get(project_id, (None, False)))
+    return rows
+
+
+@lru_cache(maxsize=4096)
+def _unreported(status, planned_start, planned_end, as_of: date, thresholds: Thresholds) -> Warning:
+    """The warning of a project with nothing approved yet: shared by every project with the same dates."""
+    return assess(status, planned_start, planned_end, None, as_of, thresholds)
+
+
+def read_progress(projects, as_of: date, anchor: int, period, thresholds: Thresholds) -> dict:
+    """Progress as of the end of the anchor period, from the read model (plus each project's annual plan)."""
+    scope = Scope.of(projects)
+    rows = _read_rows(scope, anchor, period, as_of)
+    plans = annual_plans(scope, as_of.year)
     result = {}
     for project in projects:
-        cumulative, year, in_period, reported = sums.get(project.id, (ZERO, ZERO, None, 0))
-        report_id, code, reviewed_at, pct, text, problems, steps = latest.get(project.id, (None,) * 7)
-        pct = Decimal(str(pct)) if pct is not None else None
-        year = money(year) or ZERO
-        planned = money(plans.get(project.id))
-        cumulative = money(cumulative) or ZERO
-        started = is_started(pct, cumulative, project.id in begun)
-        result[project.id] = ProjectProgress(
-            project_id=project.id,
-            last_report_id=report_id,
-            last_period_code=code,
-            last_reviewed_at=reviewed_at,
-            percent_complete=pct,
-            progress_text=text,
-            problems=problems,
-            next_steps=steps,
-            period_invested_wan=money(in_period),
-            year_invested_wan=year,
-            cumulative_invested_wan=cumulative,
-            annual_plan_wan=planned,
-            completion_rate=completion_rate(year, planned),
-            warning=assess(
-                project.status, project.planned_start, project.planned_end, pct, as_of, thresholds, started
-            ),
-            reported_in_period=bool(reported),
-        )
+        row = rows.get(project.id)
+        if row is None:
+            fields = _nothing_approved(project, as_of, thresholds)
+        else:
+            report_id, code, reviewed_at, pct, text, problems, steps, year, total = row[:9]
+            expected, behind, level, reason, days, in_period, reported = row[9:]
+            fields = dict(
+                last_report_id=report_id,
+                last_period_code=code,
+                last_reviewed_at=reviewed_at,
+                percent_complete=pct,
+                progress_text=text,
+                problems=problems,
+                next_steps=steps,
+                period_invested_wan=money(in_period),
+                year_invested_wan=money(year),
+                cumulative_invested_wan=money(total),
+                warning=Warning(level, expected, pct, behind, reason, days),
+                reported_in_period=bool(reported),
+            )
+        fields["annual_plan_wan"] = money(plans.get(project.id))
+        result[project.id] = _build(project, fields)
     return result
+
+
+def _nothing_approved(project, as_of: date, thresholds: Thresholds) -> dict:
+    return dict(
+        last_report_id=None,
+        last_period_code=None,
+        last_reviewed_at=None,
+        percent_complete=None,
+        progress_text=None,
+        problems=None,
+        next_steps=None,
+        period_invested_wan=None,
+        year_invested_wan=ZERO,
+        cumulative_invested_wan=ZERO,
+        warning=_unreported(project.status, project.planned_start, project.planned_end, as_of, thresholds),
+        reported_in_period=False,
+    )
+
+
+def _build(project, fields: dict) -> ProjectProgress:
+    rate = completion_rate(fields["year_invested_wan"], fields["annual_plan_wan"])
+    return ProjectProgress(project_id=project.id, completion_rate=rate, **fields)
 
 
 def default_as_of(plan) -> date:

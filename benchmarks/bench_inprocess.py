@@ -1,0 +1,109 @@
+"""Benchmark: every page in-process against a bare endpoint timed in the same run (SQLite by default).
+
+    .venv/bin/python -m benchmarks.bench_inprocess [--projects 10000] [--requests 20] [--profile 15]
+
+Seeds the projects with four quarters of approved reports for half of them (as bench_pages does) and a
+mid-term evaluation round, then times each page through the Flask test client next to a bare endpoint that
+only returns a short string, and prints the median, p95 and the ratio of medians. With --profile N it also
+prints the top N cProfile entries (by cumulative time) of one request to each page.
+DATABASE_URL may name a PostgreSQL database instead (its tables are dropped and rebuilt).
+"""
+
+import argparse
+import cProfile
+import io
+import pstats
+import tempfile
+import time
+
+from sqlalchemy import select
+
+from benchmarks.bench_pages import _database_url, _seed_reports, _time
+from portfolio import create_app
+from portfolio.db import session
+from portfolio.evaluation.services import create_round, default_rounds
+from portfolio.projects.models import Project
+from portfolio.reporting.models import ReportingPeriod
+from tests.factories import bulk_projects, login_as, make_user, seed_reference
+
+
+def add_bare_endpoint(app) -> None:
+    """A route doing no work, so every page's time can be read as a multiple of Flask's own overhead."""
+    app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
+
+
+def seed(app, projects: int) -> dict:
+    """Seed a plan with projects, reports and a round; return the URLs to time and the logged-in users."""
+    with app.app_context():
+        started = time.perf_counter()
+        plan = seed_reference()
+        planner = make_user("bench-planner", "planner")
+        reviewer = make_user("bench-reviewer", "reviewer")
+        bulk_projects(projects, plan)
+        _seed_reports(plan)
+        session.commit()
+        round_ = create_round(reviewer, plan, *default_rounds(plan)[0])
+        session.commit()
+        period = session.scalar(select(ReportingPeriod).order_by(ReportingPeriod.ends_on.desc()))
+        project_id = session.scalar(select(Project.id).order_by(Project.id))
+        print(f"seeded {projects} projects in {time.perf_counter() - started:.1f} s")
+        return {
+            "users": {"planner": planner, "reviewer": reviewer},
+            "pages": [
+                ("planner", "list", "/projects"),
+                ("planner", "list, page 100", "/projects?page=100&sort=total&dir=desc"),
+                ("planner", "detail", f"/projects/{project_id}"),
+                ("planner", "summary", "/summary"),
+                ("planner", "period page", f"/reporting/periods/{period.id}"),
+                ("reviewer", "evaluation round", f"/evaluation/rounds/{round_.id}"),
+                ("planner", "dashboard", "/dashboard"),
+            ],
+        }
+
+
+def profile(client, url: str, top: int) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--profile", type=int, default=0, help="print the top N profile entries per page")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            {"DATABASE_URL": _database_url(tmp), "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
+        )
+        add_bare_endpoint(app)
+        world = seed(app, args.projects)
+        clients = {}
+        for name, user in world["users"].items():
+            clients[name] = app.test_client()
+            login_as(clients[name], user)
+        bare, bare_p95 = _time(clients["planner"], "/bench-bare", args.requests * 10)
+        print(f"{'page':<24}{'median ms':>10}{'p95 ms':>10}{'× bare':>10}")
+        print(f"{'bare endpoint':<24}{bare:>10.2f}{bare_p95:>10.2f}{1:>10.0f}")
+        for who, label, url in world["pages"]:
+            if clients[who].get(url).status_code == 404:
+                print(f"{label:<24}{'(not on this branch)':>30}")
+                continue
+            median, p95 = _time(clients[who], url, args.requests)
+            print(f"{label:<24}{median:>10.1f}{p95:>10.1f}{median / bare:>10.0f}")
+        bare_after, _ = _time(clients["planner"], "/bench-bare", args.requests * 10)
+        print(f"{'bare endpoint (again)':<24}{bare_after:>10.2f}")
+        if args.profile:
+            for who, label, url in world["pages"]:
+                print(f"==== profile: {label} {url}")
+                print(profile(clients[who], url, args.profile))
+        app.extensions["db_engine"].dispose()
+
+
+if __name__ == "__main__":
+    main()
