@@ -4,6 +4,7 @@ Each read issues a fixed number of SQL statements however many projects or indic
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -64,10 +65,7 @@ def get_assessment(assessment_id: int) -> ProjectAssessment:
     return found
 
 
-def list_assessments(
-    round_: EvaluationRound, user=None, klass: ProjectClass | None = None, full: bool = True
-) -> list[ProjectAssessment]:
-    """A round's assessments in annex order; a county officer sees only their own projects."""
+def _assessments(round_: EvaluationRound, user, klass: ProjectClass | None, full: bool):
     stmt = (
         select(ProjectAssessment)
         .join(Project, Project.id == ProjectAssessment.project_id)
@@ -80,7 +78,37 @@ def list_assessments(
         stmt = stmt.where(visible_projects(user))
     if klass is not None:
         stmt = stmt.where(ProjectAssessment.final_class == klass)
-    return list(session.scalars(stmt).all())
+    return stmt
+
+
+def list_assessments(
+    round_: EvaluationRound, user=None, klass: ProjectClass | None = None, full: bool = True
+) -> list[ProjectAssessment]:
+    """A round's assessments in annex order; a county officer sees only their own projects."""
+    return list(session.scalars(_assessments(round_, user, klass, full)).all())
+
+
+ROUND_PAGE_SIZE = 100
+
+
+@dataclass
+class AssessmentPage:
+    assessments: list[ProjectAssessment]
+    total: int
+    page: int
+    pages: int
+
+
+def list_assessment_page(
+    round_: EvaluationRound, user, klass: ProjectClass | None, page: int, page_size: int = ROUND_PAGE_SIZE
+) -> AssessmentPage:
+    """One page of a round's assessments in annex order, counted in SQL; past the end shows the last page."""
+    stmt = _assessments(round_, user, klass, full=False)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    pages = max((total + page_size - 1) // page_size, 1)
+    page = min(max(page, 1), pages)
+    rows = session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+    return AssessmentPage(list(rows), total, page, pages)
 
 
 def count_assessments_by_class(round_: EvaluationRound, user=None) -> dict[str, int]:

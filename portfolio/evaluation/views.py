@@ -21,7 +21,7 @@ from portfolio.evaluation.queries import (
     count_assessments_by_class,
     get_assessment,
     get_round,
-    list_assessments,
+    list_assessment_page,
     list_rounds,
 )
 from portfolio.evaluation.report_xlsx import report_filename, write_report
@@ -94,7 +94,7 @@ def round_detail(round_id: int):
     return render_template(
         "evaluation/round.html",
         round=round_,
-        assessments=list_assessments(round_, current_user, klass, full=False),
+        page=list_assessment_page(round_, current_user, klass, request.args.get("page", 1, type=int)),
         counts=count_assessments_by_class(round_, current_user),
         klass=klass,
         classes=list(ProjectClass),
