@@ -1,14 +1,14 @@
 """progress read model: one row per project and period with approved figures and the warning
 
 Revision ID: 1501
-Revises: 1402
+Revises: 1301
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "1501"
-down_revision = "1402"
+down_revision = "1301"
 branch_labels = None
 depends_on = None
 
