@@ -131,13 +131,13 @@ def load_indicators_command(plan_key, path):
 
 
 @click.command("rebuild-progress")
+@command
 def rebuild_progress_command():
     """Rebuild the progress read model from the approved reports (after a rule change, or to check it)."""
     from portfolio.reporting.progress_model import count_stale_rows, refresh_progress
 
     stale = count_stale_rows()
     written = refresh_progress()
-    session.commit()
     click.echo(f"进度汇总表已重建：{written} 行，其中 {stale} 行与重建前不一致。")
 
 
