@@ -26,6 +26,7 @@ DOMAINS = (
     "funding",
     "glossary",
     "supervision",
+    "plans",
 )
 
 csrf = CSRFProtect()

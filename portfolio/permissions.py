@@ -49,6 +49,7 @@ ROLE_ACTIONS: dict[str, frozenset[Role]] = {
     "indicator.edit": frozenset({ADMIN, PLANNER}),
     "audit.view": frozenset({ADMIN, PLANNER}),
     "user.manage": frozenset({ADMIN}),
+    "plan.manage": frozenset({ADMIN, PLANNER}),  # create, edit, reorder and close plans
     "account.self": EVERYONE,  # change one's own password, log out
     "home.view": EVERYONE,  # the 工作台: each role's own page
     "dashboard.view": EVERYONE,  # (scoped: figures of the user's visible projects only)

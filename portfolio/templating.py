@@ -22,6 +22,7 @@ NAV = [
     ("evaluation.rounds", "中期评估", "evaluation.view"),
     ("annex.upload", "附件导入", "annex.import"),
     ("audit.index", "操作日志", "audit.view"),
+    ("plans.index", "规划管理", "plan.manage"),
     ("funding.sources", "资金来源", "funding.manage"),
     ("auth.users", "账号管理", "user.manage"),
     ("glossary.index", "口径说明", "definitions.view"),

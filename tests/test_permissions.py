@@ -27,6 +27,7 @@ VOCABULARY = frozenset(
     {"project_id", "report_id", "attachment_id", "period_id", "round_id", "assessment_id"}
     | {"indicator_id", "user_id", "batch_id"}
     | {"item_id", "file_id"}  # 督办 items and the files of their answers
+    | {"plan_id", "category_id"}
 )
 # Per-endpoint URL arguments the world cannot supply by name.
 OVERRIDES: dict[str, dict] = {"static": {"filename": "css/app.css"}}

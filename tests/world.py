@@ -174,6 +174,8 @@ def build_world(users: dict) -> World:
         "indicator_id": indicator.id,
         "user_id": spare.id,
         "batch_id": batch.id,
+        "plan_id": plan.id,
+        "category_id": plan.categories[-1].id,  # a category without projects: deleting it is allowed
     }
     return World(
         own=shared

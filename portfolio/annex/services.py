@@ -24,6 +24,7 @@ from portfolio.db import session
 from portfolio.errors import Conflict
 from portfolio.funding.models import FundingSource
 from portfolio.funding.parse import source_lookup
+from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.models import (
     Location,
     LocationKind,
@@ -36,6 +37,7 @@ __all__ = ["UnreadableAnnex", "import_annex", "plan_context"]
 
 def import_annex(actor, data: bytes, filename: str, plan: Plan, dry_run: bool = False) -> ImportReport:
     """Import an annex workbook into plan; raises UnreadableAnnex when the file cannot be read safely."""
+    ensure_plan_open(plan)
     sheets = read_workbook(data)
     ctx = plan_context(plan)
     parsed = parse_sheets(sheets, ctx)

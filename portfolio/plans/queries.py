@@ -31,3 +31,23 @@ def count_by_subcategory(plan: Plan) -> dict[int, int]:
         .group_by(Project.subcategory_id)
     )
     return dict(rows.all())
+
+
+def get_plan_by_id(plan_id: int) -> Plan:
+    from portfolio.errors import NotFound
+
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("规划不存在。")
+    return plan
+
+
+def get_category(plan: Plan, category_id: int):
+    """A category of this plan (a category of another plan looks absent)."""
+    from portfolio.errors import NotFound
+    from portfolio.projects.models import Category
+
+    category = session.get(Category, category_id)
+    if category is None or category.plan_id != plan.id:
+        raise NotFound("类别不存在。")
+    return category

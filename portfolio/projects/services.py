@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portfolio.audit.services import record
 from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError, NotFound
+from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.codes import normalize_project_code
 from portfolio.projects.models import (
     AnnualPlan,
@@ -130,6 +131,7 @@ def _edit_problems(project: Project, data: ProjectEdit) -> list[str]:
 
 def update_project(actor, project: Project, data: ProjectEdit, expected_version: int) -> list[str]:
     """Apply a planner's edit; returns the labels of the changed fields. Audited field by field."""
+    ensure_plan_open(project.plan)
     if project.version != expected_version:
         raise Conflict("该项目已被他人修改，您看到的是旧版本。请刷新页面，核对最新内容后再修改。")
     problems = _edit_problems(project, data)
@@ -194,6 +196,7 @@ class MilestoneEdit:
 
 def save_milestones(actor, project: Project, rows: list[MilestoneEdit], expected_version: int) -> int:
     """Add, change or remove the project's planned milestones; actual dates come from approved reports."""
+    ensure_plan_open(project.plan)
     if project.version != expected_version:
         raise Conflict("该项目已被他人修改，您看到的是旧版本。请刷新页面后重新设置里程碑。")
     existing = {m.id: m for m in project.milestones}

@@ -15,6 +15,7 @@ from portfolio.audit.services import record
 from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.localtime import local_today
+from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.models import Plan
 from portfolio.reporting.models import PeriodKind, PeriodStatus, ReportingPeriod
 
@@ -115,6 +116,7 @@ def open_period(
     actor, plan: Plan, code: str, deadline: date | None, cadence: str, today: date | None = None
 ) -> ReportingPeriod:
     """Create a period of the deployment's cadence within the plan's years, open until its deadline."""
+    ensure_plan_open(plan)
     span = parse_code(code, cadence)
     if span.year not in plan.years:
         years = f"{plan.start_year}—{plan.end_year}年"

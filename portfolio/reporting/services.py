@@ -13,6 +13,7 @@ from portfolio.audit.services import record
 from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError
 from portfolio.localtime import format_local, local_today
+from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.models import LifecycleStatus, MilestoneKind, MilestoneStatus, Project
 from portfolio.reporting import attachments, milestones
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
@@ -78,6 +79,7 @@ def snapshot(report: StatusReport) -> dict:
 
 
 def _require_open(period: ReportingPeriod, today: date | None) -> None:
+    ensure_plan_open(period.plan)
     if not is_open(period, today or local_today()):
         raise DomainError(
             f"{period.code} 期间已锁定（截止日 {period.deadline.isoformat()}），不能再填报或报送；"

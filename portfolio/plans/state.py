@@ -1,0 +1,13 @@
+"""Whether a plan may still change: a closed plan is read-only except for its evaluation."""
+
+from portfolio.errors import DomainError
+
+
+class PlanClosed(DomainError):
+    status = 409
+
+
+def ensure_plan_open(plan) -> None:
+    """Refuse any change to a closed plan's register, reports, periods or structure."""
+    if plan is not None and plan.closed_at is not None:
+        raise PlanClosed(f"规划“{plan.short_name}”已关闭，只能查看和开展评估，不能再导入、填报或修改。")
