@@ -3,7 +3,6 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.permissions import requires
 from portfolio.plans import bp
@@ -25,6 +24,7 @@ from portfolio.plans.services import (
     update_category,
     update_plan,
 )
+from portfolio.unit_of_work import refuse
 
 
 def _errors(form) -> str:
@@ -49,12 +49,10 @@ def create():
         try:
             raw = form.fields().__dict__ | {"categories": form.category_definitions()}
             plan = create_plan(current_user, parse_definition(raw))
-            session.commit()
             flash(f"已新建规划 {plan.short_name}（{plan.start_year}–{plan.end_year}）。", "success")
             return _back(plan.id)
         except DomainError as e:
-            session.rollback()
-            flash(e.message, "error")
+            refuse(e)
     return render_template("plans/create.html", form=form), 400 if request.method == "POST" else 200
 
 
@@ -66,12 +64,10 @@ def edit(plan_id):
     if form.validate_on_submit():
         try:
             update_plan(current_user, plan, form.fields())
-            session.commit()
             flash("规划信息已保存。", "success")
             return _back(plan.id)
         except DomainError as e:
-            session.rollback()
-            flash(e.message, "error")
+            refuse(e)
     elif request.method == "POST":
         flash(_errors(form), "error")
     return render_template(
@@ -141,12 +137,10 @@ def _category_form(category) -> CategoryEditForm:
 
 
 def _run(plan_id: int, change, message: str):
-    """Call one service; commit and say so, or roll back and show its Chinese message."""
+    """Call one service and say so, or show its refusal (the commit point keeps or drops the change)."""
     try:
         change()
-        session.commit()
         flash(message, "success")
     except DomainError as e:
-        session.rollback()
-        flash(e.message, "error")
+        refuse(e)
     return _back(plan_id)
