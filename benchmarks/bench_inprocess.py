@@ -5,7 +5,7 @@
 Seeds the projects with four quarters of approved reports for half of them (as bench_pages does) and a
 mid-term evaluation round, then times each page through the Flask test client next to a bare endpoint that
 only returns a short string, and prints the median, p95 and the ratio of medians. With --profile N it also
-prints the top N cProfile entries (by cumulative time) of one request to each page.
+prints the top N cProfile entries (by own time) of one request to each page.
 DATABASE_URL may name a PostgreSQL database instead (its tables are dropped and rebuilt).
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from benchmarks.bench_pages import _database_url, _seed_reports, _time
 from portfolio import create_app
-from portfolio.db import session
+from portfolio.db import refresh_statistics, session
 from portfolio.evaluation.services import create_round, default_rounds
 from portfolio.projects.models import Project
 from portfolio.reporting.models import ReportingPeriod
@@ -32,8 +32,11 @@ def add_bare_endpoint(app) -> None:
     app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
 
 
-def seed(app, projects: int) -> dict:
-    """Seed a plan with projects, reports and a round; return the URLs to time and the logged-in users."""
+def seed(app, projects: int, analyze: bool = True) -> dict:
+    """Seed a plan with projects, reports and a round; return the URLs to time and the logged-in users.
+
+    With `analyze`, the planner's statistics are refreshed afterwards, as an annex import does.
+    """
     with app.app_context():
         started = time.perf_counter()
         plan = seed_reference()
@@ -43,6 +46,8 @@ def seed(app, projects: int) -> dict:
         _seed_reports(plan)
         session.commit()
         round_ = create_round(reviewer, plan, *default_rounds(plan)[0])
+        if analyze:
+            refresh_statistics(session.connection())
         session.commit()
         period = session.scalar(select(ReportingPeriod).order_by(ReportingPeriod.ends_on.desc()))
         project_id = session.scalar(select(Project.id).order_by(Project.id))
@@ -67,7 +72,7 @@ def profile(client, url: str, top: int) -> str:
     client.get(url)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
     return out.getvalue()
 
 

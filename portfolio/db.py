@@ -1,6 +1,7 @@
 """Engine, per-app-context session, declarative Base and the SQLite connection rules."""
 
 import contextvars
+import sqlite3
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -68,6 +69,23 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+    @event.listens_for(engine, "close")
+    def _on_close(dbapi_conn, _record):
+        # SQLite's advice: let each connection refresh the statistics its queries would have used.
+        try:
+            dbapi_conn.execute("PRAGMA optimize")
+        except sqlite3.Error:  # a busy or read-only database: the connection must still close
+            pass
+
+
+def refresh_statistics(connection) -> None:
+    """Give the query planner fresh statistics after a bulk write (ANALYZE, in the writer's transaction).
+
+    Never-analysed SQLite picks the status index over the project-id index for the list page (14 ms
+    instead of 1 ms at 10,000 projects); PostgreSQL's autovacuum would get there, but only later.
+    """
+    connection.exec_driver_sql("ANALYZE")
 
 
 def init_app(app) -> None:

@@ -10,7 +10,7 @@ from portfolio.annex.models import ImportBatch
 from portfolio.annex.report import CREATED, UPDATED, ImportReport, ProjectRecord, plain
 from portfolio.audit.models import AuditEntry
 from portfolio.audit.services import record as audit
-from portfolio.db import session, utcnow
+from portfolio.db import refresh_statistics, session, utcnow
 from portfolio.projects.models import (
     AnnualPlan,
     LifecycleStatus,
@@ -66,6 +66,8 @@ def write_import(actor, plan: Plan, report: ImportReport, matched: Diff, new_sub
         summary=f"导入附件 {report.filename}",
     )
     session.flush()
+    if report.counts["created"] or report.counts["updated"] or report.counts["withdrawn"]:
+        refresh_statistics(session.connection())
 
 
 def _new_batch(actor, plan: Plan, report: ImportReport) -> ImportBatch:

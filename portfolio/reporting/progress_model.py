@@ -14,7 +14,7 @@ from itertools import chain
 from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.orm import Session, attributes
 
-from portfolio.db import money, session
+from portfolio.db import money, refresh_statistics, session
 from portfolio.definitions.schedule import is_started
 from portfolio.projects.models import Milestone, Project
 from portfolio.reporting.models import ProgressRow, ReportingPeriod, ReportStatus, Setting, StatusReport
@@ -47,7 +47,10 @@ class _Marks:
 def refresh_progress(project_ids=None, plan_ids=None) -> int:
     """Recompute the read model for these projects and plans (everything when both are None); rows written."""
     session.flush()
-    return _refresh(session.connection(), project_ids, plan_ids)
+    written = _refresh(session.connection(), project_ids, plan_ids)
+    if project_ids is None:
+        refresh_statistics(session.connection())
+    return written
 
 
 def _refresh(conn, project_ids=None, plan_ids=None) -> int:

@@ -1,0 +1,19 @@
+"""The app gunicorn serves in bench_load: the real app on BENCH_DATABASE_URL, plus the bare endpoint."""
+
+import os
+
+from benchmarks.bench_inprocess import add_bare_endpoint
+from portfolio import create_app
+
+
+def create():
+    """Build the app for one gunicorn worker."""
+    app = create_app(
+        {
+            "DATABASE_URL": os.environ["BENCH_DATABASE_URL"],
+            "SECRET_KEY": "bench-load",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    add_bare_endpoint(app)
+    return app
