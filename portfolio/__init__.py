@@ -27,6 +27,7 @@ DOMAINS = (
     "glossary",
     "supervision",
     "plans",
+    "notify",
 )
 
 csrf = CSRFProtect()

@@ -33,6 +33,14 @@ class Config:
     PAGE_SIZE = 50
     # FLASK_ENV_PRODUCTION=1: a real deployment. seed-demo refuses to run there.
     ENV_PRODUCTION = False
+    # The intranet's SMTP server for notification e-mail (FLASK_MAIL_SERVER …); empty: in-app only.
+    MAIL_SERVER = ""
+    PUBLIC_URL = ""  # how users reach the app, for links in e-mail (https://xmdd.example.gov.cn)
+    MAIL_PORT = 25
+    MAIL_SENDER = ""
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = False
     TESTING = False
 
 

@@ -10,6 +10,7 @@ from portfolio.evaluation.models import (
     ProjectAssessment,
 )
 from portfolio.funding.models import FundingSource, ProjectFunding, ProjectFundingNote, ReportFunding
+from portfolio.notify.models import Notification, Reminder
 from portfolio.projects.models import (
     AnnualPlan,
     Category,
@@ -43,6 +44,7 @@ __all__ = [
     "Location",
     "LoginFailure",
     "Milestone",
+    "Notification",
     "Plan",
     "Project",
     "ProjectAssessment",
@@ -50,6 +52,7 @@ __all__ = [
     "ProjectFundingNote",
     "ProjectLocation",
     "ProjectUnit",
+    "Reminder",
     "ReportFunding",
     "ReportingPeriod",
     "Role",

@@ -38,6 +38,8 @@ ROLE_ACTIONS: dict[str, frozenset[Role]] = {
     "report.edit": frozenset({ADMIN, PLANNER, OFFICER}),  # (scoped)
     "report.review": frozenset({ADMIN, PLANNER}),
     "reminder.view": frozenset({ADMIN, PLANNER}),
+    "reminder.send": frozenset({ADMIN, PLANNER}),
+    "notification.view": EVERYONE,  # one's own notifications only
     "warning.configure": frozenset({ADMIN, PLANNER}),
     "export.download": EVERYONE,  # (scoped)
     "template.use": frozenset({ADMIN, PLANNER, OFFICER}),  # (scoped)

@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "report.funding_update": "填报本期到位资金",
     "api_token.create": "创建接口令牌",
     "api_token.revoke": "吊销接口令牌",
+    "reminder.send": "催报",
 }
 
 ENTITY_LABELS = {
@@ -78,11 +79,13 @@ ENTITY_LABELS = {
     "Subcategory": "子类",
     "FundingSource": "资金来源",
     "ApiToken": "接口令牌",
+    "Reminder": "催报记录",
 }
 
 FIELD_LABELS = {
     "username": "用户名",
     "display_name": "姓名",
+    "email": "电子邮箱",
     "role": "角色",
     "county": "所属县区",
     "unit": "责任单位",
@@ -115,6 +118,8 @@ FIELD_LABELS = {
     "units": "责任单位",
     "note": "备注",
     "project_code": "项目代码",
+    "project_count": "未报送项目数",
+    "recipient_count": "通知人数",
 }
 
 # Stored values that are enum members: shown by their Chinese label.

@@ -1,12 +1,14 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, Regexp
 
 from portfolio.auth.models import Role
 from portfolio.auth.passwords import MIN_LENGTH
 from portfolio.auth.services import AccountData
 
 _NO_SCOPE = ("", "（不限）")
+# Least privilege first: a new account starts as a county officer unless the admin chooses more.
+ROLE_CHOICES = [(r.value, r.label) for r in (Role.COUNTY_OFFICER, Role.REVIEWER, Role.PLANNER, Role.ADMIN)]
 
 
 class LoginForm(FlaskForm):
@@ -32,10 +34,19 @@ class _AccountFields(FlaskForm):
     """Name, role and scope: what an admin sets when creating or editing an account."""
 
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=100)])
+    email = StringField(
+        "电子邮箱",
+        validators=[
+            Optional(),
+            Length(max=200, message="电子邮箱最长 200 个字符。"),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="请输入有效的电子邮箱，如 name@example.gov.cn。"),
+        ],
+        description="配置了邮件服务器时，催报和审核通知同时发到此邮箱。",
+    )
     # Choices are checked by the validators and the service, each with a Chinese message.
     role = SelectField(
         "角色",
-        choices=Role.choices(),
+        choices=ROLE_CHOICES,
         validate_choice=False,
         validators=[DataRequired("请选择角色。"), AnyOf([r.value for r in Role], "请选择有效的角色。")],
     )
@@ -53,6 +64,7 @@ class _AccountFields(FlaskForm):
             role=Role(self.role.data),
             county=self.county.data or None,
             unit=self.unit.data or None,
+            email=(self.email.data or "").strip() or None,
         )
 
 

@@ -90,6 +90,7 @@ class AccountData:
     role: Role
     county: str | None = None
     unit: str | None = None
+    email: str | None = None
 
 
 def create_user(actor: User | None, data: AccountData, password: str) -> User:
@@ -103,6 +104,7 @@ def create_user(actor: User | None, data: AccountData, password: str) -> User:
     user = User(
         username=data.username,
         display_name=data.display_name,
+        email=data.email,
         role=data.role,
         county=county,
         unit=unit,
@@ -139,6 +141,7 @@ def account_snapshot(user: User) -> dict:
         "role": user.role.value,
         "county": user.county.name if user.county else None,
         "unit": user.unit.name if user.unit else None,
+        "email": user.email,
         "is_active": user.is_active,
     }
 
@@ -159,6 +162,7 @@ def update_account(actor: User, user: User, data: AccountData, marker: str) -> b
     if user.role == Role.ADMIN and data.role != Role.ADMIN and user.is_active:
         _ensure_another_admin(user)
     user.display_name = data.display_name
+    user.email = data.email
     user.role = data.role
     user.county, user.unit = county, unit
     after = account_snapshot(user)

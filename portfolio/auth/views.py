@@ -139,6 +139,7 @@ def user_edit(user_id: int):
 def _edit_form_data(user: User) -> dict:
     return {
         "display_name": user.display_name,
+        "email": user.email or "",
         "role": user.role.value,
         "county": user.county.name if user.county else "",
         "unit": user.unit.name if user.unit else "",

@@ -15,6 +15,7 @@ from portfolio.exports.queries import (
     list_periods,
     select_plan,
 )
+from portfolio.exports.reminder_sheet import export_reminder_list
 from portfolio.exports.services import (
     export_county_sheets,
     export_progress,
@@ -27,7 +28,7 @@ from portfolio.exports.template_upload import stash_upload, take_upload
 from portfolio.localtime import local_today
 from portfolio.permissions import requires
 from portfolio.projects.queries import ProjectFilters
-from portfolio.reporting.queries import get_period
+from portfolio.reporting.queries import get_period, list_reminders
 from portfolio.unit_of_work import discard, refuse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,6 +82,12 @@ def county_sheets(period_id):
 def supervision(period_id):
     filters = ProjectFilters.from_args(request.args)
     return _send(export_supervision(current_user, _period(period_id, filters), filters))
+
+
+@bp.route("/exports/periods/<int:period_id>/reminders.xlsx")
+@requires("reminder.view")
+def reminder_list(period_id):
+    return _send(export_reminder_list(list_reminders(get_period(period_id)), local_today()))
 
 
 @bp.route("/exports/template.xlsx", defaults={"period_id": None})

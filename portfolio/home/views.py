@@ -1,14 +1,14 @@
 """The home page: one route, a page per role."""
 
-from datetime import date
-
 from flask import render_template, request
 from flask_login import current_user
 
 from portfolio.auth.models import Role
 from portfolio.home import bp, queries
 from portfolio.home.sections import sections_for
+from portfolio.localtime import local_today
 from portfolio.permissions import requires
+from portfolio.reporting.forms import ReminderSendForm
 from portfolio.reporting.queue import QueueFilter
 
 
@@ -19,7 +19,7 @@ def queue_filter() -> QueueFilter:
 @bp.route("/home")
 @requires("home.view")
 def index():
-    today, user = date.today(), current_user
+    today, user = local_today(), current_user
     context = {"today": today, "sections": sections_for(user, today)}
     if user.role == Role.COUNTY_OFFICER:
         context["tasks"] = queries.list_officer_tasks(user, today)
@@ -27,6 +27,7 @@ def index():
     elif user.role == Role.PLANNER:
         context["home"] = queries.get_planner_home(user, today, queue_filter())
         context["filters"] = queue_filter()
+        context["remind_form"] = ReminderSendForm()
     elif user.role == Role.REVIEWER:
         context["rounds"] = queries.list_reviewer_tasks()
     else:

@@ -190,3 +190,10 @@ class ThresholdsForm(ReportingForm):
         return Thresholds(
             Decimal(self.yellow_points.data), Decimal(self.red_points.data), self.not_started_months.data
         )
+
+
+class ReminderSendForm(ReportingForm):
+    """催报 to one county (county_id) or to every late county (no county_id)."""
+
+    county_id = IntegerField(validators=[Optional()])
+    message = TextAreaField("附言", validators=[Optional(), Length(max=300, message="附言不超过 300 字。")])

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -137,11 +138,18 @@ def list_reports_for_project(project: Project) -> list[StatusReport]:
     return list(session.scalars(stmt))
 
 
+class CountyCount(NamedTuple):
+    name: str
+    behind: int  # projects not submitted
+    expected: int  # projects that should report
+    county_id: int | None  # None: projects without a place
+
+
 @dataclass(frozen=True)
 class Reminders:
     period: ReportingPeriod
     missing: list[tuple[Project, StatusReport | None]]  # not submitted: no report, a draft, or returned
-    by_county: list[tuple[str, int, int]]  # (county, projects not submitted, projects expected)
+    by_county: list[CountyCount]
     expected: int
 
 
@@ -160,14 +168,16 @@ def list_reminders(period: ReportingPeriod) -> Reminders:
     rows = list(session.execute(stmt))
     missing = [(p, r) for p, r in rows if r is None or r.status in UNSUBMITTED]
     expected, behind = Counter(), Counter()
-    order = {}
+    order, ids = {}, {}
     for project, report in rows:
         for loc in project.locations or [None]:
             name = loc.name if loc else "未定地点"
-            order[name] = loc.sort_order if loc else 999
+            order[name], ids[name] = (loc.sort_order, loc.id) if loc else (999, None)
             expected[name] += 1
             behind[name] += report is None or report.status in UNSUBMITTED
-    by_county = [(n, behind[n], expected[n]) for n in sorted(expected, key=order.get) if behind[n]]
+    by_county = [
+        CountyCount(n, behind[n], expected[n], ids[n]) for n in sorted(expected, key=order.get) if behind[n]
+    ]
     return Reminders(period, missing, by_county, len(rows))
 
 

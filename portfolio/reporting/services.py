@@ -15,7 +15,7 @@ from portfolio.errors import Conflict, DomainError
 from portfolio.localtime import format_local, local_today
 from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.models import LifecycleStatus, MilestoneKind, MilestoneStatus, Project
-from portfolio.reporting import attachments, milestones
+from portfolio.reporting import attachments, milestones, notices
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.periods import is_open
 
@@ -233,6 +233,7 @@ def _submit(actor, report: StatusReport) -> None:
         after={"status": report.status},
         summary=f"{'重新报送' if again else '报送'} {report.project.name} {report.period.code} 进度报告",
     )
+    notices.report_submitted(report)
 
 
 def submit_report(actor, report: StatusReport, expected_version: int | None, today: date | None = None):
@@ -301,6 +302,7 @@ def return_report(actor, report: StatusReport, reason: str, expected_version: in
         after={"status": report.status, "reason": reason},
         summary=f"退回 {report.project.name} {report.period.code} 进度报告：{reason}",
     )
+    notices.report_returned(report)
     _flush()
     return report
 

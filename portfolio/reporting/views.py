@@ -280,16 +280,6 @@ def delete_attachment_view(attachment_id):
     return redirect(url_for("reporting.report", report_id=report_id))
 
 
-@bp.route("/reporting/reminders")
-@requires("reminder.view")
-def reminders():
-    period_id = request.args.get("period_id", type=int)
-    period = queries.get_period(period_id) if period_id else queries.get_current_period(None, local_today())
-    open_periods = [p for p, _ in queries.list_periods() if is_open(p, local_today())]
-    data = queries.list_reminders(period) if period else None
-    return render_template("reporting/reminders.html", data=data, period=period, open_periods=open_periods)
-
-
 @bp.route("/reporting/thresholds", methods=["GET", "POST"])
 @requires("warning.configure")
 def thresholds():
@@ -300,3 +290,6 @@ def thresholds():
         flash("预警阈值已保存，各页面的预警颜色随之更新。", "success")
         return redirect(url_for("reporting.thresholds"))
     return render_template("reporting/thresholds.html", form=form, current=current)
+
+
+from portfolio.reporting import reminder_views  # noqa: E402, F401  (attaches the 催报 routes)

@@ -79,7 +79,7 @@ def test_planner_queue_is_oldest_first_and_filters_by_county(role_client, users)
     page = _text(planner.get("/home"))
     assert "待审核报告（2 份）" in page
     assert page.index("温县先报") < page.index("孟州市后报")
-    assert "去催报" in page and "温县" in page
+    assert "全部催报" in page and "温县" in page
 
     county = users["officer"].county_id
     filtered = _text(planner.get(f"/home?county={county}"))

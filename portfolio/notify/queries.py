@@ -1,0 +1,26 @@
+"""Reads for notifications: the unread count for the badge and a user's list, newest first."""
+
+from sqlalchemy import func, select
+
+from portfolio.db import session
+from portfolio.notify.models import Notification
+
+
+def count_unread(user) -> int:
+    """Unread notifications of one user (one indexed COUNT)."""
+    stmt = select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    return session.scalar(stmt) or 0
+
+
+def list_notifications(user, page: int = 1, per_page: int = 30) -> tuple[list[Notification], int]:
+    """One page of a user's notifications, newest first, and their total."""
+    base = select(Notification).where(Notification.user_id == user.id)
+    total = session.scalar(base.with_only_columns(func.count(Notification.id))) or 0
+    rows = session.scalars(
+        base.order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total
