@@ -8,11 +8,10 @@ from sqlalchemy.orm import selectinload
 from portfolio.audit.services import record
 from portfolio.auth.models import Role
 from portfolio.db import session
-from portfolio.errors import DomainError, Forbidden, NotFound
+from portfolio.errors import DomainError, NotFound
 from portfolio.localtime import local_today
 from portfolio.notify.models import Notification, NotificationKind, Reminder
 from portfolio.notify.services import list_active_users, notify, officer_keys, project_keys
-from portfolio.permissions import can
 from portfolio.projects.models import Location
 from portfolio.reporting.models import ReportingPeriod
 from portfolio.reporting.periods import is_open
@@ -56,8 +55,6 @@ def send_reminder(actor, period: ReportingPeriod, county_id: int | None, message
     county = session.get(Location, county_id) if county_id else None
     if county_id and county is None:
         raise NotFound("县区不存在。")
-    if not can(actor, "reminder.send"):
-        raise Forbidden("只有市级牵头部门可以催报。")
     if not is_open(period, local_today()):
         raise DomainError(f"期间 {period.code} 已锁定，不能再催报。")
     where = county.name if county else "各县区"
