@@ -1,14 +1,14 @@
 """notifications, 催报 reminders, and an e-mail address per account
 
 Revision ID: 1201
-Revises: 1301
+Revises: 1502
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "1201"
-down_revision = "1301"
+down_revision = "1502"
 branch_labels = None
 depends_on = None
 
