@@ -1,7 +1,9 @@
-"""The dashboard's figures: one pass over the visible, filtered projects and the progress read model.
+"""The dashboard's figures: the visible, filtered projects over the progress read model.
 
-Headline and group figures add up the same ProjectProgress values the summary (/summary) and the
-progress sheet (调度表) show, so the three never disagree. A fixed number of statements at any size.
+Headline and group figures add up the same progress the summary (/summary) and the progress sheet (调度表)
+show, so the three never disagree. At a period end (the usual picture) SQL counts and sums over the read
+model, as the summary does; at any other date each project's progress is computed and added up in Python.
+A fixed number of statements at any size.
 """
 
 from collections import Counter
@@ -15,9 +17,15 @@ from portfolio.dashboard.filters import BoardFilters
 from portfolio.db import money, session
 from portfolio.projects.models import Category, LifecycleStatus, Location, Plan, Project, ProjectLocation
 from portfolio.projects.queries import filtered_projects, get_selected_plan
-from portfolio.projects.summary import SummaryRow
-from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
-from portfolio.reporting.progress import ProjectProgress, completion_rate, default_as_of, progress_for
+from portfolio.projects.summary import SCALE, SummaryRow, group_in_sql
+from portfolio.reporting.models import ProgressRow, ReportingPeriod, ReportStatus, StatusReport
+from portfolio.reporting.progress import (
+    ProjectProgress,
+    anchor_period_id,
+    completion_rate,
+    default_as_of,
+    progress_for,
+)
 from portfolio.reporting.warnings import Level, expected_progress
 
 ZERO = Decimal(0)
@@ -35,6 +43,11 @@ class BoardRow(SummaryRow):
         super().add(project, progress)
         self.annual_wan += progress.annual_plan_wan or ZERO
         self.year_wan += progress.year_invested_wan
+
+    def add_group(self, level, count, total, span, done, year_done=0, annual=0) -> None:
+        super().add_group(level, count, total, span, done)
+        self.annual_wan += Decimal(annual) / SCALE
+        self.year_wan += Decimal(year_done) / SCALE
 
     @property
     def annual_rate(self) -> Decimal | None:
@@ -106,15 +119,15 @@ def scoped_locations(user, filters: BoardFilters) -> list[Location]:
     return list(session.scalars(stmt))
 
 
+# What progress_for needs of each project.
+PROGRESS_INPUTS = (Project.id, Project.plan_id, Project.status, Project.planned_start, Project.planned_end)
+
+
 def _project_rows(user, filters: BoardFilters, plan: Plan):
     stmt = filtered_projects(user, filters.projects, plan).with_only_columns(
-        Project.id,
-        Project.plan_id,
+        *PROGRESS_INPUTS,
         Project.category_id,
         Project.name,
-        Project.status,
-        Project.planned_start,
-        Project.planned_end,
         Project.total_investment_wan,
         Project.span_investment_wan,
     )
@@ -150,13 +163,17 @@ def _laggards(rows, progress: dict[int, ProjectProgress]) -> list[Laggard]:
     return [Laggard(r.id, r.name, progress[r.id]) for r in behind[:BEHIND_COUNT]]
 
 
-def _groups(rows, progress, plan: Plan, locations: list[Location], ids_subquery):
+def _board_rows(plan: Plan, locations: list[Location]):
     categories = list(
         session.scalars(select(Category).where(Category.plan_id == plan.id).order_by(Category.number))
     )
     by_category = {c.id: BoardRow(f"{c.number}. {c.name}", c.id) for c in categories}
     by_county = {loc.id: BoardRow(loc.name, loc.id) for loc in locations}
-    total = BoardRow("合计")
+    return BoardRow("合计"), by_category, by_county, categories
+
+
+def _groups(rows, progress, plan: Plan, locations: list[Location], ids_subquery):
+    total, by_category, by_county, categories = _board_rows(plan, locations)
     for row in rows:
         total.add(row, progress[row.id])
         by_category[row.category_id].add(row, progress[row.id])
@@ -172,18 +189,62 @@ def _groups(rows, progress, plan: Plan, locations: list[Location], ids_subquery)
     return total, list(by_category.values()), list(by_county.values()), categories
 
 
+def _figures_in_python(user, filters: BoardFilters, plan: Plan, locations, as_of, period) -> dict:
+    """Every grouped figure from each project's progress, computed for a date that is no period end."""
+    stmt, rows = _project_rows(user, filters, plan)
+    ids = stmt.with_only_columns(Project.id).scalar_subquery()
+    progress = progress_for(rows, as_of, period)
+    total, by_category, by_county, categories = _groups(rows, progress, plan, locations, ids)
+    statuses = Counter(row.status for row in rows)
+    return dict(
+        total=total,
+        by_category=by_category,
+        by_county=by_county,
+        categories=categories,
+        statuses=[(s.label, statuses[s]) for s in LifecycleStatus if statuses[s]],
+        laggards=_laggards(rows, progress),
+    )
+
+
+def _figures_in_sql(user, filters: BoardFilters, plan: Plan, locations, as_of, period, anchor) -> dict:
+    """The same figures counted and summed in SQL over the read model at a period end."""
+    stmt = filtered_projects(user, filters.projects, plan)
+    total, by_category, by_county, categories = _board_rows(plan, locations)
+    group_in_sql(stmt, anchor, total, by_category, by_county, year=as_of.year)
+    by_status = stmt.with_only_columns(Project.status, func.count()).group_by(Project.status)
+    statuses = dict(session.execute(by_status).all())
+    behind = (
+        stmt.with_only_columns(*PROGRESS_INPUTS, Project.name)
+        .join(ProgressRow, (ProgressRow.project_id == Project.id) & (ProgressRow.period_id == anchor))
+        .where(ProgressRow.behind_points > 0)
+        .order_by(ProgressRow.behind_points.desc(), Project.id)
+        .limit(BEHIND_COUNT)
+    )
+    rows = session.execute(behind).all()
+    progress = progress_for(rows, as_of, period)
+    return dict(
+        total=total,
+        by_category=list(by_category.values()),
+        by_county=list(by_county.values()),
+        categories=categories,
+        statuses=[(s.label, statuses[s]) for s in LifecycleStatus if statuses.get(s)],
+        laggards=[Laggard(r.id, r.name, progress[r.id]) for r in rows],
+    )
+
+
 def get_dashboard(user, filters: BoardFilters) -> Dashboard:
     """Every figure and chart series of the dashboard for the user's visible, filtered projects."""
     plan = get_selected_plan(filters.projects.plan_id)
     periods = list_plan_periods(plan)
     period = pick_period(periods, filters.period_id)
     as_of = period.ends_on if period else default_as_of(plan)
-    stmt, rows = _project_rows(user, filters, plan)
-    ids = stmt.with_only_columns(Project.id).scalar_subquery()
-    progress = progress_for(rows, as_of, period)
     locations = scoped_locations(user, filters)
-    total, by_category, by_county, categories = _groups(rows, progress, plan, locations, ids)
-    statuses = Counter(row.status for row in rows)
+    anchor = anchor_period_id(plan.id, as_of)
+    if anchor is None:
+        figures = _figures_in_python(user, filters, plan, locations, as_of, period)
+    else:
+        figures = _figures_in_sql(user, filters, plan, locations, as_of, period, anchor)
+    ids = filtered_projects(user, filters.projects, plan).with_only_columns(Project.id).scalar_subquery()
     return Dashboard(
         plan=plan,
         filters=filters,
@@ -191,12 +252,7 @@ def get_dashboard(user, filters: BoardFilters) -> Dashboard:
         periods=periods,
         as_of=as_of,
         schedule_pct=plan_schedule(plan, as_of),
-        total=total,
-        by_category=by_category,
-        by_county=by_county,
-        statuses=[(s.label, statuses[s]) for s in LifecycleStatus if statuses[s]],
-        laggards=_laggards(rows, progress),
-        trend=_trend(periods, ids, as_of, total.span_wan, plan),
-        categories=categories,
+        trend=_trend(periods, ids, as_of, figures["total"].span_wan, plan),
         locations=locations,
+        **figures,
     )

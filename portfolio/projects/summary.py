@@ -14,7 +14,15 @@ from sqlalchemy import BigInteger, Select, case, cast, func, select
 
 from portfolio.db import session
 from portfolio.definitions.investment import rate_for_display
-from portfolio.projects.models import Category, LifecycleStatus, Location, Plan, Project, ProjectLocation
+from portfolio.projects.models import (
+    AnnualPlan,
+    Category,
+    LifecycleStatus,
+    Location,
+    Plan,
+    Project,
+    ProjectLocation,
+)
 from portfolio.projects.queries import ProjectFilters, filtered_projects, get_selected_plan
 from portfolio.reporting.models import ProgressRow
 from portfolio.reporting.progress import ProjectProgress, anchor_period_id, default_as_of, progress_for
@@ -48,7 +56,7 @@ class SummaryRow:
             self.rate_span_wan += project.span_investment_wan or ZERO
             self.rate_done_wan += progress.cumulative_invested_wan
 
-    def add_group(self, level: Level, count: int, total: int, span: int, done: int) -> None:
+    def add_group(self, level: Level, count: int, total: int, span: int, done: int, *_year) -> None:
         """Add a group of projects counted and summed in SQL (amounts in ten-thousandths of 万元)."""
         self.count += count
         self.total_wan += Decimal(total) / SCALE
@@ -91,7 +99,7 @@ def get_summary(user, filters: ProjectFilters) -> Summary:
     if anchor is None:
         _group_in_python(stmt, as_of, total, by_category, by_county)
     else:
-        _group_in_sql(stmt, anchor, total, by_category, by_county)
+        group_in_sql(stmt, anchor, total, by_category, by_county)
     return Summary(plan, as_of, total, list(by_category.values()), list(by_county.values()))
 
 
@@ -99,8 +107,9 @@ def _scaled_sum(column):
     return func.coalesce(func.sum(cast(func.round(column * 10000), BigInteger)), 0)
 
 
-def _group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county: dict) -> None:
-    """Count and sum by category and by county, and by warning level, from the read model."""
+def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county: dict, year=None) -> None:
+    """Count and sum by category, by county and by warning level from the read model; rows without a key
+    in the dicts are left out. With `year`, also that year's annual plan and approved investment."""
     projects = stmt.with_only_columns(
         Project.id,
         Project.category_id,
@@ -117,23 +126,29 @@ def _group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county
             else_=Level.UNREPORTED.value,
         ),
     )
-    figures = (
+    figures = [
         func.count(),
         _scaled_sum(projects.c.total_investment_wan),
         _scaled_sum(projects.c.span_investment_wan),
         _scaled_sum(ProgressRow.cumulative_invested_wan),
-    )
+    ]
     joined = projects.outerjoin(
         ProgressRow, (ProgressRow.project_id == projects.c.id) & (ProgressRow.period_id == anchor)
     )
+    if year is not None:
+        on_year = (AnnualPlan.project_id == projects.c.id) & (AnnualPlan.year == year)
+        joined = joined.outerjoin(AnnualPlan, on_year)
+        figures += [_scaled_sum(ProgressRow.year_invested_wan), _scaled_sum(AnnualPlan.amount_wan)]
     grouped = select(projects.c.category_id, level, *figures).select_from(joined)
     for category_id, lvl, *sums in session.execute(grouped.group_by(projects.c.category_id, level)):
-        by_category[category_id].add_group(Level(lvl), *sums)
+        if category_id in by_category:
+            by_category[category_id].add_group(Level(lvl), *sums)
         total.add_group(Level(lvl), *sums)
     placed = joined.join(ProjectLocation, ProjectLocation.project_id == projects.c.id)
     grouped = select(ProjectLocation.location_id, level, *figures).select_from(placed)
     for location_id, lvl, *sums in session.execute(grouped.group_by(ProjectLocation.location_id, level)):
-        by_county[location_id].add_group(Level(lvl), *sums)
+        if location_id in by_county:
+            by_county[location_id].add_group(Level(lvl), *sums)
 
 
 def _group_in_python(stmt: Select, as_of, total, by_category: dict, by_county: dict) -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from portfolio.projects.models import LifecycleStatus
 from portfolio.projects.queries import ProjectFilters, filtered_projects
-from portfolio.projects.summary import Summary, SummaryRow, _group_in_python, _group_in_sql, get_summary
+from portfolio.projects.summary import Summary, SummaryRow, _group_in_python, get_summary, group_in_sql
 from portfolio.reporting.models import ReportStatus
 from portfolio.reporting.progress import anchor_period_id, default_as_of
 from tests.factories import make_period, make_project, make_report
@@ -34,7 +34,7 @@ def _both_ways(user, filters: ProjectFilters):
     stmt = filtered_projects(user, filters, summary.plan)
     tables = []
     for group in (
-        lambda *a: _group_in_sql(stmt, anchor, *a),
+        lambda *a: group_in_sql(stmt, anchor, *a),
         lambda *a: _group_in_python(stmt, summary.as_of, *a),
     ):
         total = SummaryRow("合计")
