@@ -28,6 +28,8 @@ DOMAINS = (
     "supervision",
     "plans",
     "notify",
+    "tokens",
+    "api",
 )
 
 csrf = CSRFProtect()

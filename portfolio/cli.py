@@ -160,7 +160,23 @@ def _with_verbose(command: click.Command) -> None:
         _with_verbose(sub)
 
 
+@click.command("create-token")
+@click.option("--user", "username", required=True, help="令牌所属账号；接口所见范围与该账号相同")
+@click.option("--days", type=int, default=None, help="有效天数（缺省：长期有效，直至吊销）")
+@click.option("--label", default=None, help="用途说明，如 省级平台对接")
+@command
+def create_token_command(username, days, label):
+    """Make an API token for an account and print it once; only its hash is stored."""
+    from portfolio.tokens.services import create_token
+
+    made = create_token(None, username, days, label)
+    until = f"有效期 {days} 天" if days else "长期有效，直至吊销"
+    click.echo(f"已为 {username} 创建接口令牌（{until}）。令牌只显示这一次，请妥善保存：")
+    click.echo(made.plaintext)
+
+
 def register_cli(app) -> None:
+    app.cli.add_command(create_token_command)
     from portfolio.backup.command import backup_command, restore_command
     from portfolio.plans.command import plans_cli
 

@@ -30,9 +30,11 @@ from portfolio.reporting.models import (
     StatusReport,
 )
 from portfolio.supervision.models import SupervisionEvent, SupervisionFile, SupervisionItem
+from portfolio.tokens.models import ApiToken
 
 __all__ = [
     "AnnualPlan",
+    "ApiToken",
     "Attachment",
     "AuditEntry",
     "Category",

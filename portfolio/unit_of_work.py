@@ -23,6 +23,7 @@ from portfolio.errors import DomainError
 _ON_ROLLBACK = "unit_of_work.on_rollback"
 _AFTER_COMMIT = "unit_of_work.after_commit"
 _DISCARDED = "unit_of_work.discarded"
+_KEEP_ON_ERROR = "unit_of_work.keep_on_error"
 
 
 def on_rollback(callback: Callable[[], object]) -> None:
@@ -48,6 +49,15 @@ def refuse(error: DomainError) -> None:
     flash(error.message, "error")
 
 
+def keep_on_error() -> None:
+    """Commit what this request has written even if it ends in an error response.
+
+    For facts about the request itself, such as an API call counted against its token's rate limit and
+    audited: a refused or failed call must still count. Only for requests that change nothing else.
+    """
+    db.session.info[_KEEP_ON_ERROR] = True
+
+
 def init_app(app: Flask) -> None:
     """Commit or roll back at the end of every request; call before other after_request handlers."""
     event.listen(app.extensions["db_sessionmaker"], "after_commit", _committed)
@@ -56,7 +66,9 @@ def init_app(app: Flask) -> None:
     # Flask runs after_request handlers last-registered first: this one, registered first, runs last.
     @app.after_request
     def _end_request(response):
-        _finish(keep=response.status_code < 400)
+        session = db.active_session()
+        kept = session is not None and session.info.pop(_KEEP_ON_ERROR, False)
+        _finish(keep=response.status_code < 400 or kept)
         return response
 
     @app.teardown_request

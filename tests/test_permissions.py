@@ -4,11 +4,12 @@ Each rule of app.url_map is requested (GET rules with GET, POST rules with an em
 URL arguments filled from a small world by name. Scoped objects are walked twice: one the county
 officer answers for (温县) and one of another county (孟州市). The expected outcome comes from the
 permission table itself (ROLE_ACTIONS and each view's required_action):
-  anonymous                                  -> redirect to the login page
+  anonymous                                  -> redirect to the login page (API: 401 JSON)
   role not allowed the view's action         -> 403
   county officer, another county's object    -> 404 (it looks absent)
   allowed                                    -> anything but 401/403/404/500
-and never a 500 for anyone. New routes join the walk by themselves; the meta-tests below fail when
+and never a 500 for anyone. API endpoints are called with each role's bearer token, never a cookie.
+New routes join the walk by themselves; the meta-tests below fail when
 a route has an argument the walker cannot fill or an endpoint is neither guarded nor public.
 """
 
@@ -92,7 +93,7 @@ def _expected(endpoint: str, action: str | None, user, variant: str, arguments) 
     if endpoint in PUBLIC_ENDPOINTS:
         return "allowed"
     if user is None:
-        return "login"
+        return "unauthorized" if _is_api(endpoint) else "login"
     if user.role not in ROLE_ACTIONS[action]:
         return "forbidden"
     if user.role == Role.COUNTY_OFFICER and variant == "other" and arguments & SCOPED_ARGS:
@@ -112,6 +113,8 @@ def _problem(response, expected: str) -> bool:
     status = response.status_code
     if status == 500:
         return True
+    if expected == "unauthorized":
+        return status != 401 or not response.is_json
     if expected == "login":
         return status != 302 or urlsplit(response.headers["Location"]).path != "/login"
     if expected == "forbidden":
@@ -119,6 +122,19 @@ def _problem(response, expected: str) -> bool:
     if expected == "absent":
         return status != 404
     return status in (401, 403, 404)
+
+
+def _is_api(endpoint: str) -> bool:
+    return endpoint.startswith("api.") and endpoint not in PUBLIC_ENDPOINTS
+
+
+def _token_for(user) -> str:
+    from portfolio.db import session
+    from portfolio.tokens.services import create_token
+
+    made = create_token(None, user.username, days=1)
+    session.commit()
+    return made.plaintext
 
 
 @pytest.fixture
@@ -132,10 +148,12 @@ def _walk(app, users, world, endpoint, path, method, roles, variant):
     wrong = []
     for role in roles:
         user = users[role] if ROLES[role] else None
-        client = app.test_client()
-        if user is not None:
+        client, headers = app.test_client(), {}
+        if user is not None and _is_api(endpoint):
+            headers["Authorization"] = f"Bearer {_token_for(user)}"  # the API never reads cookies
+        elif user is not None:
             login_as(client, user)
-        response = client.open(url, method=method, data={} if method == "POST" else None)
+        response = client.open(url, method=method, data={} if method == "POST" else None, headers=headers)
         expected = _expected(endpoint, action, user, variant, arguments)
         if _problem(response, expected):
             wrong.append(f"{method} {url} as {role}: got {response.status_code}, expected {expected}")

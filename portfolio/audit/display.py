@@ -60,6 +60,8 @@ ACTION_LABELS = {
     "api_token.create": "创建接口令牌",
     "api_token.revoke": "吊销接口令牌",
     "reminder.send": "催报",
+    "api.request": "接口读取",
+    "api.rate_limited": "接口请求超限",
 }
 
 ENTITY_LABELS = {

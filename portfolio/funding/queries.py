@@ -190,3 +190,19 @@ def get_source_totals(user, filters, plan=None, as_of: date | None = None) -> li
     plan = plan or get_selected_plan(filters.plan_id)
     as_of = as_of or default_as_of(plan)
     return totals_by_source(plan.id, filtered_projects(user, filters, plan), as_of)
+
+
+def funds_by_report(report_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """report id → {source name: funds received in its period}, in the sources' order."""
+    if not report_ids:
+        return {}
+    stmt = (
+        select(ReportFunding.report_id, FundingSource.name, ReportFunding.amount_wan)
+        .join(FundingSource, FundingSource.id == ReportFunding.source_id)
+        .where(ReportFunding.report_id.in_(report_ids))
+        .order_by(FundingSource.position, FundingSource.id)
+    )
+    found: dict[int, dict[str, Decimal]] = {}
+    for rid, name, amount in session.execute(stmt):
+        found.setdefault(rid, {})[name] = money(amount)
+    return found
