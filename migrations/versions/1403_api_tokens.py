@@ -1,14 +1,14 @@
 """api tokens: hashed bearer tokens for the read-only JSON API
 
 Revision ID: 1403
-Revises: 1301
+Revises: 1201
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "1403"
-down_revision = "1301"
+down_revision = "1201"
 branch_labels = None
 depends_on = None
 
