@@ -1,7 +1,7 @@
 """Backup and restore benchmark: the demo data, then the demo plus 10,000 projects (each with a report).
 
 Prints, for each data set: rows, backup time, archive size, and restore time into a fresh SQLite file
-(and into PostgreSQL when --postgres names an empty database or schema URL).
+(and into PostgreSQL when --postgres names a database: each restore goes into a fresh schema, dropped after).
 Run: .venv/bin/python -m benchmarks.bench_backup [--projects 10000] [--postgres URL]
 """
 
@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from portfolio import create_app, schema
 from portfolio.backup.dump import create_backup
@@ -78,19 +78,34 @@ def measure(label: str, source: str, uploads: Path, tmp: Path, pg_url: str | Non
     print(f"  backup                {backup_s:6.2f} s   archive {size:.1f} MB")
     targets = [("restore → SQLite", f"sqlite:///{tmp / (label + '-restored.db')}")]
     if pg_url:
-        targets.append(("restore → PostgreSQL", pg_url))
-    for name, url in targets:
-        target = make_engine(url)
-        start = time.perf_counter()
-        restore_backup(target, tmp / f"{label}-{len(name)}-uploads", archive)
-        print(f"  {name:<21} {time.perf_counter() - start:6.2f} s")
-        target.dispose()
+        targets.append(("restore → PostgreSQL", _pg_schema(pg_url, create=True)))
+    try:
+        for name, url in targets:
+            target = make_engine(url)
+            start = time.perf_counter()
+            restore_backup(target, tmp / f"{label}-{len(name)}-uploads", archive)
+            print(f"  {name:<21} {time.perf_counter() - start:6.2f} s")
+            target.dispose()
+    finally:
+        if pg_url:
+            _pg_schema(pg_url, create=False)
+
+
+def _pg_schema(url: str, create: bool) -> str:
+    """Create (or drop) the schema bench_backup in the database; the URL that restores into it."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS bench_backup CASCADE"))
+        if create:
+            conn.execute(text("CREATE SCHEMA bench_backup"))
+    engine.dispose()
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3Dbench_backup"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, default=10_000)
-    parser.add_argument("--postgres", default=None, help="an EMPTY database URL to restore into (demo only)")
+    parser.add_argument("--postgres", default=None, help="a PostgreSQL database URL to restore into")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -98,7 +113,7 @@ def main() -> None:
         for label, extra in (("demo", 0), (f"demo+{args.projects}", args.projects)):
             source = f"sqlite:///{tmp / (label + '.db')}"
             build(source, tmp / f"{label}-uploads", extra)
-            measure(label, source, tmp / f"{label}-uploads", tmp, args.postgres if extra == 0 else None)
+            measure(label, source, tmp / f"{label}-uploads", tmp, args.postgres)
 
 
 if __name__ == "__main__":
