@@ -117,3 +117,16 @@ def test_ruff_check_and_format():
     for args in (["check", "."], ["format", "--check", "."]):
         result = subprocess.run([str(ruff), *args], cwd=ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_today_and_now_are_beijing_time():
+    """Deadlines and "today" are local dates: code asks portfolio.localtime, never the server's clock zone."""
+    found = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in (ROOT / "portfolio").rglob("*.py")
+        if p.name not in ("localtime.py", "db.py")
+        for i, line in enumerate(p.read_text().splitlines(), start=1)
+        if ("date.today()" in line or "datetime.now(" in line or "datetime.utcnow(" in line)
+        and not line.lstrip().startswith(("#", '"'))
+    ]
+    assert found == []

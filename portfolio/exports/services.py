@@ -124,7 +124,7 @@ def export_supervision(
         sheet_title(period, "督办清单"),
         f"填报单位：{reporting_unit(actor)}",
         f"日期：{chinese_date(today or local_today())}",
-        supervision_rows(projects, progress, latest_items([p.id for p in projects]), today or date.today()),
+        supervision_rows(projects, progress, latest_items([p.id for p in projects]), today or local_today()),
     )
     return ExportFile(
         book.close(),

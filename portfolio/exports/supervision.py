@@ -5,7 +5,7 @@ from datetime import date
 
 from portfolio.exports.progress_sheet import SheetRow, units_lead_first, write_rows
 from portfolio.exports.sheet_layout import Book, Column, setup_page, write_header, write_heading, write_notes
-from portfolio.localtime import to_local
+from portfolio.localtime import local_today, to_local
 from portfolio.projects.models import Project
 from portfolio.reporting.progress import ProjectProgress
 from portfolio.reporting.warnings import Level
@@ -54,7 +54,7 @@ def supervision_rows(
 ) -> list[SheetRow]:
     """Red before yellow, the furthest behind first; then projects under an open 督办 item of any colour."""
     items = items or {}
-    today = today or date.today()
+    today = today or local_today()
     flagged = [
         p
         for p in projects

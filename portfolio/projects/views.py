@@ -1,12 +1,11 @@
 """Register pages: the project list, a project's detail and the portfolio summary."""
 
-from datetime import date
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portfolio.errors import DomainError
 from portfolio.funding.queries import get_project_funding, get_source_totals
+from portfolio.localtime import local_today
 from portfolio.permissions import authorize, requires
 from portfolio.projects import bp
 from portfolio.projects.forms import MilestonesForm, ProjectEditForm
@@ -60,7 +59,7 @@ def detail(project_id: int):
         reports=list_reports_for_project(project),
         history=list_project_history(project),
         supervision_items=list_project_items(project),
-        supervision_today=date.today(),
+        supervision_today=local_today(),
     )
 
 

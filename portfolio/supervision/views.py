@@ -1,7 +1,7 @@
 """督办 pages: the list with red projects offered, issuing, an item with its history and its forms, the
 A4 notice, and answer files. The home pages list open items through a registered section."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -9,6 +9,7 @@ from flask_login import current_user
 from portfolio.auth.models import Role
 from portfolio.errors import DomainError, NotFound
 from portfolio.home.sections import HomeSection, add_section
+from portfolio.localtime import local_today
 from portfolio.permissions import authorize, requires
 from portfolio.projects.queries import get_project
 from portfolio.reporting.attachments import upload_dir
@@ -47,11 +48,11 @@ def index():
     offered = list_red_candidates(current_user) if current_user.role in (Role.ADMIN, Role.PLANNER) else []
     return render_template(
         "supervision/index.html",
-        items=list_items(current_user, state, date.today()),
+        items=list_items(current_user, state, local_today()),
         state=state,
         states=STATE_FILTERS,
         offered=offered,
-        today=date.today(),
+        today=local_today(),
     )
 
 
@@ -65,7 +66,7 @@ def _issue_form(project) -> ItemIssueForm:
         form.unit_id.data = lead.id if lead else None
         form.county_id.data = county.id if county else None
         form.problem.data = "；".join(x for x in (progress.warning.reason, progress.problems) if x)
-        form.deadline.data = date.today() + timedelta(days=DEFAULT_DAYS)
+        form.deadline.data = local_today() + timedelta(days=DEFAULT_DAYS)
     return form
 
 
@@ -77,7 +78,7 @@ def new(project_id: int):
     form = _issue_form(project)
     if form.validate_on_submit():
         try:
-            item = issue_item(current_user, project, form.to_input(), date.today())
+            item = issue_item(current_user, project, form.to_input(), local_today())
         except DomainError as refused:
             refuse(refused)
             return render_template("supervision/new.html", project=project, form=form), refused.status
@@ -93,7 +94,7 @@ def _render_detail(item, answer_form=None, decision_form=None, status: int = 200
     return render_template(
         "supervision/detail.html",
         item=item,
-        today=date.today(),
+        today=local_today(),
         answer_form=answer_form or ItemAnswerForm(formdata=None, version=item.version),
         decision_form=decision_form or ItemDecisionForm(formdata=None, version=item.version),
     ), status
@@ -143,7 +144,7 @@ DECISIONS = {
     ),
     "escalate": (
         lambda item, form: escalate_item(
-            current_user, item, form.note.data, date.today(), form.version_number()
+            current_user, item, form.note.data, local_today(), form.version_number()
         ),
         "已升级督办",
     ),
