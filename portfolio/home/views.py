@@ -8,12 +8,12 @@ from portfolio.home import bp, queries
 from portfolio.home.sections import sections_for
 from portfolio.localtime import local_today
 from portfolio.permissions import requires
-from portfolio.reporting.forms import ReminderSendForm
+from portfolio.reporting.forms import ConfirmForm, ReminderSendForm
 from portfolio.reporting.queue import QueueFilter
 
 
 def queue_filter() -> QueueFilter:
-    return QueueFilter(request.args.get("county", type=int), request.args.get("category", type=int))
+    return QueueFilter.from_args(request.args)
 
 
 @bp.route("/home")
@@ -28,6 +28,7 @@ def index():
         context["home"] = queries.get_planner_home(user, today, queue_filter())
         context["filters"] = queue_filter()
         context["remind_form"] = ReminderSendForm()
+        context["bulk_form"] = ConfirmForm()
     elif user.role == Role.REVIEWER:
         context["rounds"] = queries.list_reviewer_tasks()
     else:

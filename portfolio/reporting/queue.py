@@ -15,6 +15,10 @@ class QueueFilter:
     county_id: int | None = None
     category_id: int | None = None
 
+    @classmethod
+    def from_args(cls, args) -> "QueueFilter":
+        return cls(args.get("county", type=int), args.get("category", type=int))
+
     def args(self) -> dict:
         """The filter as URL query arguments (for links that keep it)."""
         return {k: v for k, v in (("county", self.county_id), ("category", self.category_id)) if v}

@@ -26,6 +26,8 @@ from portfolio.reporting.forms import (
 )
 from portfolio.reporting.periods import close_period, is_open, open_period, reopen_period, state_label
 from portfolio.reporting.progress import get_thresholds, progress_for, save_thresholds
+from portfolio.reporting.queue import QueueFilter
+from portfolio.reporting.review import compare_with_previous
 from portfolio.reporting.services import (
     ReportConflict,
     approve_report,
@@ -202,6 +204,11 @@ def report(report_id):
         milestone_rows=milestone_rows(report.project, report),
         funding_rows=list_report_funding(report),
         history=queries.list_report_history(report),
+        comparison=(comparison := compare_with_previous(report)),
+        previous_milestones=milestone_rows(report.project, comparison.previous)
+        if comparison.previous
+        else None,
+        queue_args=QueueFilter.from_args(request.args).args(),
         version_form=VersionForm(data={"version": report.version}),
         return_form=ReturnForm(data={"version": report.version}),
         confirm=ConfirmForm(),
@@ -224,7 +231,12 @@ def _review(report_id: int, action: str, run, done: str, form_class=VersionForm)
         flash(done, "success")
     except DomainError as e:
         refuse(e)
-    return redirect(url_for("reporting.report", report_id=report_id))
+        return redirect(url_for("reporting.report", report_id=report_id))
+    return (
+        next_after_review(report)
+        if action == "report.review"
+        else redirect(url_for("reporting.report", report_id=report_id))
+    )
 
 
 @bp.route("/reporting/reports/<int:report_id>/submit", methods=["POST"])
@@ -293,3 +305,4 @@ def thresholds():
 
 
 from portfolio.reporting import reminder_views  # noqa: E402, F401  (attaches the 催报 routes)
+from portfolio.reporting.review_views import next_after_review  # noqa: E402  (and the bulk approval route)
