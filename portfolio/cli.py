@@ -175,7 +175,29 @@ def create_token_command(username, days, label):
     click.echo(made.plaintext)
 
 
+@click.command("export-oc4ids")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="输出的 .json 文件")
+@click.option("--plan", "plan_key", default=None, help="规划的编号、名称或简称（仅有一个规划时可省略）")
+@command
+def export_oc4ids_command(output, plan_key):
+    """Write the plan's projects as an OC4IDS 0.9 project package (only approved progress)."""
+    import json
+
+    from portfolio.opendata.oc4ids import export_package
+    from portfolio.projects.services import get_plan
+
+    config = current_app.config
+    package = export_package(get_plan(plan_key), config, config.get("PUBLIC_URL") or "http://localhost")
+    try:
+        with open(output, "w", encoding="utf-8") as f:
+            json.dump(package, f, ensure_ascii=False, indent=2)
+    except OSError as e:
+        raise click.ClickException(f"无法写入 {output}：{e.strerror}") from e
+    click.echo(f"已导出 OC4IDS 项目包：{len(package['projects'])} 个项目 → {output}")
+
+
 def register_cli(app) -> None:
+    app.cli.add_command(export_oc4ids_command)
     app.cli.add_command(create_token_command)
     from portfolio.backup.command import backup_command, restore_command
     from portfolio.plans.command import plans_cli

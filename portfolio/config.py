@@ -42,6 +42,12 @@ class Config:
     MAIL_PASSWORD = ""
     MAIL_USE_TLS = False
     TESTING = False
+    # The JSON API: requests per token in each window (seconds); see portfolio/tokens/metering.py.
+    API_RATE_LIMIT = 120
+    API_RATE_WINDOW = 60
+    # OC4IDS: the publisher's registered project identifier prefix and name, set per deployment.
+    OC4IDS_PREFIX = "oc4ids-jzsthj"
+    OC4IDS_PUBLISHER = "焦作市生态环境局"
 
 
 def load_config(overrides: dict | None) -> dict:

@@ -25,8 +25,9 @@ from portfolio.api.serialize import (
 from portfolio.db import utcnow, write_intent
 from portfolio.errors import DomainError
 from portfolio.funding.queries import funds_by_report, get_project_funding, get_source_totals
+from portfolio.opendata.oc4ids import export_package
 from portfolio.permissions import ROLE_ACTIONS, can, role_allows
-from portfolio.projects.queries import ProjectFilters, get_project, list_projects
+from portfolio.projects.queries import ProjectFilters, get_project, get_selected_plan, list_projects
 from portfolio.projects.summary import get_summary
 from portfolio.reporting.progress import default_as_of, progress_for
 from portfolio.reporting.queries import list_periods, list_reports_for_project
@@ -197,6 +198,13 @@ def summary():
             "by_source": [source_total(t) for t in totals],
         }
     )
+
+
+@bp.route("/oc4ids.json")
+@api_requires("project.view")
+def oc4ids():
+    plan = get_selected_plan(ProjectFilters.from_args(request.args).plan_id)
+    return jsonify(export_package(plan, current_app.config, request.url_root, api_user()))
 
 
 @bp.route("/openapi.json")
