@@ -11,6 +11,7 @@ from portfolio.annex.report import CREATED, UPDATED, ImportReport, ProjectRecord
 from portfolio.audit.models import AuditEntry
 from portfolio.audit.services import record as audit
 from portfolio.db import refresh_statistics, session, utcnow
+from portfolio.localtime import local_today
 from portfolio.projects.models import (
     AnnualPlan,
     LifecycleStatus,
@@ -23,6 +24,7 @@ from portfolio.projects.models import (
     Unit,
 )
 from portfolio.projects.seed_data import LOCATION_ALIASES
+from portfolio.projects.status_history import change_status
 
 
 def _load_projects(ids: list[int]) -> dict[int, Project]:
@@ -93,7 +95,7 @@ def _withdraw(actor, projects: list[Project], batch: ImportBatch) -> None:
     """调出, never deleted: reports, milestones and evaluations stay attached."""
     for project in projects:
         before = {"status": project.status.label}
-        project.status = LifecycleStatus.WITHDRAWN
+        change_status(actor, project, LifecycleStatus.WITHDRAWN, local_today(), "附件重新导入")
         project.import_batch_id = batch.id
         audit(
             actor,

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from portfolio.evaluation.indicator_assessment import IndicatorStatus
 from portfolio.evaluation.models import ProjectClass
+from portfolio.evaluation.snapshot import INACTIVE_LINE
 
 CLASS_COLOURS = {
     ProjectClass.COMPLETED_EARLY: "#0b5c3b",
@@ -16,6 +17,7 @@ CLASS_COLOURS = {
     ProjectClass.ON_SCHEDULE: "#8cc9a0",
     ProjectClass.LAGGING: "#d64545",
     ProjectClass.NOT_STARTED: "#e0a800",
+    ProjectClass.MANUAL: "#b8a1d9",
     ProjectClass.WITHDRAWN: "#9aa5b1",
     ProjectClass.CANCELLED: "#616e7c",
 }
@@ -114,7 +116,7 @@ def report_charts(data: dict) -> dict[str, Markup]:
         for s in IndicatorStatus
         if data["indicator_counts"].get(s.value)
     ]
-    categories = [g for g in data["by_category"] if g["name"] != "合计"]
+    categories = [g for g in data["by_category"] if g["name"] not in ("合计", INACTIVE_LINE)]
     invest = [(g["name"], Decimal(g["plan_rate_pct"] or 0), "#127a50") for g in categories if g["projects"]]
     return {
         "classes": bar_chart(classes, "项目评估分类"),

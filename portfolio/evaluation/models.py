@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -40,6 +41,7 @@ class ProjectClass(LabelledEnum):
     ON_SCHEDULE = "on_schedule", "符合序时进度"
     LAGGING = "lagging", "滞后"
     NOT_STARTED = "not_started", "未启动"
+    MANUAL = "manual", "需人工研判"
     WITHDRAWN = "withdrawn", "调出"
     CANCELLED = "cancelled", "取消"
 
@@ -122,3 +124,21 @@ class ProjectAssessment(Base):
 
     project: Mapped[Project] = relationship()
     round: Mapped[EvaluationRound] = relationship()
+
+
+class IndicatorVerdict(Base):
+    """A reviewer's verdict with its reason on a qualitative indicator in one round."""
+
+    __tablename__ = "indicator_verdicts"
+    __table_args__ = (
+        UniqueConstraint("round_id", "indicator_id"),
+        CheckConstraint("verdict IN ('achieved', 'on_track', 'lagging', 'done', 'not_done')", name="verdict"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
+    verdict: Mapped[str] = mapped_column(String(24))  # an IndicatorStatus value a reviewer may choose
+    reason: Mapped[str] = mapped_column(Text)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -98,7 +98,7 @@ def _summary(ws, data: dict) -> None:
     )
     statuses = [[s.label, data["indicator_counts"].get(s.value, 0)] for s in IndicatorStatus]
     row = _table(ws, row, ["指标评估状态", "指标数"], [*statuses, ["合计", len(data["indicators"])]])
-    total = data["by_category"][-1]
+    total = next(g for g in data["by_category"] if g["name"] == "合计")
     keys = ("span_investment_wan", "planned_to_date_wan", "cumulative_invested_wan", "plan_rate_pct")
     heads = ["规划期投资(万元)", "截至评估年计划投资(万元)", "累计完成投资(万元)", "计划完成率(%)"]
     row = _table(ws, row, ["投资", *heads[:3], heads[3]], [["全部项目", *_rows([total], keys)[0]]])

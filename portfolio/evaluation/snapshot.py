@@ -5,6 +5,7 @@ exactly what was signed, whatever reports or indicator values arrive later.
 """
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -34,7 +35,8 @@ from portfolio.evaluation.queries import (
     list_indicators,
     year_values,
 )
-from portfolio.projects.models import Plan, Project
+from portfolio.projects.models import LifecycleStatus, Plan, Project
+from portfolio.projects.status_history import list_status_changes, status_on
 from portfolio.reporting.progress import ProjectProgress, progress_for
 
 SNAPSHOT_VERSION = 1
@@ -43,11 +45,28 @@ NO_COUNTY = "未填县区"
 ZERO = Decimal(0)
 
 
+@dataclass(frozen=True)
+class _AsOf:
+    """What the progress read model needs of a project, with the status in force at the round's date."""
+
+    id: int
+    plan_id: int
+    status: LifecycleStatus
+    planned_start: date | None
+    planned_end: date | None
+
+
 def classify_all(plan: Plan, projects: list[Project], as_of: date) -> tuple[dict, dict]:
-    """project_id → Classification and project_id → ProjectProgress, in a fixed number of statements."""
-    progress = progress_for(projects, as_of)
+    """project_id → Classification and project_id → ProjectProgress, in a fixed number of statements.
+
+    Each project is read with the status in force at the date (its status history), not today's.
+    """
+    history = list_status_changes(p.id for p in projects)
+    then = {p.id: status_on(p.status, history.get(p.id, []), as_of) for p in projects}
+    rows = [_AsOf(p.id, p.plan_id, then[p.id], p.planned_start, p.planned_end) for p in projects]
+    progress = progress_for(rows, as_of)
     full = list_completion_dates(plan, as_of)
-    classes = {p.id: classify_project(p, progress[p.id], full.get(p.id), as_of) for p in projects}
+    classes = {p.id: classify_project(p, progress[p.id], full.get(p.id), as_of, then[p.id]) for p in projects}
     return classes, progress
 
 
@@ -146,29 +165,42 @@ def _rate(done: Decimal, planned: Decimal) -> str | None:
     return str((done / planned * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+INACTIVE = (ProjectClass.WITHDRAWN.value, ProjectClass.CANCELLED.value)
+INACTIVE_LINE = "调出、取消项目（单列，不计入合计和完成率）"
+
+
+def _group_row(name: str, mine: list[dict], counted: list[dict]) -> dict:
+    """Counts by class of `mine`; investment and rates of `counted` (withdrawn and cancelled left out)."""
+    span = sum((Decimal(r["span_investment_wan"] or 0) for r in counted), ZERO)
+    planned = sum((Decimal(r["planned_to_date_wan"] or 0) for r in counted), ZERO)
+    done = sum((Decimal(r["cumulative_invested_wan"] or 0) for r in counted), ZERO)
+    counts = Counter(r["final_class"] for r in mine)
+    return {
+        "name": name,
+        "projects": len(mine),
+        "counts": {k.value: counts.get(k.value, 0) for k in ProjectClass},
+        "span_investment_wan": str(money(span)),
+        "cumulative_invested_wan": str(money(done)),
+        "completion_pct": _rate(done, span),
+        "planned_to_date_wan": str(money(planned)),
+        "plan_rate_pct": _rate(done, planned),
+    }
+
+
 def _group(rows: list[dict], key: str, order: list[str]) -> list[dict]:
-    """Counts by class and investment for each value of `key`, in the given order, then a total row."""
+    """Each value of `key` in order, a total row, then withdrawn and cancelled projects on their own line."""
     groups = []
     for name in [*order, None]:
         mine = [r for r in rows if name is None or r[key] == name]
         if name is not None and not mine and key == "county":
             continue
-        span = sum((Decimal(r["span_investment_wan"] or 0) for r in mine), ZERO)
-        planned = sum((Decimal(r["planned_to_date_wan"] or 0) for r in mine), ZERO)
-        done = sum((Decimal(r["cumulative_invested_wan"] or 0) for r in mine), ZERO)
-        counts = Counter(r["final_class"] for r in mine)
-        groups.append(
-            {
-                "name": name or "合计",
-                "projects": len(mine),
-                "counts": {k.value: counts.get(k.value, 0) for k in ProjectClass},
-                "span_investment_wan": str(money(span)),
-                "cumulative_invested_wan": str(money(done)),
-                "completion_pct": _rate(done, span),
-                "planned_to_date_wan": str(money(planned)),
-                "plan_rate_pct": _rate(done, planned),
-            }
-        )
+        counted = [r for r in mine if r["final_class"] not in INACTIVE]
+        groups.append(_group_row(name or "合计", mine, counted))
+    inactive = [r for r in rows if r["final_class"] in INACTIVE]
+    if inactive:
+        line = _group_row(INACTIVE_LINE, inactive, inactive)
+        line["completion_pct"] = line["plan_rate_pct"] = None
+        groups.append(line)
     return groups
 
 

@@ -156,6 +156,10 @@ class Project(Base):
             "span_investment_wan IS NULL OR span_investment_wan >= 0",
             name="span_nonneg",
         ),
+        CheckConstraint(
+            "pre_tracking_invested_wan IS NULL OR pre_tracking_invested_wan >= 0",
+            name="pre_tracking_nonneg",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +181,9 @@ class Project(Base):
         enum_column(LifecycleStatus), default=LifecycleStatus.PLANNING, index=True
     )
     project_code: Mapped[str | None] = mapped_column(String(24))
+    # 纳入系统前已完成投资: completed before the tracker followed the project, as of a date.
+    pre_tracking_invested_wan: Mapped[Decimal | None] = mapped_column(MONEY)
+    pre_tracking_as_of: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     source_sheet: Mapped[str | None] = mapped_column(String(100))
@@ -264,3 +271,18 @@ class Milestone(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="milestones")
+
+
+class StatusChange(Base):
+    """A project's life-cycle status changing on a date, so a round can read the status then in force."""
+
+    __tablename__ = "project_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[LifecycleStatus] = mapped_column(enum_column(LifecycleStatus, "from_status_values"))
+    to_status: Mapped[LifecycleStatus] = mapped_column(enum_column(LifecycleStatus, "to_status_values"))
+    effective_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(100))  # 进度报告 2025Q1, 项目编辑, 附件导入
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portfolio.audit.services import record
 from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError, NotFound
+from portfolio.localtime import local_today
 from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.codes import normalize_project_code
 from portfolio.projects.models import (
@@ -23,6 +24,7 @@ from portfolio.projects.models import (
     Subcategory,
 )
 from portfolio.projects.seed_data import LOCATIONS
+from portfolio.projects.status_history import log_status_change
 
 
 def ensure_locations() -> None:
@@ -145,6 +147,7 @@ def update_project(actor, project: Project, data: ProjectEdit, expected_version:
     if problems:
         raise DomainError("；".join(problems))
     values = {**{k: getattr(data, k) for k in EDIT_LABELS}, "project_code": code, "name": data.name.strip()}
+    log_status_change(actor, project, data.status, local_today(), "项目编辑")
     before, after = {}, {}
     for key, new in values.items():
         old = getattr(project, key)

@@ -15,6 +15,7 @@ from portfolio.errors import Conflict, DomainError
 from portfolio.localtime import format_local, local_today
 from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.models import LifecycleStatus, MilestoneKind, MilestoneStatus, Project
+from portfolio.projects.status_history import change_status
 from portfolio.reporting import attachments, milestones, notices
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.periods import is_open
@@ -273,7 +274,10 @@ def _apply_to_project(actor, report: StatusReport) -> None:
     project = report.project
     if report.new_status and report.new_status != project.status:
         before = {"status": project.status.value}
-        project.status = report.new_status
+        # The status took effect in the reported period, whenever the report is approved.
+        change_status(
+            actor, project, report.new_status, report.period.ends_on, f"进度报告 {report.period.code}"
+        )
         record(
             actor,
             "project.update",

@@ -46,7 +46,7 @@ def test_reasons_say_how_far_behind(app, users):
     round_ = create_round(users["reviewer"], plan, *default_rounds(plan)[0])
     rows = {r["project_id"]: r for r in build_report(round_)["projects"]}
     e = rows[projects["E"].id]
-    assert e["reason"] == "序时进度 50%，实际 20%，落后 30 个百分点（约 14 个月）"
+    assert e["reason"] == "序时进度 50%，实际 20%，落后 30 个百分点（按计划工期折算约 14 个月）"
     assert Decimal(e["behind_points"]) == 30 and e["behind_months"] == 14
     assert e["problems"] == "征地拆迁未完成" and e["county"] == "跨县区"
     assert rows[projects["G"].id]["reason"].endswith("逾期 9 个月未开工")
@@ -55,7 +55,7 @@ def test_reasons_say_how_far_behind(app, users):
         "早于计划完工时间" in rows[projects["A"].id]["reason"]
         and "18 个月" in rows[projects["A"].id]["reason"]
     )
-    assert "已超期 6 个月" in rows[projects["K"].id]["reason"]
+    assert "已超过计划完工 6 个月" in rows[projects["K"].id]["reason"]
     assert "主体工程完工" in rows[projects["L"].id]["reason"]
 
 

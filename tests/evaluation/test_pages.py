@@ -210,12 +210,15 @@ def test_report_workbook_reopens_and_matches_the_database(world, role_client):
     assert sum(row[6] for row in projects) == pytest.approx(float(planned))
     for sheet in ("分类别统计", "分县区统计"):
         rows = list(wb[sheet].iter_rows(min_row=2, values_only=True))
-        total = rows[-1]
-        assert total[0] == "合计" and total[1] == in_db
-        assert sum(r[1] for r in rows[:-1]) == in_db
-        assert float(total[-3]) == pytest.approx(float(approved))
-        assert float(total[-4]) == pytest.approx(float(planned))
-        assert float(total[-2]) == pytest.approx(round(float(approved) / float(planned) * 100, 1))
+        at = [r[0] for r in rows].index("合计")
+        total, apart = rows[at], rows[at + 1 :]  # withdrawn and cancelled projects on their own line
+        assert total[1] == in_db and sum(r[1] for r in rows[:at]) == in_db
+        assert [r[0] for r in apart] in ([], ["调出、取消项目（单列，不计入合计和完成率）"])
+        assert all(r[-2] in (None, "", "—") for r in apart)  # no rate on the separate line
+        done = float(total[-3]) + sum(float(r[-3]) for r in apart)
+        assert done == pytest.approx(float(approved))
+        assert float(total[-4]) + sum(float(r[-4]) for r in apart) == pytest.approx(float(planned))
+        assert float(total[-2]) == pytest.approx(round(float(total[-3]) / float(total[-4]) * 100, 1))
     by_class = dict(
         session.execute(
             select(ProjectAssessment.final_class, func.count())
@@ -223,7 +226,8 @@ def test_report_workbook_reopens_and_matches_the_database(world, role_client):
             .group_by(ProjectAssessment.final_class)
         ).all()
     )
-    summary = {r[0]: r[1] for r in wb["评估概况"].iter_rows(min_row=5, max_row=11, values_only=True)}
+    classes = len(ProjectAssessment.final_class.type.enum_class)
+    summary = {r[0]: r[1] for r in wb["评估概况"].iter_rows(min_row=5, max_row=4 + classes, values_only=True)}
     assert summary == {k.label: by_class.get(k, 0) for k in ProjectAssessment.final_class.type.enum_class}
     concerns = list(wb["滞后及未启动项目"].iter_rows(min_row=2, values_only=True))
     assert len(concerns) == 7  # 4 lagging and 3 not started in the hand-computed portfolio

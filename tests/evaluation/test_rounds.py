@@ -113,8 +113,8 @@ def test_a_finalized_round_is_frozen(setup, users):
     g_frozen = next(r for r in frozen["projects"] if r["project_id"] == projects["G"].id)
     assert (g_live["live_class"], g_frozen["live_class"]) == ("on_schedule", "not_started")
     assert (
-        live["by_category"][-1]["cumulative_invested_wan"]
-        != frozen["by_category"][-1]["cumulative_invested_wan"]
+        next(g for g in live["by_category"] if g["name"] == "合计")["cumulative_invested_wan"]
+        != next(g for g in frozen["by_category"] if g["name"] == "合计")["cumulative_invested_wan"]
     )
     assert live["indicators"][0]["status"] == "lagging" and frozen["indicators"][0]["status"] == "on_track"
     with pytest.raises(DomainError, match="已定稿"):
