@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, attributes
 
 from portfolio.db import money, refresh_statistics, session
 from portfolio.definitions.schedule import is_started
-from portfolio.projects.models import Milestone, Project
+from portfolio.projects.models import Milestone, Project, StatusChange
+from portfolio.projects.status_history import status_on
 from portfolio.reporting.models import ProgressRow, ReportingPeriod, ReportStatus, Setting, StatusReport
 from portfolio.reporting.progress_live import START_KINDS
 from portfolio.reporting.warnings import Thresholds, assess
@@ -125,13 +126,27 @@ def _rows(conn, by_project: dict, reports):
             .group_by(Milestone.project_id)
         ).all()
     )
+    history = defaultdict(list)  # each period is coloured with the status in force at its end
+    changes = conn.execute(
+        select(
+            StatusChange.project_id,
+            StatusChange.from_status,
+            StatusChange.to_status,
+            StatusChange.effective_on,
+        )
+        .where(StatusChange.project_id.in_(reporting.scalar_subquery()))
+        .order_by(StatusChange.effective_on, StatusChange.id)
+    )
+    for change in changes:
+        history[change.project_id].append(change)
     for project in projects:
         first_start = begun.get(project.id)
         reports = by_project[project.id]
-        yield from _walk(project, reports, periods[project.plan_id], thresholds, first_start)
+        periods_ = periods[project.plan_id]
+        yield from _walk(project, reports, periods_, thresholds, first_start, history[project.id])
 
 
-def _walk(project, reports: list, periods: list, thresholds: Thresholds, first_start):
+def _walk(project, reports: list, periods: list, thresholds: Thresholds, first_start, history=()):
     """One project's rows, period by period in order of their end, carrying its approved figures forward."""
     own = {r.period_id: r for r in reports}
     cumulative, by_year, latest, i = ZERO, defaultdict(lambda: ZERO), None, 0
@@ -147,7 +162,7 @@ def _walk(project, reports: list, periods: list, thresholds: Thresholds, first_s
         begun = first_start is not None and first_start <= period.ends_on
         started = is_started(latest.percent_complete, money(cumulative), begun)
         warning = assess(
-            project.status,
+            status_on(project.status, list(history), period.ends_on),
             project.planned_start,
             project.planned_end,
             latest.percent_complete,
