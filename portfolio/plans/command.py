@@ -23,8 +23,13 @@ def plans_load(path):
     result = load_plan_definition(None, read_plan_file(Path(path) if path else SHIPPED_PLAN))
     plan = result.plan
     if result.created:
+        from portfolio.funding.services import ensure_default_sources
+
+        # As seed-demo does: a plan loaded from a file starts with the standard 资金来源 list.
+        sources = ensure_default_sources(plan)
         span = f"{plan.start_year}–{plan.end_year}"
-        click.echo(f"已新建规划 {plan.short_name}（{span}），{len(plan.categories)} 个类别。")
+        counts = f"{len(plan.categories)} 个类别，{len(sources)} 个资金来源"
+        click.echo(f"已新建规划 {plan.short_name}（{span}），{counts}。")
     elif result.changes:
         click.echo(f"已更新规划 {plan.short_name}：")
         for line in result.changes:

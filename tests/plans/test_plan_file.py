@@ -50,7 +50,7 @@ def test_a_new_plan_file_creates_the_plan_beside_the_14th(app, runner, tmp_path)
 
     result = runner.invoke(args=["plans", "load", _edited(tmp_path, fifteenth)])
     assert result.exit_code == 0, result.output
-    assert "已新建规划 十五五（2026–2030），1 个类别" in result.output
+    assert "已新建规划 十五五（2026–2030），1 个类别，8 个资金来源" in result.output
     assert session.scalar(select(func.count(Plan.id))) == 2
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "plan.load")) is not None
 

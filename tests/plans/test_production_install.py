@@ -57,6 +57,7 @@ def test_upgrade_plans_indicators_admin_annex_gives_86_projects(tmp_path):
     assert "十四五\t2021–2025\t执行中\t86 个项目" in listing.stdout
     assert _count(db, "projects") == 86 and _count(db, "users") == 1 and _count(db, "indicators") == 25
     assert _count(db, "status_reports") == 0  # no demo reports
+    assert _count(db, "funding_sources") == 8  # the standard list, as the demo has
 
 
 def test_seed_demo_refuses_in_production_and_writes_nothing(tmp_path):
