@@ -30,6 +30,7 @@ DOMAINS = (
     "notify",
     "tokens",
     "api",
+    "adjustments",
 )
 
 csrf = CSRFProtect()

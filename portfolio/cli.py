@@ -78,12 +78,15 @@ def create_user_command(username, display_name, role, county, unit, password):
 @click.option("--plan", "plan_key", default=None, help="规划的编号、名称或简称（仅有一个规划时可省略）")
 @click.option("--dry-run", is_flag=True, help="只检查并预览变化，不写入")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出完整报告")
+@click.option("--reason", default="", help="调整原因（再次导入调整了规划项目时必填）")
+@click.option("--doc-number", default="", help="调整文号（再次导入调整了规划项目时必填）")
 @command
-def import_annex_command(path, plan_key, dry_run, as_json):
+def import_annex_command(path, plan_key, dry_run, as_json, reason, doc_number):
     """Import a major-project annex (.xlsx). Exit 0: imported; 1: validation errors; 2: unreadable."""
+    from portfolio.adjustments.services import AdjustmentNote
     from portfolio.annex.command import run_import
 
-    return run_import(path, plan_key, dry_run, as_json)
+    return run_import(path, plan_key, dry_run, as_json, AdjustmentNote(reason, doc_number))
 
 
 @click.command("export-progress")

@@ -1,5 +1,6 @@
 """Import every domain's models so that Base.metadata describes the whole schema."""
 
+from portfolio.adjustments.models import BaselineProject, PlanAdjustment, PlanBaseline
 from portfolio.annex.models import ImportBatch
 from portfolio.audit.models import AuditEntry
 from portfolio.auth.models import LoginFailure, Role, User
@@ -37,6 +38,7 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "AuditEntry",
+    "BaselineProject",
     "Category",
     "EvaluationRound",
     "FundingSource",
@@ -48,6 +50,8 @@ __all__ = [
     "Milestone",
     "Notification",
     "Plan",
+    "PlanAdjustment",
+    "PlanBaseline",
     "Project",
     "ProjectAssessment",
     "ProjectFunding",

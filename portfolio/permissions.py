@@ -61,6 +61,7 @@ ROLE_ACTIONS: dict[str, frozenset[Role]] = {
     "supervision.issue": frozenset({ADMIN, PLANNER}),
     "supervision.answer": frozenset({ADMIN, OFFICER}),  # (scoped)
     "supervision.decide": frozenset({ADMIN, PLANNER}),  # close, send back, escalate
+    "adjustment.view": frozenset({ADMIN, PLANNER, REVIEWER}),  # 规划调整: baseline against current plan
 }
 
 # Endpoints anyone may reach without logging in.

@@ -16,6 +16,7 @@ NAV = [
     ("projects.summary", "投资汇总", "summary.view"),
     ("dashboard.index", "驾驶舱", "dashboard.view"),
     ("supervision.index", "督办", "supervision.view"),
+    ("adjustments.index", "规划调整", "adjustment.view"),
     ("reporting.periods", "进度填报", "period.view"),
     ("reporting.reminders", "催报", "reminder.view"),
     ("exports.index", "调度表导出", "export.download"),

@@ -14,7 +14,7 @@ from portfolio.unit_of_work import discard
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
-def run_import(path: str, plan_key: str | None, dry_run: bool, as_json: bool) -> int:
+def run_import(path: str, plan_key: str | None, dry_run: bool, as_json: bool, note=None) -> int:
     """Returns the exit status: 0 imported (or a clean dry run), 1 validation errors, 2 unreadable."""
     try:
         data = Path(path).read_bytes()
@@ -23,8 +23,8 @@ def run_import(path: str, plan_key: str | None, dry_run: bool, as_json: bool) ->
         return EXIT_UNREADABLE
     try:
         plan = get_plan(plan_key)
-        report = import_annex(None, data, Path(path).name, plan, dry_run=dry_run)
-    except DomainError as e:  # UnreadableAnnex, or an unknown / ambiguous plan
+        report = import_annex(None, data, Path(path).name, plan, dry_run=dry_run, note=note)
+    except DomainError as e:  # UnreadableAnnex, an unknown / ambiguous plan, an adjustment without its note
         discard()
         _fail(e.message, as_json)
         return EXIT_UNREADABLE

@@ -2,8 +2,8 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField
-from wtforms.validators import DataRequired, Regexp
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
 class AnnexUploadForm(FlaskForm):
@@ -15,3 +15,6 @@ class AnnexConfirmForm(FlaskForm):
     sha256 = HiddenField(validators=[Regexp(r"^[0-9a-f]{64}$", message="预览已失效，请重新上传附件。")])
     plan_id = HiddenField(validators=[DataRequired("预览已失效，请重新上传附件。")])
     fingerprint = HiddenField(validators=[DataRequired("预览已失效，请重新上传附件。")])
+    # A re-import changing the plan's projects is a plan adjustment (规划调整): why, on whose authority.
+    adjust_reason = TextAreaField("调整原因", validators=[Optional(), Length(max=2000)])
+    adjust_doc_number = StringField("调整文号", validators=[Optional(), Length(max=100)])

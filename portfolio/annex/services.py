@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from portfolio.adjustments.services import AdjustmentNote, record_adjustments, snapshot_before
 from portfolio.annex import diff as differ
 from portfolio.annex.classify import PlanContext
 from portfolio.annex.error_sheet import build_error_workbook
@@ -35,8 +36,14 @@ from portfolio.projects.seed_data import LOCATION_ALIASES
 __all__ = ["UnreadableAnnex", "import_annex", "plan_context"]
 
 
-def import_annex(actor, data: bytes, filename: str, plan: Plan, dry_run: bool = False) -> ImportReport:
-    """Import an annex workbook into plan; raises UnreadableAnnex when the file cannot be read safely."""
+def import_annex(
+    actor, data: bytes, filename: str, plan: Plan, dry_run: bool = False, note: AdjustmentNote | None = None
+) -> ImportReport:
+    """Import an annex workbook into plan; raises UnreadableAnnex when the file cannot be read safely.
+
+    The plan's first import freezes its baseline; a later one that adds, changes or withdraws projects
+    records each as a plan adjustment and needs a note (reason and 调整文号), else a DomainError.
+    """
     ensure_plan_open(plan)
     sheets = read_workbook(data)
     ctx = plan_context(plan)
@@ -56,7 +63,9 @@ def import_annex(actor, data: bytes, filename: str, plan: Plan, dry_run: bool = 
     differ.apply_actions(report.projects, matched)
     report.withdrawn = [p.name for p in matched.withdrawn]
     if report.ok and not dry_run:
+        before = snapshot_before(plan)
         write_import(actor, plan, report, matched, parsed.new_subcategories)
+        record_adjustments(actor, plan, before, note, report.batch_id)
     return report
 
 
@@ -87,12 +96,20 @@ def preview_upload(
     return report, sha, register_fingerprint(plan)
 
 
-def confirm_upload(actor, staging: Path, sha: str, plan: Plan, fingerprint: str) -> ImportReport:
+def confirm_upload(
+    actor, staging: Path, sha: str, plan: Plan, fingerprint: str, note: AdjustmentNote | None = None
+) -> ImportReport:
     """Import the previewed file, refusing when the register changed since the preview was made."""
     data, filename = load(staging, sha)
     if fingerprint != register_fingerprint(plan):
         raise Conflict("预览之后项目库已有变化（他人编辑或导入了项目），请重新上传并核对预览后再确认。")
-    return import_annex(actor, data, filename, plan)
+    return import_annex(actor, data, filename, plan, note=note)
+
+
+def preview_staged(actor, staging: Path, sha: str, plan: Plan) -> ImportReport:
+    """The dry run of a staged file again, to show its preview once more."""
+    data, filename = load(staging, sha)
+    return import_annex(actor, data, filename, plan, dry_run=True)
 
 
 def error_report_workbook(staging: Path, sha: str, plan: Plan) -> tuple[bytes, str]:

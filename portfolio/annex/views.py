@@ -6,12 +6,14 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from portfolio.adjustments.services import AdjustmentNote, NoteRequired, is_adjusting
 from portfolio.annex import bp, queries
 from portfolio.annex.forms import AnnexConfirmForm, AnnexUploadForm
 from portfolio.annex.report import FIELD_LABELS, display_value
 from portfolio.annex.services import (
     confirm_upload,
     error_report_workbook,
+    preview_staged,
     preview_upload,
 )
 from portfolio.annex.staging import discard as discard_staged
@@ -38,10 +40,16 @@ def _upload_form() -> AnnexUploadForm:
     return form
 
 
-def _preview(report, plan, sha: str, fingerprint: str, status: int = 200):
-    form = AnnexConfirmForm(sha256=sha, plan_id=plan.id, fingerprint=fingerprint)
+def _preview(report, plan, sha: str, fingerprint: str, status: int = 200, form=None):
+    form = form or AnnexConfirmForm(sha256=sha, plan_id=plan.id, fingerprint=fingerprint)
     return render_template(
-        "annex/preview.html", report=report, plan=plan, sha=sha, form=form, labels=FIELD_LABELS
+        "annex/preview.html",
+        report=report,
+        plan=plan,
+        sha=sha,
+        form=form,
+        labels=FIELD_LABELS,
+        adjusting=is_adjusting(plan),
     ), status
 
 
@@ -73,7 +81,13 @@ def confirm():
         return redirect(url_for("annex.upload"))
     try:
         plan = get_plan(form.plan_id.data)
-        report = confirm_upload(current_user, _staging(), form.sha256.data, plan, form.fingerprint.data)
+        note = AdjustmentNote(form.adjust_reason.data or "", form.adjust_doc_number.data or "")
+        report = confirm_upload(current_user, _staging(), form.sha256.data, plan, form.fingerprint.data, note)
+    except NoteRequired as e:  # show the preview again, with what was typed and the message
+        refuse(e)
+        again = preview_staged(current_user, _staging(), form.sha256.data, plan)
+        discard()
+        return _preview(again, plan, form.sha256.data, form.fingerprint.data, 400, form)
     except DomainError as e:
         refuse(e)
         return redirect(url_for("annex.upload"))

@@ -38,6 +38,9 @@ class ProjectEditForm(FlaskForm):
     project_code = StringField("项目代码（24 位）", validators=[Optional(), Length(max=40)])
     note = TextAreaField("备注", validators=[Optional(), Length(max=2000)])
     annual = FieldList(DecimalField(places=4, validators=MONEY))
+    # Changing content, investment, years or 调出 after the plan's baseline is a plan adjustment.
+    adjust_reason = TextAreaField("调整原因", validators=[Optional(), Length(max=2000)])
+    adjust_doc_number = StringField("调整文号", validators=[Optional(), Length(max=100)])
 
     def fill(self, project) -> None:
         """Prefill from the project; the annual plan gets one entry per year of the plan."""

@@ -3,6 +3,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portfolio.adjustments.services import AdjustmentNote, record_adjustments, snapshot_before
 from portfolio.errors import DomainError
 from portfolio.funding.queries import get_project_funding, get_source_totals
 from portfolio.localtime import local_today
@@ -87,7 +88,10 @@ def edit(project_id: int):
     if form.validate_on_submit():
         try:
             edit = form.to_edit(project.plan.years)
+            before = snapshot_before(project.plan, [project.id])
             changed = update_project(current_user, project, edit, int(form.version.data))
+            note = AdjustmentNote(form.adjust_reason.data or "", form.adjust_doc_number.data or "")
+            record_adjustments(current_user, project.plan, before, note, project_ids=[project.id])
         except DomainError as refused:
             return _refused("projects/edit.html", project_id, form, refused)
         flash(f"已保存：{'、'.join(changed)}。" if changed else "内容没有变化，未作修改。", "success")

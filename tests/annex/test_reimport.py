@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from portfolio.adjustments.services import AdjustmentNote
 from portfolio.annex.services import import_annex
 from portfolio.audit.models import AuditEntry
 from portfolio.db import money, session
@@ -60,6 +61,10 @@ def _progress(project: Project) -> None:
     session.flush()
 
 
+# A re-import that adjusts the plan says why and on whose authority (see tests/adjustments).
+NOTE = AdjustmentNote("按规划中期调整", "焦环〔2024〕1号")
+
+
 def test_adjusted_annex_updates_changed_fields_withdraws_missing_and_keeps_progress(app):
     rows = annex_rows()
     import_annex(None, build(Layout(), rows), "v1.xlsx", plan())
@@ -75,7 +80,7 @@ def test_adjusted_annex_updates_changed_fields_withdraws_missing_and_keeps_progr
     rows.remove(dropped)
     new = Row("project", dict(projects[3].values, seq=99, name="新增的调整项目"))
     rows.insert(rows.index(projects[3]) + 1, new)
-    report = import_annex(None, build(Layout(), rows), "v2.xlsx", plan())
+    report = import_annex(None, build(Layout(), rows), "v2.xlsx", plan(), note=NOTE)
     session.commit()
 
     assert report.ok
@@ -112,11 +117,11 @@ def test_a_withdrawn_project_that_returns_is_restored(app):
     import_annex(None, build(Layout(), rows), "v1.xlsx", plan())
     session.commit()
     dropped = next(r for r in rows if r.kind == "project")
-    import_annex(None, build(Layout(), [r for r in rows if r is not dropped]), "v2.xlsx", plan())
+    import_annex(None, build(Layout(), [r for r in rows if r is not dropped]), "v2.xlsx", plan(), note=NOTE)
     session.commit()
     again = import_annex(None, build(Layout(), [r for r in rows if r is not dropped]), "v2.xlsx", plan())
     assert again.counts["withdrawn"] == 0  # already 调出: not counted twice
-    report = import_annex(None, build(Layout(), rows), "v3.xlsx", plan())
+    report = import_annex(None, build(Layout(), rows), "v3.xlsx", plan(), note=NOTE)
     session.commit()
     assert report.counts["updated"] == 1 and report.counts["created"] == 0
     assert _project(dropped.values["name"]).status == LifecycleStatus.PLANNING

@@ -168,6 +168,7 @@ def test_preview_is_stale_after_an_annual_plan_edit(role_client):
 
 
 def test_batch_pages_run_a_fixed_number_of_statements(role_client):
+    from portfolio.adjustments.services import AdjustmentNote
     from portfolio.annex.services import import_annex
 
     planner = role_client("planner")
@@ -175,7 +176,8 @@ def test_batch_pages_run_a_fixed_number_of_statements(role_client):
     first = import_annex(None, build(Layout(), rows[:20]), "small.xlsx", plan()).batch_id
     session.commit()
     small = [statements_for(planner, "/annex/batches"), statements_for(planner, f"/annex/batches/{first}")]
-    second = import_annex(None, build(Layout(), rows), "full.xlsx", plan()).batch_id
+    note = AdjustmentNote("补充纳入规划项目", "焦环〔2024〕2号")
+    second = import_annex(None, build(Layout(), rows), "full.xlsx", plan(), note=note).batch_id
     session.commit()
     large = [statements_for(planner, "/annex/batches"), statements_for(planner, f"/annex/batches/{second}")]
     assert large == small

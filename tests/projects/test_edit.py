@@ -47,7 +47,14 @@ def test_planner_edits_fields_and_each_change_is_audited(role_client, app):
     assert "2021年计划投资" in client.get(f"/projects/{project.id}/edit").get_data(as_text=True)
     response = client.post(
         f"/projects/{project.id}/edit",
-        data=_form(project, total_investment_wan="1200.5", project_code=GOOD_CODE, **{"annual-1": "50"}),
+        data=_form(
+            project,
+            total_investment_wan="1200.5",
+            project_code=GOOD_CODE,
+            adjust_reason="追加配套管网",  # a change of investment is a plan adjustment
+            adjust_doc_number="焦环〔2024〕3号",
+            **{"annual-1": "50"},
+        ),
     )
     assert response.status_code == 302
     project = _reload(project.id)

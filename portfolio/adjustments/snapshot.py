@@ -1,0 +1,71 @@
+"""The fields a plan adjustment is about, read for a plan's projects as plain JSON-ready values."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portfolio.db import money, session
+from portfolio.projects.models import AnnualPlan, LifecycleStatus, Project
+
+# key → Chinese label. 项目名称 is shown but renaming alone is a correction, not an adjustment.
+FIELDS = {
+    "content": "建设内容",
+    "start_year": "开始年份",
+    "end_year": "结束年份",
+    "total_investment_wan": "总投资（万元）",
+    "span_investment_wan": "规划期投资（万元）",
+    "annual": "分年度计划投资（万元）",
+    "member": "纳入规划",
+}
+
+
+def _amount(value) -> str | None:
+    value = money(value)
+    return None if value is None else str(value)
+
+
+def snapshot_plan(plan_id: int, project_ids: list[int] | None = None) -> dict[int, dict]:
+    """project id → {name, content, start_year, end_year, total, span, annual {year: amount}, member}."""
+    stmt = select(
+        Project.id,
+        Project.name,
+        Project.content,
+        Project.start_year,
+        Project.end_year,
+        Project.total_investment_wan,
+        Project.span_investment_wan,
+        Project.status,
+    ).where(Project.plan_id == plan_id)
+    plans = select(AnnualPlan.project_id, AnnualPlan.year, AnnualPlan.amount_wan).join(
+        Project, Project.id == AnnualPlan.project_id
+    )
+    plans = plans.where(Project.plan_id == plan_id)
+    if project_ids is not None:
+        stmt = stmt.where(Project.id.in_(project_ids))
+        plans = plans.where(Project.id.in_(project_ids))
+    result = {
+        row.id: {
+            "name": row.name,
+            "content": (row.content or "").strip() or None,
+            "start_year": row.start_year,
+            "end_year": row.end_year,
+            "total_investment_wan": _amount(row.total_investment_wan),
+            "span_investment_wan": _amount(row.span_investment_wan),
+            "annual": {},
+            "member": row.status != LifecycleStatus.WITHDRAWN,
+        }
+        for row in session.execute(stmt)
+    }
+    for project_id, year, amount in session.execute(plans):
+        if amount is not None:
+            result[project_id]["annual"][str(year)] = _amount(amount)
+    return result
+
+
+def changed_fields(before: dict, after: dict) -> list[str]:
+    """The tracked fields whose values differ (membership aside)."""
+    return [k for k in FIELDS if k != "member" and before.get(k) != after.get(k)]
+
+
+def as_decimal(value: str | None) -> Decimal:
+    return Decimal(value) if value else Decimal(0)

@@ -1,0 +1,34 @@
+"""The plan adjustments page (规划调整情况) and its 规划调整情况表 download."""
+
+from flask import Response, render_template, request
+
+from portfolio.adjustments import bp
+from portfolio.adjustments.display import field_changes
+from portfolio.adjustments.export import export_adjustments
+from portfolio.adjustments.queries import get_adjustment_report
+from portfolio.exports.filenames import content_disposition
+from portfolio.localtime import local_today
+from portfolio.permissions import requires
+from portfolio.projects.queries import get_selected_plan, list_plans
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/adjustments")
+@requires("adjustment.view")
+def index():
+    report = get_adjustment_report(get_selected_plan(request.args.get("plan", type=int)))
+    return render_template(
+        "adjustments/index.html", report=report, plans=list_plans(), field_changes=field_changes
+    )
+
+
+@bp.route("/adjustments.xlsx")
+@requires("adjustment.view")
+def download():
+    report = get_adjustment_report(get_selected_plan(request.args.get("plan", type=int)))
+    file = export_adjustments(report, local_today())
+    response = Response(file.content, mimetype=XLSX)
+    response.headers["Content-Disposition"] = content_disposition(file.filename, file.fallback)
+    response.headers["Cache-Control"] = "no-store"
+    return response
