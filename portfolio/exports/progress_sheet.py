@@ -122,11 +122,12 @@ def project_values(
     }
 
 
-def group_values(kind: str, label: str, members: list[SheetRow]) -> SheetRow:
+def group_values(kind: str, label: str, members: list[SheetRow], extra_keys=()) -> SheetRow:
     """A 小计 or 合计 row: the sum of its project rows; a project without an approved report adds nothing."""
     values: dict = {"name": label}
-    for key in SUM_KEYS:
-        values[key] = sum((r.values[key] for r in members if isinstance(r.values[key], Decimal)), Decimal(0))
+    for key in (*SUM_KEYS, *extra_keys):
+        amounts = (r.values.get(key) for r in members)
+        values[key] = sum((a for a in amounts if isinstance(a, Decimal)), Decimal(0))
     values["completion_rate"] = completion_rate(values["year_invested"], values["annual_plan"])
     return SheetRow(kind, values)
 
@@ -147,9 +148,14 @@ def build_rows(
     projects: Sequence[Project],
     progress: dict[int, ProjectProgress],
     states: dict[int, ReportState] | None = None,
+    extra: dict[int, dict] | None = None,
 ) -> list[SheetRow]:
-    """合计 first, then each category's 小计 row, its sub-categories' 小计 rows and their projects."""
-    states = states or {}
+    """合计 first, then each category's 小计 row, its sub-categories' 小计 rows and their projects.
+
+    `extra` adds figures to project rows by column key (funding columns), summed in the group rows too.
+    """
+    states, extra = states or {}, extra or {}
+    keys = sorted({k for values in extra.values() for k in values})
     rows: list[SheetRow] = []
     every: list[SheetRow] = []
     seq = 0
@@ -162,21 +168,22 @@ def build_rows(
                 seq += 1
                 prog = progress[project.id]
                 values = project_values(project, prog, seq, states.get(project.id, ReportState.MISSING))
+                values.update(extra.get(project.id, {}))
                 project_rows.append(SheetRow("project", values, prog.warning.level.value))
             if sub is not None:
                 sub_row = group_values(
-                    "subcategory", f"{sub.name}小计（{len(project_rows)}个）", project_rows
+                    "subcategory", f"{sub.name}小计（{len(project_rows)}个）", project_rows, keys
                 )
                 sub_row.values["seq"] = f"（{category_numeral(sub.number)}）"
                 block.append(sub_row)
             block.extend(project_rows)
             members.extend(project_rows)
-        head = group_values("category", f"{category.name}小计（{len(members)}个）", members)
+        head = group_values("category", f"{category.name}小计（{len(members)}个）", members, keys)
         head.values["seq"] = category_numeral(category.number)
         rows.append(head)
         rows.extend(block)
         every.extend(members)
-    total = group_values("total", f"合计（{len(every)}个项目）", every)
+    total = group_values("total", f"合计（{len(every)}个项目）", every, keys)
     return [total, *rows]
 
 
@@ -212,10 +219,22 @@ def state_counts(rows: list[SheetRow]) -> str:
 
 
 def write_progress_sheet(
-    book: Book, sheet_title: str, title: str, unit_line: str, date_line: str, plan: Plan, rows: list[SheetRow]
+    book: Book,
+    sheet_title: str,
+    title: str,
+    unit_line: str,
+    date_line: str,
+    plan: Plan,
+    rows: list[SheetRow],
+    extra_columns: Sequence[Column] = (),
 ) -> Worksheet:
-    """One formatted, printable progress sheet in the workbook, its 口径说明 under the table."""
+    """One formatted, printable progress sheet in the workbook, its 口径说明 under the table.
+
+    Extra columns (funding by source) follow 开工以来累计完成投资.
+    """
     columns = progress_columns(plan)
+    at = next(i for i, c in enumerate(columns) if c.key == "cumulative") + 1
+    columns[at:at] = list(extra_columns)
     ws = book.sheet(sheet_title)
     header_row = write_heading(book, ws, title, unit_line, f"{date_line}　　单位：万元", len(columns))
     body = write_header(book, ws, header_row, columns)

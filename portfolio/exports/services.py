@@ -10,9 +10,18 @@ from portfolio.definitions.reports import ReportState, report_state
 from portfolio.errors import DomainError
 from portfolio.exports.progress_sheet import build_rows, write_progress_sheet
 from portfolio.exports.queries import list_period_reports, list_sheet_projects
-from portfolio.exports.sheet_layout import CITY, Book, ExportFile, chinese_date, period_label, reporting_unit
+from portfolio.exports.sheet_layout import (
+    CITY,
+    Book,
+    Column,
+    ExportFile,
+    chinese_date,
+    period_label,
+    reporting_unit,
+)
 from portfolio.exports.supervision import supervision_rows, write_supervision_sheet
 from portfolio.exports.template_upload import FilledRow, Issue, TemplateFile, read_template
+from portfolio.funding.columns import FundingChoice, choose_columns, funding_values
 from portfolio.localtime import local_today
 from portfolio.projects.models import Location, Project
 from portfolio.projects.queries import ProjectFilters
@@ -53,7 +62,11 @@ def _report_states(projects: list[Project], period: ReportingPeriod) -> dict[int
     return {p.id: report_state(reports[p.id].status if p.id in reports else None) for p in projects}
 
 
-def _write_progress(book: Book, actor, period, county, projects, progress, today: date, name: str) -> None:
+def _write_progress(
+    book: Book, actor, period, county, projects, progress, today: date, name: str, funding=None
+) -> None:
+    columns = choose_columns(period.plan_id, funding) if funding else []
+    extra = funding_values([p.id for p in projects], period.ends_on, period.id) if columns else None
     write_progress_sheet(
         book,
         name,
@@ -61,7 +74,8 @@ def _write_progress(book: Book, actor, period, county, projects, progress, today
         f"填报单位：{reporting_unit(actor, county)}",
         f"日期：{chinese_date(today)}",
         period.plan,
-        build_rows(projects, progress, _report_states(projects, period)),
+        build_rows(projects, progress, _report_states(projects, period), extra),
+        [Column(c.key, c.header, 12, "money", c.group) for c in columns],
     )
 
 
@@ -71,13 +85,19 @@ def export_progress(
     filters: ProjectFilters,
     county: Location | None = None,
     today: date | None = None,
+    funding: FundingChoice | None = None,
 ) -> ExportFile:
-    """The progress sheet (调度表) of a period for the user's visible, filtered projects."""
+    """The progress sheet (调度表) of a period for the user's visible, filtered projects.
+
+    `funding` adds the funding columns chosen on the export page (measures × sources).
+    """
     if county is not None:
         filters = replace(filters, county_id=county.id)
     projects, progress = _projects_and_progress(actor, period, filters)
     book = Book()
-    _write_progress(book, actor, period, county, projects, progress, today or local_today(), "推进情况表")
+    _write_progress(
+        book, actor, period, county, projects, progress, today or local_today(), "推进情况表", funding
+    )
     where = f"_{county.name}" if county else ""
     return ExportFile(
         book.close(),

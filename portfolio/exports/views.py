@@ -25,6 +25,8 @@ from portfolio.exports.services import (
 from portfolio.exports.sheet_layout import ExportFile
 from portfolio.exports.template_sheet import export_template
 from portfolio.exports.template_upload import stash_upload, take_upload
+from portfolio.funding.columns import MEASURES, FundingChoice
+from portfolio.funding.queries import list_sources
 from portfolio.localtime import local_today
 from portfolio.permissions import requires
 from portfolio.projects.queries import ProjectFilters
@@ -56,7 +58,15 @@ def index():
     period = choose_period(periods, request.args.get("period", type=int), local_today())
     form = TemplateUploadForm(period_id=period.id if period else None)
     form.period_id.choices = [(p.id, p.code) for p in periods]
-    return render_template("exports/index.html", plan=plan, periods=periods, period=period, form=form)
+    return render_template(
+        "exports/index.html",
+        plan=plan,
+        periods=periods,
+        period=period,
+        form=form,
+        funding_sources=list_sources(plan.id),
+        funding_measures=MEASURES,
+    )
 
 
 @bp.route("/exports/progress.xlsx", defaults={"period_id": None})
@@ -65,7 +75,8 @@ def index():
 def progress_sheet(period_id):
     filters = ProjectFilters.from_args(request.args)
     county = get_location(str(filters.county_id)) if filters.county_id else None
-    return _send(export_progress(current_user, _period(period_id, filters), filters, county))
+    funding = FundingChoice.from_args(request.args)
+    return _send(export_progress(current_user, _period(period_id, filters), filters, county, funding=funding))
 
 
 @bp.route("/exports/counties.xlsx", defaults={"period_id": None})
