@@ -137,6 +137,9 @@ def bench_size(url: str, projects: int, seconds: int, runs: int, script: str) ->
                 print(f"{label:<20}{'answers ' + str(status) + ': not measured':>40}")
                 continue
             rps, p50, p95, errors = _median_runs(port, path, cookies[who], seconds, script, runs)
+            if not rps:
+                print(f"{label:<20}{'no request finished within the run':>40}")
+                continue
             ratio = p50 / bare[1] if bare[1] else float("nan")
             print(
                 f"{label:<20}{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}{ratio:>12.0f}{bare[0] / rps:>17.0f}{errors:>8}"
