@@ -126,10 +126,15 @@ def main(n: int) -> None:
             rows = build_rows(projects, progress_for(projects, period.ends_on, period))
             mine = min(ours(period, rows) for _ in range(3))
             bare = min(bare_xlsxwriter(period.plan, rows) for _ in range(3))
+            tracemalloc.start()
+            bare_xlsxwriter(period.plan, rows)
+            bare_peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
     print(f"projects: {n}, sheet rows: {len(rows)}, file: {len(file.content) / 1e6:.1f} MB")
     print(f"whole export (reads + layout + write): {total:.2f} s, peak Python memory {peak / 1e6:.0f} MB")
     print(f"writing only: ours {mine:.2f} s, bare XlsxWriter {bare:.2f} s, ratio {mine / bare:.2f}x")
     print(f"whole export vs bare XlsxWriter writing: {total / bare:.2f}x")
+    print(f"peak memory: bare XlsxWriter {bare_peak / 1e6:.0f} MB, ratio {peak / bare_peak:.2f}x")
 
 
 if __name__ == "__main__":
