@@ -66,6 +66,21 @@ def seed(app, projects: int, analyze: bool = True) -> dict:
         }
 
 
+# Every reader that chooses between the read model and the live computation asks this one function.
+ANCHOR_USERS = ("portfolio.reporting.progress", "portfolio.projects.summary", "portfolio.dashboard.queries")
+
+
+def live_only(enabled: bool) -> None:
+    """With `enabled`, every page computes progress from the reports as it did before the read model."""
+    import importlib
+
+    from portfolio.reporting.progress import anchor_period_id
+
+    for name in ANCHOR_USERS:
+        module = importlib.import_module(name)
+        module.anchor_period_id = (lambda *_: None) if enabled else anchor_period_id
+
+
 def profile(client, url: str, top: int) -> str:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -81,6 +96,9 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--profile", type=int, default=0, help="print the top N profile entries per page")
+    parser.add_argument(
+        "--compare-live", action="store_true", help="also time each page without the read model"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
@@ -101,6 +119,11 @@ def main() -> None:
                 continue
             median, p95 = _time(clients[who], url, args.requests)
             print(f"{label:<24}{median:>10.1f}{p95:>10.1f}{median / bare:>10.0f}")
+            if args.compare_live:
+                live_only(True)
+                median, p95 = _time(clients[who], url, args.requests)
+                live_only(False)
+                print(f"{'  without read model':<24}{median:>10.1f}{p95:>10.1f}{median / bare:>10.0f}")
         bare_after, _ = _time(clients["planner"], "/bench-bare", args.requests * 10)
         print(f"{'bare endpoint (again)':<24}{bare_after:>10.2f}")
         if args.profile:
