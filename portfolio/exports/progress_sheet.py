@@ -11,6 +11,7 @@ from itertools import groupby
 
 from xlsxwriter.worksheet import Worksheet
 
+from portfolio.definitions.investment import cumulative_since_start
 from portfolio.definitions.reports import ReportState
 from portfolio.exports.sheet_layout import (
     LEVEL_FILLS,
@@ -113,7 +114,9 @@ def project_values(
         "period_invested": progress.period_invested_wan if reported else state.label,
         "year_invested": progress.year_invested_wan,
         "completion_rate": progress.completion_rate,
-        "cumulative": progress.cumulative_invested_wan,
+        "cumulative": cumulative_since_start(
+            project.pre_tracking_invested_wan, progress.cumulative_invested_wan
+        ),
         "progress_text": text,
         "warning": progress.warning.label,
         "problems": progress.problems,

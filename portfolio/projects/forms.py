@@ -98,3 +98,30 @@ class MilestonesForm(FlaskForm):
             )
             for r in (entry.form for entry in self.rows.entries)
         ]
+
+
+class _WordedDecimal(DecimalField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as bad:
+            raise ValueError("应填写数字（万元）。") from bad
+
+
+class _WordedDate(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as bad:
+            raise ValueError("日期格式应为“年-月-日”，如 2020-12-31。") from bad
+
+
+class PreTrackingForm(FlaskForm):
+    """纳入系统前已完成投资 and its as-of date; an empty amount clears it."""
+
+    amount_wan = _WordedDecimal(
+        "纳入系统前已完成投资（万元）",
+        places=4,
+        validators=[Optional(), NumberRange(min=0, message="不能为负数。")],
+    )
+    as_of = _WordedDate("截至日期", validators=[Optional()])

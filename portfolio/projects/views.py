@@ -9,8 +9,9 @@ from portfolio.funding.queries import get_project_funding, get_source_totals
 from portfolio.localtime import local_today
 from portfolio.permissions import authorize, requires
 from portfolio.projects import bp
-from portfolio.projects.forms import MilestonesForm, ProjectEditForm
+from portfolio.projects.forms import MilestonesForm, PreTrackingForm, ProjectEditForm
 from portfolio.projects.models import LifecycleStatus
+from portfolio.projects.pre_tracking import set_pre_tracking
 from portfolio.projects.queries import (
     ProjectFilters,
     get_project,
@@ -114,6 +115,23 @@ def milestones(project_id: int):
         flash(f"里程碑已保存（{changes} 处变更）。", "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/milestones.html", project=project, form=form)
+
+
+@bp.route("/projects/<int:project_id>/pre-tracking", methods=["GET", "POST"])
+@requires("project.edit")
+def pre_tracking(project_id: int):
+    project = get_project(project_id)
+    stored = {"amount_wan": project.pre_tracking_invested_wan, "as_of": project.pre_tracking_as_of}
+    form = PreTrackingForm(data=stored) if request.method == "GET" else PreTrackingForm()
+    if form.validate_on_submit():
+        try:
+            set_pre_tracking(current_user, project, form.amount_wan.data, form.as_of.data)
+        except DomainError as refused:
+            return _refused("projects/pre_tracking.html", project_id, form, refused)
+        flash("已保存纳入系统前已完成投资。", "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    status = 400 if form.errors else 200
+    return render_template("projects/pre_tracking.html", project=project, form=form), status
 
 
 def _refused(template: str, project_id: int, form, refused: DomainError):
