@@ -236,7 +236,7 @@ def _link_rows(
 
 def _created_values(r: ProjectRecord) -> dict:
     """The audit snapshot of a new project, built flat (no recursive conversion: 10,000 of these)."""
-    return {
+    values = {
         "name": r.name,
         "subcategory": r.subcategory,
         "seq_no": r.seq_no,
@@ -252,9 +252,13 @@ def _created_values(r: ProjectRecord) -> dict:
         "planned_end": r.planned_end.isoformat() if r.planned_end else None,
         "units": r.units,
         "note": r.note,
-        "funding": {k: plain(v) for k, v in (r.funding or {}).items()},
-        "funding_note": r.funding_note,
     }
+    # Funding only when the file had funding columns: "none" is then a fact, otherwise it is unknown.
+    if r.funding:
+        values["funding"] = {k: plain(v) for k, v in r.funding.items()}
+    if r.funding_note:
+        values["funding_note"] = r.funding_note
+    return values
 
 
 def _move_sources(moved: list[dict]) -> None:

@@ -85,6 +85,8 @@ ENTITY_LABELS = {
 }
 
 FIELD_LABELS = {
+    "funding": "资金来源（万元）",
+    "funding_note": "资金来源说明",
     "username": "用户名",
     "display_name": "姓名",
     "email": "电子邮箱",

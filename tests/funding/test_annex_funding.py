@@ -113,3 +113,16 @@ def test_the_preview_names_each_source_with_its_amount(role_client):
 
     assert display_value({"银行贷款": Decimal("80.0000"), "其他": Decimal(20)}) == "银行贷款 80；其他 20"
     assert display_value({2021: Decimal(5)}) == "2021年 5"
+
+
+def test_the_import_audit_names_funding_only_when_the_file_has_it(app):
+    from portfolio.audit.display import FIELD_LABELS
+    from portfolio.audit.models import AuditEntry
+
+    row = FIRST_PROJECT_ROW
+    import_annex(None, _annex({"资金来源": {row: "银行贷款100"}}), "a.xlsx", plan())
+    session.commit()
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "project.import_create")).all()
+    with_funding = [e for e in entries if "funding" in e.after]
+    assert len(with_funding) == 1 and with_funding[0].after["funding"] == {"银行贷款": 100}
+    assert FIELD_LABELS["funding"] == "资金来源（万元）"
