@@ -11,6 +11,7 @@ DATABASE_URL may name a PostgreSQL database instead (its tables are dropped and 
 
 import argparse
 import cProfile
+import importlib
 import io
 import pstats
 import tempfile
@@ -24,6 +25,7 @@ from portfolio.db import refresh_statistics, session
 from portfolio.evaluation.services import create_round, default_rounds
 from portfolio.projects.models import Project
 from portfolio.reporting.models import ReportingPeriod
+from portfolio.reporting.progress import anchor_period_id
 from tests.factories import bulk_projects, login_as, make_user, seed_reference
 
 
@@ -72,10 +74,6 @@ ANCHOR_USERS = ("portfolio.reporting.progress", "portfolio.projects.summary", "p
 
 def live_only(enabled: bool) -> None:
     """With `enabled`, every page computes progress from the reports as it did before the read model."""
-    import importlib
-
-    from portfolio.reporting.progress import anchor_period_id
-
     for name in ANCHOR_USERS:
         module = importlib.import_module(name)
         module.anchor_period_id = (lambda *_: None) if enabled else anchor_period_id
