@@ -15,6 +15,7 @@ from portfolio.audit.services import record
 from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.reporting.models import Attachment, StatusReport
+from portfolio.reporting.photos import prepare_photo
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_REPORT = 20
@@ -64,6 +65,9 @@ def check(name: str, content: bytes) -> tuple[str, str]:
 def store(actor, report: StatusReport, name: str, content: bytes) -> Attachment:
     """Check and write one file, then record it on the report; audited."""
     shown, content_type = check(name, content)
+    info = None
+    if content_type.startswith("image/"):
+        content, info = prepare_photo(shown, content, content_type)
     if len(report.attachments) >= MAX_PER_REPORT:
         raise DomainError(f"每份报告最多上传 {MAX_PER_REPORT} 个附件。")
     folder = upload_dir()
@@ -77,6 +81,9 @@ def store(actor, report: StatusReport, name: str, content: bytes) -> Attachment:
         size_bytes=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by_id=getattr(actor, "id", None),
+        taken_at=info.taken_at if info else None,
+        gps_lat=info.latitude if info else None,
+        gps_lon=info.longitude if info else None,
     )
     report.attachments.append(attachment)
     session.flush()

@@ -130,6 +130,10 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # From a photo's EXIF, as evidence of a site visit: the camera's local clock, and degrees N/E.
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime)
+    gps_lat: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    gps_lon: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
 
     report: Mapped[StatusReport] = relationship(back_populates="attachments")
 

@@ -271,7 +271,8 @@ def attachment(attachment_id):
     return send_file(
         path,
         mimetype=attachment.content_type,
-        as_attachment=True,
+        # ?inline=1 shows a photo in the page; PDFs always download (no third-party viewer in our origin).
+        as_attachment=not (request.args.get("inline") and attachment.content_type.startswith("image/")),
         download_name=attachment.original_name,
         max_age=0,
     )

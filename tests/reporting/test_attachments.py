@@ -88,7 +88,7 @@ def test_size_limit(app, period, project, role_client):
 
 def test_officer_deletes_an_attachment_while_editing(app, period, project, role_client):
     officer = role_client("officer")
-    _post(officer, period, project, [("a.pdf", b"%PDF-1.4 tiny"), ("b.jpg", b"\xff\xd8\xff\xe0jpeg")])
+    _post(officer, period, project, [("a.pdf", b"%PDF-1.4 tiny"), ("b.png", tiny_png())])
     first, second = session.scalars(select(Attachment).order_by(Attachment.id)).all()
     path = Path(app.config["UPLOAD_DIR"]) / first.stored_name
     assert officer.post(f"/reporting/attachments/{first.id}/delete").status_code == 302
