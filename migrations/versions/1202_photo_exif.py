@@ -1,14 +1,14 @@
 """a photo attachment's EXIF time and GPS position
 
 Revision ID: 1202
-Revises: 1801
+Revises: 1302
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "1202"
-down_revision = "1801"
+down_revision = "1302"
 branch_labels = None
 depends_on = None
 
