@@ -11,8 +11,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from portfolio.auth.models import Role
 from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError
+from portfolio.notify.models import NotificationKind
+from portfolio.notify.services import list_active_users, notify, notify_responsible_officers
 from portfolio.projects.models import Location, Project, Unit
 from portfolio.reporting.attachments import check, upload_dir
 from portfolio.supervision.models import (
@@ -63,6 +66,18 @@ def _responsible(data: ItemInput) -> tuple[Unit | None, Location | None]:
     return unit, county
 
 
+def _link(item: SupervisionItem) -> str:
+    return f"/supervision/items/{item.id}"
+
+
+def _tell_officers(item: SupervisionItem, title: str, body: str) -> None:
+    notify_responsible_officers(item.project, NotificationKind.SUPERVISION, title, body, _link(item))
+
+
+def _tell_planners(item: SupervisionItem, title: str, body: str) -> None:
+    notify(list_active_users(Role.PLANNER), NotificationKind.SUPERVISION, title, body, _link(item))
+
+
 def next_number(year: int) -> int:
     """The next free N of 督办〔year〕N号."""
     return (
@@ -90,6 +105,11 @@ def issue_item(actor, project: Project, data: ItemInput, today: date) -> Supervi
     item.events.append(SupervisionEvent(kind=EventKind.ISSUED, user_id=getattr(actor, "id", None)))
     session.add(item)
     session.flush()
+    _tell_officers(
+        item,
+        f"{item.code}：请于 {item.deadline.isoformat()} 前答复",
+        f"“{project.name}”存在问题：{item.problem}。整改要求：{item.measures_required}。",
+    )
     return item
 
 
@@ -137,6 +157,7 @@ def answer_item(
     item.events.append(event)
     item.state = ItemState.ANSWERED
     session.flush()
+    _tell_planners(item, f"{item.code}已答复，待审核", f"“{item.project.name}”：{event.measures_taken}")
     return event
 
 
@@ -155,6 +176,7 @@ def close_item(actor, item: SupervisionItem, note: str, version: int | None = No
     item.state = ItemState.CLOSED
     item.closed_at = utcnow()
     session.flush()
+    _tell_officers(item, f"{item.code}已办结", f"“{item.project.name}”的督办事项已办结。")
 
 
 def return_item(actor, item: SupervisionItem, reason: str, version: int | None = None) -> None:
@@ -165,6 +187,7 @@ def return_item(actor, item: SupervisionItem, reason: str, version: int | None =
     )
     item.state = ItemState.RETURNED
     session.flush()
+    _tell_officers(item, f"{item.code}被退回重办", f"退回理由：{reason.strip()}")
 
 
 def escalate_item(actor, item: SupervisionItem, note: str, today: date, version: int | None = None) -> None:

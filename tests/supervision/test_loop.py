@@ -194,3 +194,27 @@ def test_officers_cannot_issue_and_planners_cannot_answer(role_client, data):
     item = _item()
     answer = {"measures_taken": "x", "progress": "y"}
     assert role_client("planner").post(f"/supervision/items/{item.id}/answer", data=answer).status_code == 403
+
+
+def test_each_step_notifies_the_other_side(role_client, data, users):
+    from portfolio.notify.models import Notification
+
+    planner, officer = role_client("planner"), role_client("officer")
+    _issue(planner, data["b"])
+    item = _item()
+
+    def titles(user) -> list[str]:
+        session.expire_all()
+        return [
+            n.title for n in session.query(Notification).filter_by(user_id=user.id).order_by(Notification.id)
+        ]
+
+    assert titles(users["officer"]) == [f"{item.code}：请于 {item.deadline.isoformat()} 前答复"]
+    assert titles(users["other_officer"]) == []  # 孟州市 does not answer for a 温县 project
+    officer.post(
+        f"/supervision/items/{item.id}/answer",
+        data={"version": str(item.version), "measures_taken": "已处理", "progress": "完成"},
+    )
+    assert titles(users["planner"]) == [f"{item.code}已答复，待审核"]
+    planner.post(f"/supervision/items/{item.id}/close", data={"version": str(_item().version)})
+    assert titles(users["officer"])[-1] == f"{item.code}已办结"
