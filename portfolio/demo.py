@@ -47,4 +47,8 @@ def seed_demo(config) -> Iterator[str]:
 
     if reports := seed_demo_reports(plan):
         yield f"已生成演示进度报告 {reports} 份（含绿、黄、红预警项目和一个填报中的季度）。"
+    from portfolio.funding.demo import seed_demo_funding
+
+    if funded := seed_demo_funding(plan):
+        yield f"已生成演示资金来源：{funded} 个项目的计划资金及已审核报告的到位资金。"
     yield from seed_demo_evaluation(plan)

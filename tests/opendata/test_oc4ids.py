@@ -55,6 +55,12 @@ def test_the_demo_register_exports_as_a_valid_package(demo, runner, tmp_path):
     total = sum(Decimal(str(p["budget"]["amount"]["amount"])) for p in projects)
     assert total == grand["total"] * 10000
     assert {p["budget"]["amount"]["currency"] for p in projects} == {"CNY"}
+    # the demo's funding breakdowns add up to each project's budget
+    for p in projects:
+        lines = p["budget"].get("budgetBreakdown", [])
+        assert lines and sum(Decimal(str(b["amount"]["amount"])) for b in lines) == Decimal(
+            str(p["budget"]["amount"]["amount"])
+        )
 
 
 def test_every_project_with_an_approved_report_has_progress_metrics(demo, runner, tmp_path):
