@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "evaluation.finalize": "评估定稿",
     "evaluation.reopen": "重新开放评估",
     "indicator.target": "修改指标目标",
+    "indicator.verdict": "定性指标评审结论",
     "indicator.value": "填报指标值",
     "plan.load": "从文件加载规划",
     "plan.create": "新建规划",

@@ -87,3 +87,10 @@ class IndicatorTargetForm(FlaskForm):
         ],
         validators=[Optional()],
     )
+
+
+class IndicatorVerdictForm(FlaskForm):
+    """A reviewer's verdict on a qualitative indicator; the service checks the choice for the round."""
+
+    verdict = StringField("评审结论", validators=[Length(max=24)])
+    reason = TextAreaField("理由", validators=[Length(max=4000)])

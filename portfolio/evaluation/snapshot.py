@@ -35,6 +35,7 @@ from portfolio.evaluation.queries import (
     list_indicators,
     year_values,
 )
+from portfolio.evaluation.verdicts import list_verdicts
 from portfolio.projects.models import LifecycleStatus, Plan, Project
 from portfolio.projects.status_history import list_status_changes, status_on
 from portfolio.reporting.progress import ProjectProgress, progress_for
@@ -84,14 +85,31 @@ def target_display(indicator: Indicator) -> str:
     return text
 
 
-def indicator_rows(plan: Plan, as_of_year: int) -> list[dict]:
-    """Each indicator of the plan with its yearly values and its assessment as of the year."""
+def _with_verdict(result, verdict):
+    """A reviewer's verdict on a qualitative indicator replaces 需人工研判, keeping what was reported."""
+    if verdict is None or result.status != IndicatorStatus.MANUAL:
+        return result.status.value, result.label, result.explanation
+    status = IndicatorStatus(verdict.verdict)
+    return (
+        status.value,
+        status.label,
+        f"评审结论：{status.label}。理由：{verdict.reason}（{result.explanation}）",
+    )
+
+
+def indicator_rows(plan: Plan, as_of_year: int, verdicts: dict | None = None) -> list[dict]:
+    """Each indicator of the plan with its yearly values and its assessment as of the year.
+
+    `verdicts` (indicator_id → IndicatorVerdict) are a round's reviewer verdicts on qualitative indicators.
+    """
+    verdicts = verdicts or {}
     indicators = list_indicators(plan.id)
     values = list_indicator_values([i.id for i in indicators])
     rows = []
     for ind in indicators:
         mine = values.get(ind.id, {})
         result = assess_indicator(ind, year_values(mine), as_of_year, plan.start_year - 1, plan.end_year)
+        status, label, explanation = _with_verdict(result, verdicts.get(ind.id))
         rows.append(
             {
                 "id": ind.id,
@@ -106,9 +124,10 @@ def indicator_rows(plan: Plan, as_of_year: int) -> list[dict]:
                 "values": {
                     str(y): (v.value_text or fmt(v.value)) for y, v in sorted(mine.items()) if y <= as_of_year
                 },
-                "status": result.status.value,
-                "status_label": result.label,
-                "explanation": result.explanation,
+                "status": status,
+                "status_label": label,
+                "explanation": explanation,
+                "qualitative": ind.target_kind == TargetKind.QUALITATIVE,
             }
         )
     return rows
@@ -234,7 +253,7 @@ def build_report(round_: EvaluationRound) -> dict:
     assessments = list_assessments(round_)
     rows = assessment_rows(round_, assessments)
     places = {loc.name: loc.sort_order for a in assessments for loc in a.project.locations}
-    indicators = indicator_rows(plan, round_.as_of.year)
+    indicators = indicator_rows(plan, round_.as_of.year, list_verdicts(round_))
     county_order = sorted(places, key=places.get)
     return {
         "version": SNAPSHOT_VERSION,

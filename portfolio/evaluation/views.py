@@ -12,6 +12,7 @@ from portfolio.evaluation.classify import CLASS_RULE
 from portfolio.evaluation.compare import compare_rounds
 from portfolio.evaluation.forms import (
     AssessmentEditForm,
+    IndicatorVerdictForm,
     RoundActionForm,
     RoundCreateForm,
     RoundReopenForm,
@@ -20,6 +21,7 @@ from portfolio.evaluation.models import ProjectClass
 from portfolio.evaluation.queries import (
     count_assessments_by_class,
     get_assessment,
+    get_indicator,
     get_round,
     list_assessment_page,
     list_rounds,
@@ -35,6 +37,7 @@ from portfolio.evaluation.services import (
     save_assessment,
 )
 from portfolio.evaluation.snapshot import assessment_detail, report_data
+from portfolio.evaluation.verdicts import save_indicator_verdict, verdict_choices
 from portfolio.permissions import authorize, requires
 from portfolio.projects.services import get_plan, list_plans
 from portfolio.unit_of_work import refuse
@@ -152,6 +155,8 @@ def report(round_id: int):
         data=data,
         charts=report_charts(data),
         report_classes=list(ProjectClass),
+        verdict_choices=verdict_choices(round_),
+        verdict_form=IndicatorVerdictForm(),
         class_labels={k.value: k.label for k in ProjectClass},
     )
 
@@ -218,6 +223,18 @@ def edit_assessment(assessment_id: int):
         refuse(e)
         return _assessment_page(get_assessment(assessment_id), form, e.status)
     return _done("评估意见已保存。", "evaluation.round_detail", round_id=found.round_id)
+
+
+@bp.route("/evaluation/rounds/<int:round_id>/indicators/<int:indicator_id>/verdict", methods=["POST"])
+@requires("evaluation.edit")
+def indicator_verdict(round_id: int, indicator_id: int):
+    round_, indicator = get_round(round_id), get_indicator(indicator_id)
+    form = IndicatorVerdictForm()
+    try:
+        save_indicator_verdict(current_user, round_, indicator, form.verdict.data, form.reason.data)
+    except DomainError as e:
+        return _refused(e, "evaluation.report", round_id=round_id)
+    return _done(f"已保存“{indicator.name}”的评审结论。", "evaluation.report", round_id=round_id)
 
 
 from portfolio.evaluation import indicator_views  # noqa: E402, F401  (attaches the indicator routes)
