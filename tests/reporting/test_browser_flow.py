@@ -58,6 +58,11 @@ def _shot(page, name):
     screenshot(page, f"reporting-{name}")
 
 
+def _report_id(app, ids):
+    with app.app_context():
+        return session.scalar(select(StatusReport.id).where(StatusReport.project_id == ids["project"]))
+
+
 def _report_status(app, ids):
     with app.app_context():
         return session.scalar(select(StatusReport.status).where(StatusReport.project_id == ids["project"]))
@@ -103,6 +108,11 @@ def test_officer_and_planner_round_trip(live, tmp_path):
         planner.click(f"tr:has-text('{project_name}') >> text=查看")
         planner.fill("textarea[name=reason]", "本期投资与台账不符，请核实")
         planner.click("button:has-text('退回修改')")
+        expect(planner.locator(".flash").first).to_contain_text(
+            "已退回"
+        )  # then on to the queue's next report
+        report_url = f"{base}/reporting/reports/" + str(_report_id(app, ids))
+        planner.goto(report_url)
         expect(planner.locator(".return-reason")).to_contain_text("本期投资与台账不符")
         assert _report_status(app, ids) == ReportStatus.RETURNED
 
@@ -115,9 +125,9 @@ def test_officer_and_planner_round_trip(live, tmp_path):
         expect(officer.locator(".flash")).to_contain_text("已报送")
         assert _report_status(app, ids) == ReportStatus.SUBMITTED
 
-        planner.reload()
+        planner.goto(report_url)
         planner.click("button:has-text('审核通过')")
-        expect(planner.locator(".flash")).to_contain_text("审核通过")
+        expect(planner.locator(".flash").first).to_contain_text("审核通过")
         _shot(planner, "6-approved")
         assert _report_status(app, ids) == ReportStatus.APPROVED
 
