@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from portfolio.adjustments.services import AdjustmentNote, record_adjustments, snapshot_before
+from portfolio.dashboard.history import list_status_history
 from portfolio.errors import DomainError
 from portfolio.funding.queries import get_project_funding, get_source_totals
 from portfolio.localtime import local_today
@@ -62,6 +63,7 @@ def detail(project_id: int):
         history=list_project_history(project),
         supervision_items=list_project_items(project),
         supervision_today=local_today(),
+        status_history=list_status_history(project, local_today()),
     )
 
 
