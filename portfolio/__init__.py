@@ -5,10 +5,11 @@ import secrets
 from importlib import import_module
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from portfolio import db, unit_of_work
+from portfolio.api.errors import API_MESSAGES, API_PREFIX, api_error
 from portfolio.config import ROOT, load_config
 from portfolio.errors import DomainError
 
@@ -91,11 +92,13 @@ def _register_error_pages(app: Flask) -> None:
         500: "系统内部错误，请稍后重试或联系管理员。",
     }
 
-    def render(code: int, message: str | None = None):
+    def render(code: int, message: str | None = None, error=None):
+        if _is_api_request():
+            return api_error(code, message or API_MESSAGES.get(code, messages[code]), error)
         return render_template("error.html", code=code, message=message or messages[code]), code
 
     for code in messages:
-        app.register_error_handler(code, lambda e, code=code: render(code))
+        app.register_error_handler(code, lambda e, code=code: render(code, error=e))
 
     @app.errorhandler(CSRFError)
     def _csrf(e):
@@ -104,3 +107,8 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(e):
         return render(e.status, e.message)
+
+
+def _is_api_request() -> bool:
+    """Any URL under /api/v1, matched or not: its errors answer JSON, never the HTML error page."""
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")

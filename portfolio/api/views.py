@@ -11,6 +11,7 @@ from flask import current_app, g, jsonify, request
 
 from portfolio import csrf
 from portfolio.api import bp
+from portfolio.api.errors import api_error
 from portfolio.api.openapi import build_spec
 from portfolio.api.serialize import (
     funding_values,
@@ -52,11 +53,7 @@ class ApiRefusal(Exception):
 
 
 def error_response(status: int, message: str):
-    response = jsonify({"error": {"status": status, "message": message}})
-    response.status_code = status
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
+    return api_error(status, message)
 
 
 def api_requires(action: str):
