@@ -1,6 +1,7 @@
 """Conventions the house style asks for, enforced."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,6 +102,29 @@ def test_services_never_check_permissions():
             if isinstance(node, ast.Name) and node.id == "Forbidden":
                 checking.append(f"{path.relative_to(ROOT)} raises Forbidden")
     assert checking == []
+
+
+# Arithmetic on a plan's (or project's) first or last year: `start_year - 1`, `2 + end_year`,
+# `range(.. start_year ..)`, `date(end_year, ..)`, `min(.., end_year)`.
+YEAR_ARITHMETIC = re.compile(
+    r"\b(start|end)_year\s*[-+*/]"
+    r"|[-+*/]\s*[\w.]*\b(start|end)_year\b"
+    r"|\b(range|date|min|max)\([^()]*\b(start|end)_year\b"
+)
+PLAN_CALENDAR = ROOT / "portfolio" / "projects" / "models.py"
+
+
+def test_only_the_plan_calendar_does_arithmetic_on_years():
+    """Baseline year, mid-term and final dates, assessed year: methods on Plan, nowhere else."""
+    sources = [*(ROOT / "portfolio").rglob("*.py"), *(ROOT / "templates").rglob("*.html")]
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in sources
+        if path != PLAN_CALENDAR
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if YEAR_ARITHMETIC.search(line)
+    ]
+    assert found == []
 
 
 def test_files_stay_small():

@@ -74,7 +74,7 @@ def _values(plan: Plan, planner: User | None) -> int:
         if seq not in indicators:
             continue
         for offset, text in enumerate(texts):
-            record_indicator_value(planner, indicators[seq], plan.start_year + offset, text, SOURCE, None)
+            record_indicator_value(planner, indicators[seq], plan.year_at(offset), text, SOURCE, None)
             count += 1
     return count
 

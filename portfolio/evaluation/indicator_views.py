@@ -17,30 +17,26 @@ from portfolio.projects.services import list_plans
 from portfolio.unit_of_work import refuse
 
 
-def assessed_year(plan) -> int:
-    """Indicators are judged as of the current year, or the plan's last year once it has ended."""
-    return min(local_today().year, plan.end_year)
-
-
 def _value_form(indicator, form=None) -> IndicatorValueForm:
     form = form or IndicatorValueForm()
     plan = indicator.plan
-    form.year.choices = [(y, f"{y} 年") for y in range(plan.start_year - 1, plan.end_year + 1)]
+    form.year.choices = [(y, f"{y} 年") for y in plan.indicator_years]
     if form.year.data is None:
-        form.year.data = assessed_year(plan) - 1
+        form.year.data = plan.assessed_year(local_today()) - 1
     return form
 
 
 @bp.route("/evaluation/indicators")
 @requires("evaluation.view")
 def indicators():
-    sections = [(p, indicator_rows(p, assessed_year(p)), assessed_year(p)) for p in list_plans()]
+    today = local_today()
+    sections = [(p, indicator_rows(p, p.assessed_year(today)), p.assessed_year(today)) for p in list_plans()]
     return render_template("evaluation/indicators.html", sections=sections, rule=PRO_RATA_RULE)
 
 
 def _indicator_page(indicator, value_form=None, target_form=None, status: int = 200):
     plan = indicator.plan
-    row = next(r for r in indicator_rows(plan, assessed_year(plan)) if r["id"] == indicator.id)
+    row = next(r for r in indicator_rows(plan, plan.assessed_year(local_today())) if r["id"] == indicator.id)
     page = render_template(
         "evaluation/indicator.html",
         indicator=indicator,

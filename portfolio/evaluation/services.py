@@ -32,8 +32,7 @@ class RoundFrozen(DomainError):
 
 def default_rounds(plan: Plan) -> list[tuple[str, date]]:
     """The plan's two statutory rounds: mid-term at the end of its third year, final at its end."""
-    mid_year = min(plan.start_year + 2, plan.end_year)
-    return [(MID_TERM, date(mid_year, 12, 31)), (FINAL, date(plan.end_year, 12, 31))]
+    return [(MID_TERM, plan.mid_term_date), (FINAL, plan.final_date)]
 
 
 def _check_version(found: int, expected: int | None, what: str) -> None:
@@ -51,8 +50,8 @@ def create_round(actor, plan: Plan, name: str, as_of: date) -> EvaluationRound:
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写评估轮次名称。")
-    if not date(plan.start_year, 1, 1) <= as_of <= date(plan.end_year + 1, 12, 31):
-        raise DomainError(f"评估截止日应在规划期 {plan.start_year}—{plan.end_year} 年内。")
+    if not plan.starts_on <= as_of <= plan.latest_evaluation_date:
+        raise DomainError(f"评估截止日应在规划期 {plan.years_label}内。")
     taken = select(EvaluationRound.id).where(EvaluationRound.plan_id == plan.id, EvaluationRound.name == name)
     if session.scalar(taken):
         raise DomainError(f"“{name}”已存在，请换一个名称。")
@@ -183,8 +182,8 @@ def record_indicator_value(
 ) -> IndicatorValue:
     """Enter or correct an indicator's actual value for one year of the plan."""
     plan = indicator.plan
-    if year not in range(plan.start_year - 1, plan.end_year + 1):
-        raise DomainError(f"年份应在 {plan.start_year - 1}—{plan.end_year} 之间。")
+    if year not in plan.indicator_years:
+        raise DomainError(f"年份应在 {plan.baseline_year}—{plan.end_year} 之间。")
     raw = (raw or "").strip()
     if not raw:
         raise DomainError("请填写实际值。")

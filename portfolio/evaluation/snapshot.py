@@ -108,7 +108,7 @@ def indicator_rows(plan: Plan, as_of_year: int, verdicts: dict | None = None) ->
     rows = []
     for ind in indicators:
         mine = values.get(ind.id, {})
-        result = assess_indicator(ind, year_values(mine), as_of_year, plan.start_year - 1, plan.end_year)
+        result = assess_indicator(ind, year_values(mine), as_of_year, plan.baseline_year, plan.end_year)
         status, label, explanation = _with_verdict(result, verdicts.get(ind.id))
         rows.append(
             {

@@ -74,9 +74,64 @@ class Plan(Base):
         back_populates="plan", order_by="Category.number", cascade="all, delete-orphan"
     )
 
+    # The plan calendar: every rule that derives a year or a date from the plan's span lives here.
     @property
     def years(self) -> list[int]:
+        """The plan's years, first to last."""
         return list(range(self.start_year, self.end_year + 1))
+
+    @property
+    def years_label(self) -> str:
+        return f"{self.start_year}—{self.end_year}年"
+
+    @property
+    def starts_on(self) -> date:
+        return date(self.start_year, 1, 1)
+
+    @property
+    def ends_on(self) -> date:
+        return date(self.end_year, 12, 31)
+
+    @property
+    def baseline_year(self) -> int:
+        """The year before the plan: indicators' base values are that year's."""
+        return self.start_year - 1
+
+    @property
+    def indicator_years(self) -> list[int]:
+        """Years an indicator may have a value for: the baseline year and the plan's years."""
+        return [self.baseline_year, *self.years]
+
+    @property
+    def mid_term_year(self) -> int:
+        """The mid-term review looks at the end of the plan's third year."""
+        return self.clamp_year(self.start_year + 2)
+
+    @property
+    def mid_term_date(self) -> date:
+        return date(self.mid_term_year, 12, 31)
+
+    @property
+    def final_date(self) -> date:
+        """The final evaluation looks at the end of the plan's last year."""
+        return self.ends_on
+
+    @property
+    def latest_evaluation_date(self) -> date:
+        """An evaluation may be dated as late as the end of the year after the plan."""
+        return date(self.end_year + 1, 12, 31)
+
+    def clamp_year(self, year: int) -> int:
+        """The year, moved into the plan's span if it falls outside."""
+        return min(max(year, self.start_year), self.end_year)
+
+    def assessed_year(self, today: date) -> int:
+        """Indicators are judged as of the current year, or the plan's last year once it has ended."""
+        return min(today.year, self.end_year)
+
+    def year_at(self, offset: int) -> int:
+        """The plan's year `offset` years after its first (0 is the first year)."""
+        return self.start_year + offset
 
 
 class Category(Base):

@@ -46,9 +46,9 @@ def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
 
 def _periods(plan: Plan) -> tuple[list[ReportingPeriod], ReportingPeriod]:
     """Seven past quarters from the plan's third year, then the next quarter, open for another month."""
-    first = plan.start_year + 2
+    first = plan.mid_term_year
     codes = [c for y in (first, first + 1) for c in codes_for_year(y, "quarter")][1:]
-    open_code = codes_for_year(min(first + 2, plan.end_year), "quarter")[0]
+    open_code = codes_for_year(plan.clamp_year(first + 2), "quarter")[0]
     made = []
     for code in [*codes, open_code]:
         span = parse_code(code, "quarter")

@@ -119,8 +119,7 @@ def open_period(
     ensure_plan_open(plan)
     span = parse_code(code, cadence)
     if span.year not in plan.years:
-        years = f"{plan.start_year}—{plan.end_year}年"
-        raise DomainError(f"期间 {span.code} 不在{plan.short_name}规划期（{years}）内。")
+        raise DomainError(f"期间 {span.code} 不在{plan.short_name}规划期（{plan.years_label}）内。")
     exists = session.scalar(
         select(ReportingPeriod.id).where(
             ReportingPeriod.plan_id == plan.id, ReportingPeriod.code == span.code

@@ -222,7 +222,7 @@ def default_as_of(plan) -> date:
             ReportingPeriod.plan_id == plan.id, ReportingPeriod.starts_on <= today
         )
     )
-    candidates = [today, date(plan.end_year, 12, 31)]
+    candidates = [today, plan.ends_on]
     if latest_end is not None:
         candidates.append(latest_end)
     return min(candidates)
