@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask import current_app, request
 from flask_login import current_user
 
+from portfolio.fields import FIELDS, display_label, span_label
 from portfolio.localtime import format_local
 from portfolio.permissions import can
 
@@ -60,6 +61,8 @@ def init_app(app) -> None:
         money=format_money, month=format_month, date=format_date, localtime=format_local
     )
     app.jinja_env.globals.update(audit_changes=field_changes, audit_action=action_label)
+    # Project field labels in templates come from the one registry: {{ fields.name.label }}.
+    app.jinja_env.globals.update(fields=FIELDS, field_label=display_label, span_label=span_label)
 
     @app.context_processor
     def _globals():

@@ -16,8 +16,17 @@ NUMBERING = re.compile(
 COUNT_SUFFIX = re.compile(r"[(（](?:共)?(\d+)(?:个)?项(?:目)?[)）]$")
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "全市合计")
 FOOTNOTE_WORDS = ("注：", "注:", "注1", "注.", "说明：", "说明:", "备注：", "附注", "资料来源", "填报说明")
-DETAIL_FIELDS = ("location", "units", "lead_unit", "years", "nature", "start", "end", "content")
-MONEY_FIELDS = ("total", "fyp")
+DETAIL_FIELDS = (
+    "locations",
+    "units",
+    "lead_unit",
+    "years",
+    "nature",
+    "planned_start",
+    "planned_end",
+    "content",
+)
+MONEY_FIELDS = ("total_investment_wan", "span_investment_wan")
 
 
 @dataclass

@@ -7,40 +7,18 @@ from functools import cached_property
 
 from portfolio.annex.reader import Sheet, column_letter
 from portfolio.annex.values import is_blank
+from portfolio.fields import FIELDS
 
 HEADER_SCAN_ROWS = 30
 WAN = Decimal(1)
 YI = Decimal(10000)
 
-# field key -> header texts (normalised: no spaces, quotes or brackets) an office may use.
-FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "seq": ("序号", "编号", "项目序号", "项目编号"),
-    "name": ("项目名称", "工程名称", "工程项目名称", "名称"),
-    "location": ("建设地点", "项目地点", "实施地点", "所在地", "所在县区", "县区", "建设地址", "项目所在地"),
-    "nature": ("建设性质", "性质", "项目性质"),
-    "content": (
-        "主要建设内容及规模",
-        "建设内容",
-        "建设规模及主要内容",
-        "建设内容及规模",
-        "主要建设内容",
-        "建设规模及内容",
-        "建设规模",
-    ),
-    "years": ("建设起止年限", "建设年限", "起止年限", "建设期限", "建设周期", "起止年份"),
-    "total": ("总投资", "项目总投资", "计划总投资", "估算总投资"),
-    "start": ("计划开工时间", "开工时间", "计划开工", "计划开工年月", "开工年月"),
-    "end": ("计划竣工时间", "竣工时间", "计划建成", "计划建成时间", "计划完工时间", "完工时间", "计划竣工"),
-    "units": ("责任单位", "实施单位", "牵头单位及配合单位", "责任主体"),
-    "lead_unit": ("牵头单位",),
-    "support_units": ("配合单位",),
-    "note": ("备注", "说明"),
-    # One text column such as “中央预算内投资5000万元，专项债2亿元”, or the group above per-source columns.
-    "funding_text": ("资金来源", "资金来源及构成", "资金筹措", "资金筹措方案", "资金来源渠道", "资金构成"),
-    "group": ("分年度投资计划", "年度投资计划", "分年度投资", "分年度计划投资", "年度计划"),
-}
+# field key -> header texts an office may use, from the field registry.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {f.key: f.headers for f in FIELDS.values() if f.headers}
 LOOKUP = {name: key for key, names in FIELD_NAMES.items() for name in names}
-FIELD_LABELS = {key: names[0] for key, names in FIELD_NAMES.items()}
+# The header over the year columns; the year columns themselves are "annual".
+GROUP = "annual_plan_wan"
+SPAN = "span_investment_wan"
 STRIP = re.compile(r"[\s\"'“”‘’「」『』]+")
 UNIT_IN_HEADER = re.compile(r"[(（\[【]?\s*(?:单位[:：])?\s*(万元|亿元)\s*[)）\]】]?")
 YEAR_HEADER = re.compile(r"^(\d{4})(?:年度?)?(?:计划)?(?:投资)?(?:计划)?(?:完成)?$")
@@ -56,7 +34,7 @@ def normalise(raw) -> str:
 @dataclass
 class Column:
     index: int  # 0-based
-    field: str | None  # a FIELD_NAMES key, "annual", or None (unknown)
+    field: str | None  # a field registry key, "annual", or None (unknown)
     header: str  # as the user sees it, e.g. 分年度投资计划/2021年
     year: int | None = None
     scale: Decimal | None = None  # from the header text, else the sheet's units line
@@ -80,7 +58,7 @@ class Header:
     def fields(self) -> dict[str, Column]:
         found: dict[str, Column] = {}
         for col in self.columns:
-            if col.field and col.field not in ("annual", "group", "funding"):
+            if col.field and col.field not in ("annual", GROUP, "funding"):
                 found.setdefault(col.field, col)
         return found
 
@@ -138,9 +116,9 @@ def classify_header(raw, span_name: str) -> tuple[str | None, int | None, Decima
         return LOOKUP[text], None, scale
     span = normalise(span_name)
     if span and span in text and "投资" in text:
-        return "fyp", None, scale
-    if text.endswith("期间投资") or text in ("规划期投资", "规划期内投资"):
-        return "fyp", None, scale
+        return SPAN, None, scale
+    if text.endswith("期间投资"):
+        return SPAN, None, scale
     return None, None, scale
 
 
@@ -194,10 +172,10 @@ def _column(i: int, upper, lower, span_name: str) -> Column:
     if lower is not None and normalise(lower) != normalise(upper):
         f, year, scale = classify_header(lower, span_name)
         label = f"{normalise(upper)}/{normalise(lower)}" if upper else normalise(lower)
-        if f is None and top_field not in (None, "group", "funding_text"):
+        if f is None and top_field not in (None, GROUP, "funding_text"):
             f, year = top_field, top_year
         return Column(i, f, label, year, scale or top_scale)
-    field_ = None if top_field == "group" else top_field
+    field_ = None if top_field == GROUP else top_field
     return Column(i, field_, normalise(upper), top_year, top_scale)
 
 

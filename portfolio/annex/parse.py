@@ -5,11 +5,12 @@ from decimal import Decimal
 
 from portfolio.annex import classify as kinds
 from portfolio.annex import values
-from portfolio.annex.classify import PlanContext, classify_row, declared_count
-from portfolio.annex.header import FIELD_LABELS, Column, Header, find_header
+from portfolio.annex.classify import MONEY_FIELDS, PlanContext, classify_row, declared_count
+from portfolio.annex.header import Column, Header, find_header
 from portfolio.annex.reader import Sheet
 from portfolio.annex.records import RowReader
 from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord
+from portfolio.fields import FIELDS, span_label
 from portfolio.funding.parse import source_key
 
 
@@ -21,7 +22,7 @@ class Aggregate:
     row: int
     category: int | None  # None for the grand total
     declared_count: int | None
-    amounts: dict[str, Decimal | None]  # "total", "fyp", "annual:2021" …
+    amounts: dict[str, Decimal | None]  # "total_investment_wan", "span_investment_wan", "annual:2021" …
     columns: dict[str, tuple[str, str]]
 
 
@@ -111,9 +112,9 @@ def _header_issues(sheet: Sheet, header: Header, ctx: PlanContext, parsed: Parse
             )
         )
     cols = header.by_field()
-    for key in ("total", "fyp", "years", "units", "location"):
+    for key in ("total_investment_wan", "span_investment_wan", "years", "units", "locations"):
         if key not in cols:
-            label = f"“{ctx.span_name}”投资" if key == "fyp" else FIELD_LABELS[key]
+            label = span_label(ctx.span_name) if key == "span_investment_wan" else FIELDS[key].label
             parsed.issues.append(
                 Issue(
                     WARNING,
@@ -192,7 +193,7 @@ def _subcategory(cursor: Cursor, row_no: int, name: str, ctx: PlanContext, parse
 
 def _aggregate(cursor: Cursor, row_no: int, cells: list, category: int | None) -> Aggregate:
     header = cursor.header
-    cols: dict[str, Column] = {k: c for k, c in header.by_field().items() if k in ("total", "fyp")}
+    cols: dict[str, Column] = {k: c for k, c in header.by_field().items() if k in MONEY_FIELDS}
     cols.update({f"annual:{y}": c for y, c in header.annual.items()})
     amounts = {}
     for key, col in cols.items():

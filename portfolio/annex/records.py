@@ -7,8 +7,8 @@ from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord
 from portfolio.funding.parse import parse_funding_text
 
 TEXT_FIELDS = ("nature", "content", "note")
-MONEY_FIELDS = (("total", "total_investment_wan"), ("fyp", "fyp_investment_wan"))
-MONTH_FIELDS = (("start", "planned_start"), ("end", "planned_end"))
+MONEY_FIELDS = ("total_investment_wan", "span_investment_wan")
+MONTH_FIELDS = ("planned_start", "planned_end")
 UNIT_FIELDS = ("units", "lead_unit", "support_units")
 
 
@@ -20,18 +20,16 @@ class RowReader:
         self.sheet, self.refs = sheet, header.refs
         self.width = max((c.index for c in header.columns), default=0) + 1
         self.name = fields.get("name")
-        self.seq = fields.get("seq")
+        self.seq = fields.get("seq_no")
         self.texts = [(key, fields[key].index) for key in TEXT_FIELDS if key in fields]
         self.years = fields.get("years")
         self.money = [
-            (key, attr, fields[key], fields[key].scale or header.scale)
-            for key, attr in MONEY_FIELDS
-            if key in fields
+            (key, fields[key], fields[key].scale or header.scale) for key in MONEY_FIELDS if key in fields
         ]
         self.annual = [(y, header.annual.get(y)) for y in years]
         self.annual_scale = {y: c.scale or header.scale for y, c in header.annual.items()}
-        self.months = [(key, attr, fields[key]) for key, attr in MONTH_FIELDS if key in fields]
-        self.location = fields.get("location")
+        self.months = [(key, fields[key]) for key in MONTH_FIELDS if key in fields]
+        self.location = fields.get("locations")
         self.units = [fields[key].index for key in UNIT_FIELDS if key in fields]
         self.county_names = tuple(county_names)
         self.funding = FundingReader(header, funding, sheet)
@@ -53,8 +51,8 @@ class RowReader:
         if self.years is not None:
             years = self._parse(record, "years", self.years, values.year_range, cells, issues)
             record.start_year, record.end_year = years or (None, None)
-        for key, attr, col, scale in self.money:
-            setattr(record, attr, self._parse(record, key, col, values.money, cells, issues, scale))
+        for key, col, scale in self.money:
+            setattr(record, key, self._parse(record, key, col, values.money, cells, issues, scale))
         annual = record.annual_plan_wan
         for year, col in self.annual:
             annual[year] = (
@@ -62,8 +60,8 @@ class RowReader:
                 if col
                 else None
             )
-        for key, attr, col in self.months:
-            setattr(record, attr, self._parse(record, key, col, values.month, cells, issues))
+        for key, col in self.months:
+            setattr(record, key, self._parse(record, key, col, values.month, cells, issues))
         if self.location is not None:
             record.locations = values.location_names(cells[self.location.index])
         record.units = self._units(cells)

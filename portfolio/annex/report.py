@@ -8,28 +8,6 @@ from decimal import Decimal
 ERROR, WARNING = "error", "warning"
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
-# Field keys of a record as they appear in the diff, with the Chinese label the preview shows.
-FIELD_LABELS = {
-    "name": "项目名称",
-    "subcategory": "子类",
-    "seq_no": "序号",
-    "locations": "建设地点",
-    "nature": "建设性质",
-    "content": "建设内容",
-    "start_year": "开工年份",
-    "end_year": "完工年份",
-    "total_investment_wan": "总投资（万元）",
-    "fyp_investment_wan": "规划期投资（万元）",
-    "annual_plan_wan": "分年度投资计划（万元）",
-    "planned_start": "计划开工时间",
-    "planned_end": "计划竣工时间",
-    "units": "责任单位",
-    "note": "备注",
-    "status": "状态",
-    "funding": "资金来源（万元）",
-    "funding_note": "资金来源说明",
-}
-
 
 @dataclass
 class Issue:
@@ -69,7 +47,7 @@ class ProjectRecord:
     start_year: int | None = None
     end_year: int | None = None
     total_investment_wan: Decimal | None = None
-    fyp_investment_wan: Decimal | None = None
+    span_investment_wan: Decimal | None = None
     annual_plan_wan: dict[int, Decimal | None] = field(default_factory=dict)
     planned_start: date | None = None
     planned_end: date | None = None
@@ -98,7 +76,7 @@ class ProjectRecord:
             "start_year": self.start_year,
             "end_year": self.end_year,
             "total_investment_wan": self.total_investment_wan,
-            "fyp_investment_wan": self.fyp_investment_wan,
+            "span_investment_wan": self.span_investment_wan,
             "annual_plan_wan": {y: a for y, a in self.annual_plan_wan.items() if a is not None},
             "planned_start": self.planned_start,
             "planned_end": self.planned_end,
@@ -128,7 +106,7 @@ class ProjectRecord:
             "start_year": self.start_year,
             "end_year": self.end_year,
             "total_investment_wan": plain(self.total_investment_wan),
-            "fyp_investment_wan": plain(self.fyp_investment_wan),
+            "span_investment_wan": plain(self.span_investment_wan),
             "annual_plan_wan": {str(y): plain(self.annual_plan_wan.get(y)) for y in years},
             "planned_start": _month(self.planned_start),
             "planned_end": _month(self.planned_end),

@@ -43,7 +43,7 @@ VALUE_COLUMNS = {
     "start_year": Project.start_year,
     "end_year": Project.end_year,
     "total_investment_wan": Project.total_investment_wan,
-    "fyp_investment_wan": Project.span_investment_wan,
+    "span_investment_wan": Project.span_investment_wan,
     "planned_start": Project.planned_start,
     "planned_end": Project.planned_end,
     "note": Project.note,

@@ -14,6 +14,7 @@ from functools import lru_cache
 from portfolio.annex.classify import PlanContext
 from portfolio.annex.parse import Parsed
 from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord, wan
+from portfolio.fields import FIELDS, span_label
 
 # Annexes round 规划期 investment and annual plans to whole 万元; differences below this are rounding.
 ROUNDING_WAN = Decimal("1")
@@ -38,6 +39,9 @@ class RowChecker:
         letter, header = self.r.columns.get(key, (None, None))
         self.issues.append(Issue(severity, code, message, self.r.sheet, self.r.row, letter, header, value))
 
+    def _label(self, key: str) -> str:
+        return span_label(self.ctx.span_name) if key == "span_investment_wan" else FIELDS[key].label
+
     def run(self) -> None:
         r = self.r
         if not r.name:
@@ -48,12 +52,13 @@ class RowChecker:
         self._years()
         self._months()
         if not r.locations:
-            self.add(WARNING, "missing-value", "location", "未填写建设地点。")
+            self.add(WARNING, "missing-value", "locations", "未填写建设地点。")
         unknown = [n for n in r.locations if n not in self.ctx.locations]
         if unknown:
             self.add(
                 WARNING,
                 "unknown-location",
+                "locations",
                 f"建设地点“{'、'.join(unknown)}”不是本市县区名称，已忽略。",
                 "、".join(unknown),
             )
@@ -62,30 +67,29 @@ class RowChecker:
 
     def _money(self) -> None:
         r, span = self.r, self.ctx.span_name
-        if r.total_investment_wan is None and "total" in r.columns and "total" not in r.unreadable:
-            self.add(WARNING, "missing-value", "total", "未填写总投资。")
-        if r.fyp_investment_wan is None and "fyp" in r.columns and "fyp" not in r.unreadable:
-            self.add(WARNING, "missing-value", "fyp", f"未填写“{span}”投资。")
-        total, fyp = r.total_investment_wan, r.fyp_investment_wan
-        if total is not None and fyp is not None and fyp > total + ROUNDING_WAN:
+        for key in ("total_investment_wan", "span_investment_wan"):
+            if getattr(r, key) is None and key in r.columns and key not in r.unreadable:
+                self.add(WARNING, "missing-value", key, f"未填写{self._label(key)}。")
+        total, span_wan = r.total_investment_wan, r.span_investment_wan
+        if total is not None and span_wan is not None and span_wan > total + ROUNDING_WAN:
             self.add(
                 ERROR,
                 "fyp-exceeds-total",
-                "fyp",
-                f"“{span}”投资 {wan(fyp)} 万元超过总投资 {wan(total)} 万元。",
-                fyp,
+                "span_investment_wan",
+                f"“{span}”投资 {wan(span_wan)} 万元超过总投资 {wan(total)} 万元。",
+                span_wan,
             )
         planned = [a for a in r.annual_plan_wan.values() if a is not None]
         has_annual_columns = any(k.startswith("annual:") for k in r.columns)
-        if fyp is not None and has_annual_columns:
+        if span_wan is not None and has_annual_columns:
             planned_sum = sum(planned, Decimal(0))
-            if abs(planned_sum - fyp) > ROUNDING_WAN * max(1, len(planned)):
+            if abs(planned_sum - span_wan) > ROUNDING_WAN * max(1, len(planned)):
                 self.add(
                     WARNING,
                     "annual-sum-mismatch",
-                    "fyp",
-                    f"分年度投资计划合计 {wan(planned_sum)} 万元与“{span}”投资 {wan(fyp)} 万元不一致。",
-                    fyp,
+                    "span_investment_wan",
+                    f"分年度投资计划合计 {wan(planned_sum)} 万元与“{span}”投资 {wan(span_wan)} 万元不一致。",
+                    span_wan,
                 )
 
     def _years(self) -> None:
@@ -120,7 +124,7 @@ class RowChecker:
         r, ctx = self.r, self.ctx
         low = ctx.years[0] - PLAUSIBLE_YEARS_AROUND_PLAN
         high = ctx.years[-1] + PLAUSIBLE_YEARS_AROUND_PLAN
-        for key, value in (("start", r.planned_start), ("end", r.planned_end)):
+        for key, value in (("planned_start", r.planned_start), ("planned_end", r.planned_end)):
             if value is not None and not low <= value.year <= high:
                 self.add(
                     ERROR,
@@ -131,20 +135,24 @@ class RowChecker:
                 )
         if r.planned_start and r.planned_end and r.planned_start > r.planned_end:
             self.add(
-                ERROR, "start-after-end", "end", "计划竣工时间早于计划开工时间。", r.planned_end.isoformat()
+                ERROR,
+                "start-after-end",
+                "planned_end",
+                "计划竣工时间早于计划开工时间。",
+                r.planned_end.isoformat(),
             )
         if r.start_year and r.planned_start and r.planned_start.year != r.start_year:
             self.add(
                 WARNING,
                 "month-year-mismatch",
-                "start",
+                "planned_start",
                 f"计划开工时间 {r.planned_start.year} 年与建设起始年份 {r.start_year} 年不一致。",
             )
         if r.end_year and r.planned_end and r.planned_end.year != r.end_year:
             self.add(
                 WARNING,
                 "month-year-mismatch",
-                "end",
+                "planned_end",
                 f"计划竣工时间 {r.planned_end.year} 年与建设结束年份 {r.end_year} 年不一致。",
             )
 
@@ -187,8 +195,8 @@ def _totals(parsed: Parsed, ctx: PlanContext) -> None:
         for group in (r.category, None):
             counts[group] += 1
             bucket = sums[group]
-            bucket["total"] += r.total_investment_wan or 0
-            bucket["fyp"] += r.fyp_investment_wan or 0
+            bucket["total_investment_wan"] += r.total_investment_wan or 0
+            bucket["span_investment_wan"] += r.span_investment_wan or 0
             for year, amount in r.annual_plan_wan.items():
                 bucket[f"annual:{year}"] += amount or 0
     for agg in parsed.aggregates:

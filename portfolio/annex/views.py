@@ -9,7 +9,7 @@ from flask_login import current_user
 from portfolio.adjustments.services import AdjustmentNote, NoteRequired, is_adjusting
 from portfolio.annex import bp, queries
 from portfolio.annex.forms import AnnexConfirmForm, AnnexUploadForm
-from portfolio.annex.report import FIELD_LABELS, display_value
+from portfolio.annex.report import display_value
 from portfolio.annex.services import (
     confirm_upload,
     error_report_workbook,
@@ -48,7 +48,6 @@ def _preview(report, plan, sha: str, fingerprint: str, status: int = 200, form=N
         plan=plan,
         sha=sha,
         form=form,
-        labels=FIELD_LABELS,
         adjusting=is_adjusting(plan),
     ), status
 

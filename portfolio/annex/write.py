@@ -165,7 +165,7 @@ def _columns(r: ProjectRecord, refs: _References, batch: ImportBatch) -> dict:
         "start_year": r.start_year,
         "end_year": r.end_year,
         "total_investment_wan": r.total_investment_wan,
-        "span_investment_wan": r.fyp_investment_wan,
+        "span_investment_wan": r.span_investment_wan,
         "planned_start": r.planned_start,
         "planned_end": r.planned_end,
         "note": r.note,
@@ -246,7 +246,7 @@ def _created_values(r: ProjectRecord) -> dict:
         "start_year": r.start_year,
         "end_year": r.end_year,
         "total_investment_wan": plain(r.total_investment_wan),
-        "fyp_investment_wan": plain(r.fyp_investment_wan),
+        "span_investment_wan": plain(r.span_investment_wan),
         "annual_plan_wan": {str(y): plain(a) for y, a in r.annual_plan_wan.items() if a is not None},
         "planned_start": r.planned_start.isoformat() if r.planned_start else None,
         "planned_end": r.planned_end.isoformat() if r.planned_end else None,
@@ -294,8 +294,8 @@ def _update(actor, project: Project, r: ProjectRecord, refs: _References, batch:
     }
     for key in changed.keys() & simple:
         setattr(project, key, values[key])
-    if "fyp_investment_wan" in changed:
-        project.span_investment_wan = r.fyp_investment_wan
+    if "span_investment_wan" in changed:
+        project.span_investment_wan = r.span_investment_wan
     if "subcategory" in changed:
         project.subcategory_id = refs.subcategory_id(r)
     if "locations" in changed:

@@ -4,6 +4,7 @@ import json
 
 from portfolio.auth.models import Role
 from portfolio.db import LabelledEnum
+from portfolio.fields import FIELDS
 
 ACTION_LABELS = {
     "user.create": "创建账号",
@@ -105,24 +106,6 @@ FIELD_LABELS = {
     "percent_complete": "完成比例（%）",
     "invested_wan": "本期完成投资（万元）",
     "deadline": "截止日期",
-    # Project fields (register edits and annex imports).
-    "category": "类别",
-    "subcategory": "子类",
-    "seq_no": "序号",
-    "locations": "建设地点",
-    "nature": "建设性质",
-    "content": "建设内容及规模",
-    "start_year": "开始年份",
-    "end_year": "结束年份",
-    "total_investment_wan": "总投资（万元）",
-    "span_investment_wan": "规划期投资（万元）",
-    "fyp_investment_wan": "规划期投资（万元）",
-    "annual_plan_wan": "分年度投资计划（万元）",
-    "planned_start": "计划开工",
-    "planned_end": "计划竣工",
-    "units": "责任单位",
-    "note": "备注",
-    "project_code": "项目代码",
     "project_count": "未报送项目数",
     "recipient_count": "通知人数",
 }
@@ -139,7 +122,10 @@ def entity_label(entity_type: str) -> str:
     return ENTITY_LABELS.get(entity_type, entity_type)
 
 
-def field_label(key: str) -> str:
+def field_label(key: str, entity_type: str | None = None) -> str:
+    """A changed field's Chinese name; a project's fields (and import entries') from the field registry."""
+    if key in FIELDS and (entity_type == "Project" or key not in FIELD_LABELS):
+        return FIELDS[key].label_with_unit
     return FIELD_LABELS.get(key, key)
 
 
@@ -158,12 +144,14 @@ def format_value(key: str, value) -> str:
     return str(value)
 
 
-def field_changes(before: dict | None, after: dict | None) -> list[tuple[str, str, str]]:
+def field_changes(
+    before: dict | None, after: dict | None, entity_type: str | None = None
+) -> list[tuple[str, str, str]]:
     """(field label, old, new) for every key whose value differs, in a stable order."""
     before, after = before or {}, after or {}
     keys = list(dict.fromkeys([*before, *after]))
     return [
-        (field_label(k), format_value(k, before.get(k)), format_value(k, after.get(k)))
+        (field_label(k, entity_type), format_value(k, before.get(k)), format_value(k, after.get(k)))
         for k in keys
         if before.get(k) != after.get(k)
     ]

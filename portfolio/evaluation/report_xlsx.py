@@ -11,12 +11,12 @@ from portfolio.evaluation.indicator_assessment import IndicatorStatus
 from portfolio.evaluation.indicators import parse_number
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
 from portfolio.exports.safe_text import clean_text, looks_like_formula
+from portfolio.fields import FIELDS, MONEY_FORMAT
 from portfolio.localtime import format_local
 
 HEAD_FILL = PatternFill("solid", fgColor="EEF2F5")
 THIN = Side(style="thin", color="BFC6CE")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-MONEY_FORMAT = "#,##0.00"
 CONCERNS = (ProjectClass.LAGGING.value, ProjectClass.NOT_STARTED.value)
 # Named styles, registered once per workbook: assigning a name per cell is far cheaper than four objects.
 STYLES = {
@@ -129,12 +129,12 @@ def _indicators(ws, data: dict) -> None:
 
 
 PROJECT_COLUMNS = [
-    ("序号", "seq_no", 6),
-    ("项目名称", "name", 40),
-    ("类别", "category", 20),
+    (FIELDS["seq_no"].label, "seq_no", 6),
+    (FIELDS["name"].label, "name", 40),
+    (FIELDS["category"].label, "category", 20),
     ("县区", "county", 10),
-    ("牵头单位", "lead_unit", 22),
-    ("规划期投资(万元)", "span_investment_wan", 14),
+    (FIELDS["lead_unit"].label, "lead_unit", 22),
+    (FIELDS["span_investment_wan"].label_with_unit, "span_investment_wan", 14),
     ("截至评估年计划投资(万元)", "planned_to_date_wan", 14),
     ("累计完成投资(万元)", "cumulative_invested_wan", 14),
     ("系统计算分类", "computed_label", 12),

@@ -17,6 +17,7 @@ from portfolio.exports.sheet_layout import (
     LEVEL_FILLS,
     Book,
     Column,
+    field_column,
     fit_row_height,
     setup_page,
     write_header,
@@ -25,6 +26,7 @@ from portfolio.exports.sheet_layout import (
     write_number,
     write_text,
 )
+from portfolio.fields import span_label
 from portfolio.projects.models import Plan, Project
 from portfolio.reporting.progress import ProjectProgress, completion_rate
 
@@ -38,7 +40,14 @@ NOTE_KEYS = (
     "expected_pct",
     "behind_points",
 )
-SUM_KEYS = ("total", "span", "annual_plan", "period_invested", "year_invested", "cumulative")
+SUM_KEYS = (
+    "total_investment_wan",
+    "span_investment_wan",
+    "annual_plan",
+    "period_invested",
+    "year_invested",
+    "cumulative",
+)
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
@@ -46,12 +55,12 @@ def progress_columns(plan: Plan) -> list[Column]:
     planned, done = "计划投资", "完成投资"
     return [
         Column("seq", "序号", 6, "center"),
-        Column("name", "项目名称", 30),
-        Column("location", "建设地点", 10, "center"),
-        Column("units", "责任单位", 18),
-        Column("years", "建设起止年限", 11, "center"),
-        Column("total", "总投资", 12, "money", planned),
-        Column("span", f"“{plan.short_name}”投资", 12, "money", planned),
+        field_column("name", 30),
+        field_column("locations", 10, "center"),
+        field_column("units", 18),
+        field_column("years", 11, "center"),
+        field_column("total_investment_wan", 12, group=planned),
+        field_column("span_investment_wan", 12, group=planned, header=span_label(plan.short_name)),
         Column("annual_plan", "年度计划投资", 12, "money", planned),
         Column("period_invested", "本期完成投资", 12, "money", done),
         Column("year_invested", "年度累计完成投资", 12, "money", done),
@@ -105,11 +114,11 @@ def project_values(
     return {
         "seq": seq,
         "name": project.name,
-        "location": "、".join(loc.name for loc in project.locations),
+        "locations": "、".join(loc.name for loc in project.locations),
         "units": units_lead_first(project),
         "years": year_span(project),
-        "total": project.total_investment_wan,
-        "span": project.span_investment_wan,
+        "total_investment_wan": project.total_investment_wan,
+        "span_investment_wan": project.span_investment_wan,
         "annual_plan": progress.annual_plan_wan,
         "period_invested": progress.period_invested_wan if reported else state.label,
         "year_invested": progress.year_invested_wan,

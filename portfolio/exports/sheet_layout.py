@@ -17,13 +17,13 @@ from xlsxwriter.worksheet import Worksheet
 from portfolio.auth.models import Role
 from portfolio.definitions import notes_for
 from portfolio.exports.safe_text import clean_text, looks_like_formula
+from portfolio.fields import FIELDS, INTEGER_FORMAT, MONEY_FORMAT
 from portfolio.projects.models import Location
 from portfolio.reporting.models import PeriodKind, ReportingPeriod
 
 CITY = "焦作市"
 ORGANISATION = "焦作市生态环境局"
 PAPER_A3 = 8
-MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.0"
 
 _BASE = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
@@ -36,7 +36,7 @@ STYLES: dict[str, dict] = {
     "header": {**_CELL, "bold": True, "align": "center", "bg_color": "#D9E1F2"},
     "text": {**_CELL, "align": "left"},
     "center": {**_CELL, "align": "center"},
-    "int": {**_CELL, "align": "center", "num_format": "0"},
+    "int": {**_CELL, "align": "center", "num_format": INTEGER_FORMAT},
     "money": {**_CELL, "align": "right", "num_format": MONEY_FORMAT},
     "rate": {**_CELL, "align": "right", "num_format": RATE_FORMAT},
 }
@@ -52,6 +52,14 @@ class Column:
     width: float
     style: str = "text"
     group: str | None = None  # a header spanning several adjacent columns in the first header row
+
+
+def field_column(key: str, width: float, style: str | None = None, group: str | None = None, header=None):
+    """A column showing a project field: its header and number format come from the field registry."""
+    found = FIELDS[key]
+    if style is None:
+        style = {MONEY_FORMAT: "money", INTEGER_FORMAT: "int"}.get(found.number_format or "", "text")
+    return Column(key, header or found.label, width, style, group)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,15 @@ from collections.abc import Sequence
 from datetime import date
 
 from portfolio.exports.progress_sheet import SheetRow, units_lead_first, write_rows
-from portfolio.exports.sheet_layout import Book, Column, setup_page, write_header, write_heading, write_notes
+from portfolio.exports.sheet_layout import (
+    Book,
+    Column,
+    field_column,
+    setup_page,
+    write_header,
+    write_heading,
+    write_notes,
+)
 from portfolio.localtime import local_today, to_local
 from portfolio.projects.models import Project
 from portfolio.reporting.progress import ProjectProgress
@@ -14,9 +22,9 @@ FLAGGED = (Level.RED, Level.YELLOW)
 
 COLUMNS = [
     Column("seq", "序号", 6, "center"),
-    Column("name", "项目名称", 30),
-    Column("location", "建设地点", 10, "center"),
-    Column("lead_unit", "牵头单位", 18),
+    field_column("name", 30),
+    field_column("locations", 10, "center"),
+    field_column("lead_unit", 18),
     Column("warning", "预警等级", 10, "center"),
     Column("reason", "预警原因", 26),
     Column("expected_pct", "序时进度（%）", 10, "rate", "进度对比"),
@@ -76,7 +84,7 @@ def supervision_rows(
         values = {
             "seq": seq,
             "name": project.name,
-            "location": "、".join(loc.name for loc in project.locations),
+            "locations": "、".join(loc.name for loc in project.locations),
             "lead_unit": lead.name if lead else units_lead_first(project),
             "warning": warning.label,
             "reason": warning.reason,

@@ -24,6 +24,7 @@ from portfolio.exports.sheet_layout import (
     write_number,
     write_text,
 )
+from portfolio.fields import FIELDS
 from portfolio.localtime import local_today
 from portfolio.projects.models import LifecycleStatus
 from portfolio.reporting.models import ReportingPeriod
@@ -45,9 +46,9 @@ COLUMNS = [
     TemplateColumn("project_id", "项目ID", 8, "int"),
     TemplateColumn("version", "报告版本", 8, "int"),
     TemplateColumn("seq", "序号", 6, "int"),
-    TemplateColumn("name", "项目名称", 30),
-    TemplateColumn("location", "建设地点", 10, "center"),
-    TemplateColumn("units", "责任单位", 18),
+    TemplateColumn("name", FIELDS["name"].label, 30),
+    TemplateColumn("locations", FIELDS["locations"].label, 10, "center"),
+    TemplateColumn("units", FIELDS["units"].label, 18),
     TemplateColumn("annual_plan", "年度计划投资（万元）", 12, "money"),
     TemplateColumn("current_status", "当前状态", 8, "center"),
     TemplateColumn("report_status", "本期报告状态", 9, "center"),
@@ -101,7 +102,7 @@ def _row_values(project, report, annual_plan, seq: int) -> dict:
         "version": report.version if report else None,
         "seq": seq,
         "name": project.name,
-        "location": "、".join(loc.name for loc in project.locations),
+        "locations": "、".join(loc.name for loc in project.locations),
         "units": units_lead_first(project),
         "annual_plan": annual_plan,
         "current_status": project.status.label,

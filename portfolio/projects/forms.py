@@ -16,8 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portfolio.fields import FIELDS
 from portfolio.projects.models import LifecycleStatus, MilestoneKind
-from portfolio.projects.services import EDIT_LABELS, MilestoneEdit, ProjectEdit
+from portfolio.projects.services import EDITABLE_FIELDS, MilestoneEdit, ProjectEdit
 
 MONEY = [Optional(), NumberRange(min=0, message="投资额不能为负数。")]
 YEAR = [Optional(), NumberRange(min=1990, max=2100, message="年份应在 1990—2100 之间。")]
@@ -25,18 +26,24 @@ YEAR = [Optional(), NumberRange(min=1990, max=2100, message="年份应在 1990�
 
 class ProjectEditForm(FlaskForm):
     version = HiddenField(validators=[InputRequired()])
-    name = StringField("项目名称", validators=[DataRequired("请填写项目名称。"), Length(max=300)])
-    nature = StringField("建设性质", validators=[Optional(), Length(max=20)])
-    content = TextAreaField("主要建设内容及规模", validators=[Optional(), Length(max=5000)])
-    start_year = IntegerField("开始年份", validators=YEAR)
-    end_year = IntegerField("结束年份", validators=YEAR)
-    total_investment_wan = DecimalField("总投资（万元）", places=4, validators=MONEY)
-    span_investment_wan = DecimalField("规划期投资（万元）", places=4, validators=MONEY)
-    planned_start = MonthField("计划开工（月）", validators=[Optional()])
-    planned_end = MonthField("计划竣工（月）", validators=[Optional()])
-    status = SelectField("项目状态", choices=LifecycleStatus.choices())
-    project_code = StringField("项目代码（24 位）", validators=[Optional(), Length(max=40)])
-    note = TextAreaField("备注", validators=[Optional(), Length(max=2000)])
+    name = StringField(FIELDS["name"].label, validators=[DataRequired("请填写项目名称。"), Length(max=300)])
+    nature = StringField(FIELDS["nature"].label, validators=[Optional(), Length(max=20)])
+    content = TextAreaField(FIELDS["content"].label, validators=[Optional(), Length(max=5000)])
+    start_year = IntegerField(FIELDS["start_year"].label, validators=YEAR)
+    end_year = IntegerField(FIELDS["end_year"].label, validators=YEAR)
+    total_investment_wan = DecimalField(
+        FIELDS["total_investment_wan"].label_with_unit, places=4, validators=MONEY
+    )
+    span_investment_wan = DecimalField(
+        FIELDS["span_investment_wan"].label_with_unit, places=4, validators=MONEY
+    )
+    planned_start = MonthField(FIELDS["planned_start"].label, validators=[Optional()])
+    planned_end = MonthField(FIELDS["planned_end"].label, validators=[Optional()])
+    status = SelectField(FIELDS["status"].label, choices=LifecycleStatus.choices())
+    project_code = StringField(
+        FIELDS["project_code"].label + "（24 位）", validators=[Optional(), Length(max=40)]
+    )
+    note = TextAreaField(FIELDS["note"].label, validators=[Optional(), Length(max=2000)])
     annual = FieldList(DecimalField(places=4, validators=MONEY))
     # Changing content, investment, years or 调出 after the plan's baseline is a plan adjustment.
     adjust_reason = TextAreaField("调整原因", validators=[Optional(), Length(max=2000)])
@@ -55,7 +62,7 @@ class ProjectEditForm(FlaskForm):
             entry.label.text = f"{year}年计划投资"
 
     def to_edit(self, years: list[int]) -> ProjectEdit:
-        values = {name: getattr(self, name).data for name in EDIT_LABELS}
+        values = {name: getattr(self, name).data for name in EDITABLE_FIELDS}
         values["status"] = LifecycleStatus(self.status.data)
         values["annual"] = dict(zip(years, (e.data for e in self.annual.entries), strict=False))
         return ProjectEdit(**values)

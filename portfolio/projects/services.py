@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portfolio.audit.services import record
 from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError, NotFound
+from portfolio.fields import FIELDS, label
 from portfolio.localtime import local_today
 from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.codes import normalize_project_code
@@ -96,20 +97,21 @@ class ProjectEdit:
     annual: dict[int, Decimal | None] = field(default_factory=dict)
 
 
-EDIT_LABELS = {
-    "name": "项目名称",
-    "nature": "建设性质",
-    "content": "建设内容及规模",
-    "start_year": "开始年份",
-    "end_year": "结束年份",
-    "total_investment_wan": "总投资",
-    "span_investment_wan": "规划期投资",
-    "planned_start": "计划开工",
-    "planned_end": "计划竣工",
-    "status": "项目状态",
-    "project_code": "项目代码",
-    "note": "备注",
-}
+# The project fields a planner edits on the form; their labels come from the field registry.
+EDITABLE_FIELDS = (
+    "name",
+    "nature",
+    "content",
+    "start_year",
+    "end_year",
+    "total_investment_wan",
+    "span_investment_wan",
+    "planned_start",
+    "planned_end",
+    "status",
+    "project_code",
+    "note",
+)
 
 
 def _edit_problems(project: Project, data: ProjectEdit) -> list[str]:
@@ -117,7 +119,7 @@ def _edit_problems(project: Project, data: ProjectEdit) -> list[str]:
     if not data.name.strip():
         problems.append("项目名称不能为空。")
     if data.start_year and data.end_year and data.start_year > data.end_year:
-        problems.append("开始年份不能晚于结束年份。")
+        problems.append(f"{label('start_year')}不能晚于{label('end_year')}。")
     if data.planned_start and data.planned_end and data.planned_start > data.planned_end:
         problems.append("计划开工时间不能晚于计划竣工时间。")
     total, span = data.total_investment_wan, data.span_investment_wan
@@ -146,7 +148,11 @@ def update_project(actor, project: Project, data: ProjectEdit, expected_version:
         problems.append(f"项目代码 {code} 已被其他项目使用。")
     if problems:
         raise DomainError("；".join(problems))
-    values = {**{k: getattr(data, k) for k in EDIT_LABELS}, "project_code": code, "name": data.name.strip()}
+    values = {
+        **{k: getattr(data, k) for k in EDITABLE_FIELDS},
+        "project_code": code,
+        "name": data.name.strip(),
+    }
     log_status_change(actor, project, data.status, local_today(), "项目编辑")
     before, after = {}, {}
     for key, new in values.items():
@@ -158,7 +164,7 @@ def update_project(actor, project: Project, data: ProjectEdit, expected_version:
     if after:
         session.flush()
         record(actor, "project.update", project, before=before, after=after, summary="修改项目信息")
-    return [EDIT_LABELS.get(k, k) for k in after]
+    return [FIELDS[k].label if k in FIELDS else k for k in after]  # annual keys read "2021年计划投资"
 
 
 def _update_annual(project: Project, annual: dict, before: dict, after: dict) -> None:

@@ -48,7 +48,7 @@ def test_progress_sheet_layout_figures_and_totals(app, role_client):
     # Totals equal the database: investment from the register, this period's from approved reports only.
     total = rows[0][1]
     db_total = session.scalar(select(func.sum(Project.total_investment_wan)))
-    assert amount(total[COL["total"]]) == amount(db_total)
+    assert amount(total[COL["total_investment_wan"]]) == amount(db_total)
     approved_q4 = session.scalar(
         select(func.sum(StatusReport.invested_wan)).where(
             StatusReport.period_id == data["q4"].id, StatusReport.status == ReportStatus.APPROVED
@@ -80,7 +80,7 @@ def test_numbers_are_numbers_and_warnings_are_filled(app, role_client):
         name = row[COL["name"]].value
         if name is None:  # the blank row before the 口径说明
             break
-        total = row[COL["total"]]
+        total = row[COL["total_investment_wan"]]
         assert isinstance(total.value, int | float), (name, total.value)
         assert total.number_format == "#,##0.00"
         assert row[COL["name"]].alignment.wrap_text

@@ -91,7 +91,7 @@ def test_bad_values_are_explained_and_nothing_is_written(role_client, app):
         f"/projects/{project.id}/edit",
         data=_form(project, span_investment_wan="2000", project_code=bad_code, start_year="2026"),
     ).get_data(as_text=True)
-    for text in ("不能大于总投资", "校验位错误", "开始年份不能晚于结束年份"):
+    for text in ("不能大于总投资", "校验位错误", "建设起始年份不能晚于建设结束年份"):
         assert text in page
     page = client.post(f"/projects/{project.id}/edit", data=_form(project, total_investment_wan="-5"))
     assert "投资额不能为负数" in page.get_data(as_text=True)
