@@ -94,7 +94,7 @@ class Dashboard:
 
 def plan_schedule(plan: Plan, as_of: date) -> Decimal | None:
     """The elapsed share of the plan's span in percent: the pro-rata line every figure is read against."""
-    return expected_progress(date(plan.start_year, 1, 1), date(plan.end_year, 12, 1), as_of)
+    return expected_progress(plan.starts_on, plan.last_month, as_of)
 
 
 def list_plan_periods(plan: Plan) -> list[ReportingPeriod]:

@@ -93,6 +93,11 @@ class Plan(Base):
         return date(self.end_year, 12, 31)
 
     @property
+    def last_month(self) -> date:
+        """The plan's last month as month fields hold it (its first day), for schedules by month."""
+        return date(self.end_year, 12, 1)
+
+    @property
     def baseline_year(self) -> int:
         """The year before the plan: indicators' base values are that year's."""
         return self.start_year - 1
