@@ -4,6 +4,7 @@ import ast
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -134,6 +135,32 @@ def test_files_stay_small():
         if (n := len(p.read_text().splitlines())) > 450
     ]
     assert too_big == []
+
+
+def test_import_contracts_hold():
+    """The package layers in pyproject.toml ([tool.importlinter]) are kept."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr
+
+
+def _layered_modules() -> set[str]:
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"][0]
+    names = set()
+    for layer in contract["layers"]:
+        names.update(n.strip().strip("()") for n in re.split(r"[|:]", layer))
+    return names
+
+
+def test_every_package_has_a_place_in_the_layers():
+    """A new package or top-level module is placed in the contract, or it would escape the check."""
+    unplaced = [
+        f"portfolio.{p.stem}"
+        for p in (ROOT / "portfolio").iterdir()
+        if (p.is_dir() and (p / "__init__.py").exists()) or (p.suffix == ".py" and p.stem != "__init__")
+        if f"portfolio.{p.stem}" not in _layered_modules() | {"portfolio.models"}  # models: alembic's list
+    ]
+    assert unplaced == []
 
 
 def test_ruff_check_and_format():

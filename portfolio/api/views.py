@@ -31,7 +31,8 @@ from portfolio.permissions import ROLE_ACTIONS, can, role_allows
 from portfolio.projects.queries import ProjectFilters, get_project, get_selected_plan, list_projects
 from portfolio.projects.summary import get_summary
 from portfolio.reporting.progress import default_as_of, progress_for
-from portfolio.reporting.queries import list_periods, list_reports_for_project
+from portfolio.reporting.queries import list_reports_for_project
+from portfolio.reporting.selection import list_periods
 from portfolio.tokens.metering import meter_use
 from portfolio.tokens.services import ApiAuthError, authenticate
 

@@ -26,6 +26,7 @@ from portfolio.reporting.progress import (
     default_as_of,
     progress_for,
 )
+from portfolio.reporting.selection import list_plan_periods, pick_period
 from portfolio.reporting.warnings import Level, expected_progress
 
 ZERO = Decimal(0)
@@ -95,20 +96,6 @@ class Dashboard:
 def plan_schedule(plan: Plan, as_of: date) -> Decimal | None:
     """The elapsed share of the plan's span in percent: the pro-rata line every figure is read against."""
     return expected_progress(plan.starts_on, plan.last_month, as_of)
-
-
-def list_plan_periods(plan: Plan) -> list[ReportingPeriod]:
-    return list(
-        session.scalars(
-            select(ReportingPeriod)
-            .where(ReportingPeriod.plan_id == plan.id)
-            .order_by(ReportingPeriod.ends_on)
-        )
-    )
-
-
-def pick_period(periods: list[ReportingPeriod], period_id: int | None) -> ReportingPeriod | None:
-    return next((p for p in periods if p.id == period_id), None)
 
 
 def scoped_locations(user, filters: BoardFilters) -> list[Location]:
@@ -235,7 +222,7 @@ def _figures_in_sql(user, filters: BoardFilters, plan: Plan, locations, as_of, p
 def get_dashboard(user, filters: BoardFilters) -> Dashboard:
     """Every figure and chart series of the dashboard for the user's visible, filtered projects."""
     plan = get_selected_plan(filters.projects.plan_id)
-    periods = list_plan_periods(plan)
+    periods = list_plan_periods(plan, newest_first=False)
     period = pick_period(periods, filters.period_id)
     as_of = period.ends_on if period else default_as_of(plan)
     locations = scoped_locations(user, filters)

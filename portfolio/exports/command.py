@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portfolio.auth.models import User
 from portfolio.db import session
 from portfolio.errors import DomainError
-from portfolio.exports.queries import find_period, get_location
+from portfolio.exports.queries import get_location
 from portfolio.exports.services import (
     Operator,
     export_county_sheets,
@@ -22,6 +22,7 @@ from portfolio.exports.services import (
 from portfolio.exports.template_upload import TemplateFile, read_owner
 from portfolio.permissions import can
 from portfolio.projects.queries import ProjectFilters
+from portfolio.reporting.selection import find_period
 from portfolio.unit_of_work import discard
 
 SHEETS = ("progress", "counties", "supervision")

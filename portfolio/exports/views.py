@@ -7,14 +7,7 @@ from portfolio.errors import DomainError
 from portfolio.exports import bp
 from portfolio.exports.filenames import content_disposition
 from portfolio.exports.forms import TemplateConfirmForm, TemplateUploadForm
-from portfolio.exports.queries import (
-    choose_period,
-    get_default_period,
-    get_location,
-    get_open_period,
-    list_periods,
-    select_plan,
-)
+from portfolio.exports.queries import get_location, select_plan
 from portfolio.exports.reminder_sheet import export_reminder_list
 from portfolio.exports.services import (
     export_county_sheets,
@@ -31,6 +24,12 @@ from portfolio.localtime import local_today
 from portfolio.permissions import requires
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.queries import get_period, list_reminders
+from portfolio.reporting.selection import (
+    choose_period,
+    get_default_period,
+    get_open_period,
+    list_plan_periods,
+)
 from portfolio.unit_of_work import discard, refuse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,7 +53,7 @@ def _period(period_id: int | None, filters: ProjectFilters):
 def index():
     filters = ProjectFilters.from_args(request.args)
     plan = select_plan(filters)
-    periods = list_periods(plan)
+    periods = list_plan_periods(plan)
     period = choose_period(periods, request.args.get("period", type=int), local_today())
     form = TemplateUploadForm(period_id=period.id if period else None)
     form.period_id.choices = [(p.id, p.code) for p in periods]

@@ -5,20 +5,19 @@ Each list runs a fixed number of statements however many projects or reports the
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.audit.models import AuditEntry
 from portfolio.db import money, session
 from portfolio.errors import NotFound
 from portfolio.permissions import visible_projects
-from portfolio.projects.models import LifecycleStatus, Plan, Project, ProjectUnit
+from portfolio.projects.models import LifecycleStatus, Project, ProjectUnit
 from portfolio.reporting.models import Attachment, ReportingPeriod, ReportStatus, StatusReport
-from portfolio.reporting.periods import is_open
 from portfolio.reporting.progress import completion_rate, progress_for
 
 # Projects that no longer report: finished, cancelled or moved out of the plan.
@@ -77,34 +76,6 @@ def get_project(project_id: int) -> Project:
     if project is None:
         raise NotFound("项目不存在。")
     return project
-
-
-def list_periods() -> list[tuple[ReportingPeriod, dict[ReportStatus, int]]]:
-    """Every period, newest first, with how many of its reports are in each state."""
-    periods = list(
-        session.scalars(
-            select(ReportingPeriod)
-            .options(joinedload(ReportingPeriod.plan))
-            .order_by(ReportingPeriod.plan_id, ReportingPeriod.ends_on.desc())
-        )
-    )
-    counts: dict[int, Counter] = {p.id: Counter() for p in periods}
-    rows = session.execute(
-        select(StatusReport.period_id, StatusReport.status, func.count()).group_by(
-            StatusReport.period_id, StatusReport.status
-        )
-    )
-    for period_id, status, n in rows:
-        counts[period_id][ReportStatus(status)] = n
-    return [(p, counts[p.id]) for p in periods]
-
-
-def get_current_period(plan: Plan | None, today: date) -> ReportingPeriod | None:
-    """The open period ending latest (of one plan, if given): the one reminders are about."""
-    stmt = select(ReportingPeriod).order_by(ReportingPeriod.ends_on.desc())
-    if plan is not None:
-        stmt = stmt.where(ReportingPeriod.plan_id == plan.id)
-    return next((p for p in session.scalars(stmt) if is_open(p, today)), None)
 
 
 def list_period_rows(period: ReportingPeriod, user) -> list[tuple[Project, StatusReport | None]]:

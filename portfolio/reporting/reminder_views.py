@@ -10,6 +10,7 @@ from portfolio.reporting import bp, queries
 from portfolio.reporting.forms import ReminderSendForm
 from portfolio.reporting.periods import is_open
 from portfolio.reporting.reminders import list_reminder_history, send_reminder
+from portfolio.reporting.selection import get_current_period, list_periods
 from portfolio.unit_of_work import refuse
 
 PER_PAGE = 100
@@ -19,8 +20,8 @@ PER_PAGE = 100
 @requires("reminder.view")
 def reminders():
     period_id = request.args.get("period_id", type=int)
-    period = queries.get_period(period_id) if period_id else queries.get_current_period(None, local_today())
-    open_periods = [p for p, _ in queries.list_periods() if is_open(p, local_today())]
+    period = queries.get_period(period_id) if period_id else get_current_period(None, local_today())
+    open_periods = [p for p, _ in list_periods() if is_open(p, local_today())]
     data = queries.list_reminders(period) if period else None
     page = max(request.args.get("page", 1, type=int), 1)
     return render_template(

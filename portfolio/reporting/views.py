@@ -28,6 +28,7 @@ from portfolio.reporting.periods import close_period, is_open, open_period, reop
 from portfolio.reporting.progress import get_thresholds, progress_for, save_thresholds
 from portfolio.reporting.queue import QueueFilter
 from portfolio.reporting.review import compare_with_previous
+from portfolio.reporting.selection import list_periods
 from portfolio.reporting.services import (
     ReportConflict,
     approve_report,
@@ -54,9 +55,7 @@ def periods():
     form = PeriodOpenForm()
     form.plan_id.choices = [(p.id, p.name) for p in list_plans()]
     cadence = current_app.config["REPORTING_CADENCE"]
-    return render_template(
-        "reporting/periods.html", periods=queries.list_periods(), form=form, cadence=cadence
-    )
+    return render_template("reporting/periods.html", periods=list_periods(), form=form, cadence=cadence)
 
 
 @bp.route("/reporting/periods/open", methods=["POST"])

@@ -10,7 +10,8 @@ from portfolio.reporting.demo import seed_demo_reports
 from portfolio.reporting.models import ReportStatus, StatusReport
 from portfolio.reporting.periods import is_open
 from portfolio.reporting.progress import default_as_of, progress_for
-from portfolio.reporting.queries import get_current_period, list_reminders
+from portfolio.reporting.queries import list_reminders
+from portfolio.reporting.selection import get_current_period
 from portfolio.reporting.warnings import Level
 from tests.reporting.conftest import first_plan
 
