@@ -1,6 +1,7 @@
-"""Command-line entry points. They call the same services as the web pages.
+"""Command-line entry points, all in this package: the same services as the web pages.
 
-Each command that changes data runs under unit_of_work.command: one commit when it succeeds.
+Each command that changes data runs under unit_of_work.command: one commit when it succeeds. Short
+commands live here; a long body gets a module beside this one (annex.py, exports.py, plans.py).
 """
 
 import click
@@ -84,7 +85,7 @@ def create_user_command(username, display_name, role, county, unit, password):
 def import_annex_command(path, plan_key, dry_run, as_json, reason, doc_number):
     """Import a major-project annex (.xlsx). Exit 0: imported; 1: validation errors; 2: unreadable."""
     from portfolio.adjustments.services import AdjustmentNote
-    from portfolio.annex.command import run_import
+    from portfolio.cli.annex import run_import
 
     return run_import(path, plan_key, dry_run, as_json, AdjustmentNote(reason, doc_number))
 
@@ -99,7 +100,7 @@ def import_annex_command(path, plan_key, dry_run, as_json, reason, doc_number):
 @command
 def export_progress_command(period_code, output, county, plan_key, sheet):
     """Export a period's progress sheet (调度表), per-county workbook or supervision list."""
-    from portfolio.exports.command import run_export
+    from portfolio.cli.exports import run_export
 
     run_export(period_code, output, county, plan_key, sheet)
 
@@ -113,7 +114,7 @@ def export_progress_command(period_code, output, county, plan_key, sheet):
 @command
 def import_progress_command(path, dry_run, as_json, username, period_code):
     """Import a filled-in progress template. Exit 0: imported; 1: row-level issues; 2: refused."""
-    from portfolio.exports.command import run_import
+    from portfolio.cli.exports import run_import
 
     return run_import(path, dry_run, as_json, username, period_code)
 
@@ -202,8 +203,8 @@ def export_oc4ids_command(output, plan_key):
 def register_cli(app) -> None:
     app.cli.add_command(export_oc4ids_command)
     app.cli.add_command(create_token_command)
-    from portfolio.backup.command import backup_command, restore_command
-    from portfolio.plans.command import plans_cli
+    from portfolio.cli.backup import backup_command, restore_command
+    from portfolio.cli.plans import plans_cli
 
     app.cli.add_command(plans_cli)
     app.cli.add_command(backup_command)
