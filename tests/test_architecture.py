@@ -77,6 +77,24 @@ def test_only_the_commit_point_commits():
     assert committing == [], "views, services and commands leave committing to portfolio/unit_of_work.py"
 
 
+def test_views_show_a_refusal_one_way():
+    """A view that catches an error rolls back through the commit point: refuse(e), or discard() for a
+    conflict or a preview (directly or in the module's _refused helper)."""
+    silent = []
+    for path in (ROOT / "portfolio").rglob("*views.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                calls = {
+                    c.func.id if isinstance(c.func, ast.Name) else getattr(c.func, "attr", "")
+                    for statement in node.body
+                    for c in ast.walk(statement)
+                    if isinstance(c, ast.Call)
+                }
+                if not calls & {"refuse", "discard", "_refused"}:
+                    silent.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert silent == []
+
+
 def test_services_never_touch_the_request():
     for path in (ROOT / "portfolio").rglob("services*.py"):
         source = path.read_text()
