@@ -106,6 +106,7 @@ def _finish(keep: bool) -> None:
     if session is None:
         return
     discarded = session.info.pop(_DISCARDED, False)
+    session.info.pop(_KEEP_ON_ERROR, None)  # per request: never carried into the next one
     if not keep or discarded:
         session.rollback()
         return

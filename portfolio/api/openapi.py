@@ -5,6 +5,8 @@ Every /api/v1 rule must have an entry in OPERATIONS: a test fails on an undocume
 
 from apispec import APISpec
 
+from portfolio.fields import FIELDS
+
 PAGE_PARAMS = [
     {
         "name": "page",
@@ -97,6 +99,12 @@ OPERATIONS: dict[str, dict] = {
     },
 }
 
+
+def _amount(key: str) -> dict:
+    """An amount in 万元, described by the field registry's label."""
+    return {"type": "number", "nullable": True, "description": FIELDS[key].label_with_unit}
+
+
 PROJECT = {
     "type": "object",
     "properties": {
@@ -104,8 +112,16 @@ PROJECT = {
         "project_code": {"type": "string", "nullable": True},
         "name": {"type": "string"},
         "locations": {"type": "array", "items": {"type": "string"}},
-        "total_investment_wan": {"type": "number", "nullable": True, "description": "总投资（万元）"},
-        "span_investment_wan": {"type": "number", "nullable": True, "description": "规划期投资（万元）"},
+        "total_investment_wan": {
+            "type": "number",
+            "nullable": True,
+            "description": FIELDS["total_investment_wan"].label_with_unit,
+        },
+        "span_investment_wan": {
+            "type": "number",
+            "nullable": True,
+            "description": FIELDS["span_investment_wan"].label_with_unit,
+        },
         "status": {"$ref": "#/components/schemas/Coded"},
         "progress": {"type": "object", "description": "已审核报告反映的进度与预警"},
     },

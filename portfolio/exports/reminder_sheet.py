@@ -8,6 +8,7 @@ from portfolio.exports.sheet_layout import (
     Column,
     ExportFile,
     chinese_date,
+    field_column,
     fit_row_height,
     period_label,
     setup_page,
@@ -20,9 +21,9 @@ from portfolio.reporting.queries import Reminders
 
 PROJECT_COLUMNS = [
     Column("seq", "序号", 6, "center"),
-    Column("name", "项目名称", 36),
-    Column("location", "建设地点", 14, "center"),
-    Column("lead_unit", "牵头单位", 22),
+    field_column("name", 36),
+    field_column("locations", 14, "center"),
+    field_column("lead_unit", 22),
     Column("state", "报送情况", 14, "center"),
 ]
 COUNTY_COLUMNS = [
@@ -53,7 +54,7 @@ def export_reminder_list(data: Reminders, today: date) -> ExportFile:
         values = {
             "seq": str(seq),
             "name": project.name,
-            "location": "、".join(loc.name for loc in project.locations) or "未定地点",
+            "locations": "、".join(loc.name for loc in project.locations) or "未定地点",
             "lead_unit": project.lead_unit.name if project.lead_unit else "",
             "state": state_of(report),
         }
