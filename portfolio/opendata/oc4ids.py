@@ -95,8 +95,7 @@ def _policy(p, plan) -> dict:
 
 
 def _period(p) -> dict | None:
-    start = p.planned_start or (date(p.start_year, 1, 1) if p.start_year else None)
-    end = p.planned_end or (date(p.end_year, 12, 1) if p.end_year else None)
+    start, end = p.schedule_start, p.schedule_end
     period = {}
     if start:
         period["startDate"] = _day(start)

@@ -277,6 +277,16 @@ class Project(Base):
     )
 
     @property
+    def schedule_start(self) -> date | None:
+        """The planned start month, else the first day of the construction's first year."""
+        return self.planned_start or (date(self.start_year, 1, 1) if self.start_year else None)
+
+    @property
+    def schedule_end(self) -> date | None:
+        """The planned end month (its first day), else December of the construction's last year."""
+        return self.planned_end or (date(self.end_year, 12, 1) if self.end_year else None)
+
+    @property
     def lead_unit(self) -> "Unit | None":
         return next((link.unit for link in self.unit_links if link.is_lead), None)
 
