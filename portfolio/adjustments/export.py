@@ -10,6 +10,7 @@ from portfolio.exports.sheet_layout import (
     Column,
     ExportFile,
     chinese_date,
+    field_column,
     fit_row_height,
     setup_page,
     write_header,
@@ -17,17 +18,18 @@ from portfolio.exports.sheet_layout import (
     write_number,
     write_text,
 )
+from portfolio.fields import FIELDS
 from portfolio.localtime import to_local
 
 COLUMNS = [
     Column("seq", "序号", 6, "center"),
-    Column("name", "项目名称", 30),
+    field_column("name", 30),
     Column("kind", "调整类型", 8, "center"),
     Column("changes", "调整内容（基线 → 现行）", 40),
-    Column("baseline_total", "基线", 12, "money", "总投资（万元）"),
-    Column("current_total", "现行", 12, "money", "总投资（万元）"),
-    Column("baseline_span", "基线", 12, "money", "规划期投资（万元）"),
-    Column("current_span", "现行", 12, "money", "规划期投资（万元）"),
+    Column("baseline_total", "基线", 12, "money", FIELDS["total_investment_wan"].label_with_unit),
+    Column("current_total", "现行", 12, "money", FIELDS["total_investment_wan"].label_with_unit),
+    Column("baseline_span", "基线", 12, "money", FIELDS["span_investment_wan"].label_with_unit),
+    Column("current_span", "现行", 12, "money", FIELDS["span_investment_wan"].label_with_unit),
     Column("reason", "调整原因", 26),
     Column("doc_number", "调整文号", 16, "center"),
     Column("by", "调整人及时间", 18),

@@ -5,17 +5,18 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portfolio.db import money, session
+from portfolio.fields import FIELDS as REGISTRY
 from portfolio.projects.models import AnnualPlan, LifecycleStatus, Project
 
-# key → Chinese label. 项目名称 is shown but renaming alone is a correction, not an adjustment.
+# key → Chinese label, from the field registry. 项目名称 is shown but renaming alone is a correction, not an
+# adjustment.
 FIELDS = {
-    "content": "建设内容",
-    "start_year": "开始年份",
-    "end_year": "结束年份",
-    "total_investment_wan": "总投资（万元）",
-    "span_investment_wan": "规划期投资（万元）",
-    "annual": "分年度计划投资（万元）",
-    "member": "纳入规划",
+    **{
+        key: REGISTRY[key].label_with_unit
+        for key in ("content", "start_year", "end_year", "total_investment_wan", "span_investment_wan")
+    },
+    "annual": REGISTRY["annual_plan_wan"].label_with_unit,
+    "member": "纳入规划",  # not a project field: whether the project is in the plan at all
 }
 
 
