@@ -144,7 +144,7 @@ def test_one_name_per_field():
 
 def test_the_migration_renames_the_old_audit_key_and_back(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'keys.db'}")
-    schema.upgrade(engine, "1302")
+    schema.upgrade(engine, "1202")
     insert = text(
         "INSERT INTO audit_entries (at, action, entity_type, entity_id, before, after) "
         "VALUES ('2024-01-01', :action, 'Project', 1, :before, :after)"
@@ -165,7 +165,7 @@ def test_the_migration_renames_the_old_audit_key_and_back(tmp_path):
         rows = conn.execute(read).all()
     assert rows[0][1:] == ('{"span_investment_wan": "1"}', '{"span_investment_wan": "2", "note": "x"}')
     assert '"fyp_investment_wan"' in rows[1][1]  # only the importer ever wrote the old key
-    schema.downgrade(engine, "1302")
+    schema.downgrade(engine, "1202")
     with engine.connect() as conn:
         assert conn.execute(read).all()[0][1] == '{"fyp_investment_wan": "1"}'
     engine.dispose()

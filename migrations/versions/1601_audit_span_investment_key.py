@@ -4,14 +4,14 @@ The annex importer recorded it as fyp_investment_wan while project edits used sp
 one field had two keys in the audit log. Data only; the audit log is otherwise append-only.
 
 Revision ID: 1601
-Revises: 1302
+Revises: 1202
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "1601"
-down_revision = "1302"
+down_revision = "1202"
 branch_labels = None
 depends_on = None
 
