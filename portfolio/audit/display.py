@@ -86,9 +86,7 @@ ENTITY_LABELS = {
     "Reminder": "催报记录",
 }
 
-FIELD_LABELS = {
-    "funding": "资金来源（万元）",
-    "funding_note": "资金来源说明",
+FIELD_LABELS = {  # project fields (funding, note …) take their labels from portfolio/fields.py
     "username": "用户名",
     "display_name": "姓名",
     "email": "电子邮箱",
