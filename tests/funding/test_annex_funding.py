@@ -116,7 +116,7 @@ def test_the_preview_names_each_source_with_its_amount(role_client):
 
 
 def test_the_import_audit_names_funding_only_when_the_file_has_it(app):
-    from portfolio.audit.display import FIELD_LABELS
+    from portfolio.audit.display import field_label
     from portfolio.audit.models import AuditEntry
 
     row = FIRST_PROJECT_ROW
@@ -125,4 +125,4 @@ def test_the_import_audit_names_funding_only_when_the_file_has_it(app):
     entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "project.import_create")).all()
     with_funding = [e for e in entries if "funding" in e.after]
     assert len(with_funding) == 1 and with_funding[0].after["funding"] == {"银行贷款": 100}
-    assert FIELD_LABELS["funding"] == "资金来源（万元）"
+    assert field_label("funding") == "资金来源（万元）"
