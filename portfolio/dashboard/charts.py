@@ -155,6 +155,34 @@ def _laggards(board: Dashboard) -> dict:
     return option
 
 
+def _funding(board: Dashboard) -> dict:
+    option = _base("按资金来源计划与到位资金")
+    option.update(
+        legend={"bottom": 0, "data": ["计划资金", "累计到位资金"]},
+        xAxis={
+            "type": "category",
+            "data": [t.source.name for t in board.funding],
+            "axisLabel": {"interval": 0, "rotate": 30},
+        },
+        yAxis={"type": "value", "name": "万元"},
+        series=[
+            {
+                "name": "计划资金",
+                "type": "bar",
+                "color": PLAN_COLOUR,
+                "data": [_num(t.planned_wan) for t in board.funding],
+            },
+            {
+                "name": "累计到位资金",
+                "type": "bar",
+                "color": DONE_COLOUR,
+                "data": [_num(t.received_wan) for t in board.funding],
+            },
+        ],
+    )
+    return option
+
+
 def build_charts(board: Dashboard) -> dict[str, dict]:
     """chart name (the element's data-chart) → its ECharts option."""
     return {
@@ -164,4 +192,5 @@ def build_charts(board: Dashboard) -> dict[str, dict]:
         "cumulative": _cumulative(board),
         "status": _statuses(board),
         "laggards": _laggards(board),
+        "funding": _funding(board),
     }

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from portfolio.dashboard.filters import BoardFilters
 from portfolio.db import money, session
+from portfolio.funding.queries import SourceTotal, get_source_totals
 from portfolio.projects.models import Category, LifecycleStatus, Location, Plan, Project, ProjectLocation
 from portfolio.projects.queries import filtered_projects, get_selected_plan
 from portfolio.projects.summary import SCALE, SummaryRow, group_in_sql
@@ -86,6 +87,7 @@ class Dashboard:
     trend: list[TrendPoint]
     categories: list[Category] = field(default_factory=list)
     locations: list[Location] = field(default_factory=list)
+    funding: list[SourceTotal] = field(default_factory=list)  # planned and received by source
     levels: tuple[Level, ...] = (Level.RED, Level.YELLOW, Level.GREEN, Level.UNREPORTED, Level.INACTIVE)
 
     @property
@@ -241,5 +243,6 @@ def get_dashboard(user, filters: BoardFilters) -> Dashboard:
         schedule_pct=plan_schedule(plan, as_of),
         trend=_trend(periods, ids, as_of, figures["total"].span_wan, plan),
         locations=locations,
+        funding=get_source_totals(user, filters.projects, plan, as_of),
         **figures,
     )

@@ -12,7 +12,7 @@ from tests.exports.sheets import COL, amount, body, calamine_rows
 from tests.factories import bulk_projects, location
 from tests.querycount import statements_for
 
-CHARTS = {"by-category", "by-county", "warnings-by-county", "cumulative", "status", "laggards"}
+CHARTS = {"by-category", "by-county", "warnings-by-county", "cumulative", "status", "laggards", "funding"}
 
 
 @pytest.fixture
