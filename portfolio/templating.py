@@ -63,6 +63,9 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(audit_changes=field_changes, audit_action=action_label)
     # Project field labels in templates come from the one registry: {{ fields.name.label }}.
     app.jinja_env.globals.update(fields=FIELDS, field_label=display_label, span_label=span_label)
+    from portfolio.annex.codes import code_label
+
+    app.jinja_env.globals.update(annex_problem=code_label)
 
     @app.context_processor
     def _globals():
