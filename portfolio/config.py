@@ -25,10 +25,16 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
-    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # A session ends after SESSION_IDLE_MINUTES without a request and SESSION_LIFETIME_HOURS after login,
+    # whatever the cookies say (FLASK_SESSION_IDLE_MINUTES / FLASK_SESSION_LIFETIME_HOURS override).
+    SESSION_IDLE_MINUTES = 30
+    SESSION_LIFETIME_HOURS = 12
+    REMEMBER_COOKIE_DURATION = timedelta(hours=12)
     # Reverse proxies in front of the app (1 in production: see load_config). Their X-Forwarded-For
     # gives the client's address, which the login throttle counts; with 0 the header is ignored.
     PROXY_HOPS = 0
+    # Comma-separated addresses of those proxies; X-Forwarded-For from any other address is ignored.
+    TRUSTED_PROXIES = "127.0.0.1,::1"
     WTF_CSRF_TIME_LIMIT = None  # a long form-filling session must not lose its work to a token timeout
     PAGE_SIZE = 50
     # FLASK_ENV_PRODUCTION=1: a real deployment. seed-demo refuses to run there.

@@ -8,10 +8,13 @@ from enum import StrEnum
 
 from flask import current_app, g
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, Numeric, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from werkzeug.local import LocalProxy
+
+from portfolio.errors import DomainError
+from portfolio.numbers import MONEY_MAX_WAN, PERCENT_MAX, readable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,10 +36,43 @@ class Base(DeclarativeBase):
 
 
 def money(value) -> Decimal | None:
-    """Normalise an amount in 万元 to an exact Decimal with four places (SQLite sums come back as floats)."""
+    """Normalise an amount in 万元 to an exact Decimal with four places (SQLite sums come back as floats).
+
+    A non-finite or absurd stored amount reads as None, so it cannot take a page or a sheet down."""
+    value = readable(value)
     if value is None:
         return None
     return Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+class GuardedNumeric(TypeDecorator):
+    """Numeric that refuses to write a non-finite number and reads one (or an absurd one) as None."""
+
+    impl = Numeric
+    cache_ok = True
+    HIGH: Decimal | None = None  # the largest magnitude a read may return
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and not Decimal(str(value)).is_finite():
+            raise DomainError("数值无效：不接受“无穷大”“NaN”等非有限数字。")
+        return value
+
+    def process_result_value(self, value, dialect):
+        return readable(value, self.HIGH)
+
+
+class MoneyNumeric(GuardedNumeric):
+    """An amount in 万元."""
+
+    cache_ok = True
+    HIGH = MONEY_MAX_WAN * 1000
+
+
+class PercentNumeric(GuardedNumeric):
+    """A percentage, 0 to 100."""
+
+    cache_ok = True
+    HIGH = PERCENT_MAX
 
 
 def make_engine(url: str) -> Engine:

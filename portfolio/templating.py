@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portfolio.fields import FIELDS, display_label, span_label
 from portfolio.localtime import format_local
+from portfolio.numbers import readable
 from portfolio.permissions import can
 
 # (endpoint, label, action): the top navigation. Items whose endpoint is absent are skipped.
@@ -33,7 +34,7 @@ NAV = [
 
 def format_money(value, places: int = 2) -> str:
     """万元 with thousands separators; trailing zeros after the point are dropped."""
-    if value is None or value == "":
+    if value is None or value == "" or readable(value) is None:
         return "—"
     text = f"{Decimal(str(value)):,.{places}f}"
     if "." in text:

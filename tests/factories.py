@@ -77,8 +77,13 @@ def make_user(
 
 
 def login_as(client, user: User) -> None:
+    """Sign this client in as the user: a live session row, and its id in the session cookie."""
+    from portfolio.auth.sessions import start_session
+
+    row = start_session(user, "127.0.0.1", "test-client")
+    session.commit()
     with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
+        s["_user_id"] = f"{user.id}:{user.session_token}:{row.sid}"
         s["_fresh"] = True
 
 

@@ -8,6 +8,7 @@ from portfolio.adjustments.export import export_adjustments
 from portfolio.adjustments.queries import get_adjustment_report
 from portfolio.exports.filenames import content_disposition
 from portfolio.localtime import local_today
+from portfolio.numbers import parse_int
 from portfolio.permissions import requires
 from portfolio.projects.queries import get_selected_plan, list_plans
 
@@ -17,7 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.route("/adjustments")
 @requires("adjustment.view")
 def index():
-    report = get_adjustment_report(get_selected_plan(request.args.get("plan", type=int)))
+    report = get_adjustment_report(get_selected_plan(request.args.get("plan", type=parse_int)))
     return render_template(
         "adjustments/index.html", report=report, plans=list_plans(), field_changes=field_changes
     )
@@ -26,7 +27,7 @@ def index():
 @bp.route("/adjustments.xlsx")
 @requires("adjustment.view")
 def download():
-    report = get_adjustment_report(get_selected_plan(request.args.get("plan", type=int)))
+    report = get_adjustment_report(get_selected_plan(request.args.get("plan", type=parse_int)))
     file = export_adjustments(report, local_today())
     response = Response(file.content, mimetype=XLSX)
     response.headers["Content-Disposition"] = content_disposition(file.filename, file.fallback)

@@ -2,12 +2,14 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from portfolio.number_fields import IdSelectField
 
 
 class AnnexUploadForm(FlaskForm):
-    plan_id = SelectField("导入到规划", coerce=int)
+    plan_id = IdSelectField("导入到规划")
     file = FileField("附件文件（.xlsx）", validators=[FileRequired("请选择要导入的附件文件。")])
 
 

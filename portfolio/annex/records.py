@@ -5,6 +5,7 @@ from portfolio.annex import values
 from portfolio.annex.header import Column, Header
 from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord
 from portfolio.funding.parse import parse_funding_text
+from portfolio.numbers import parse_int
 
 TEXT_FIELDS = ("nature", "content", "note")
 MONEY_FIELDS = ("total_investment_wan", "span_investment_wan")
@@ -45,7 +46,7 @@ class RowReader:
         record.columns = self.refs
         if self.seq is not None:
             seq = values.text(cells[self.seq.index])
-            record.seq_no = int(seq) if seq and seq.isdigit() and len(seq) < 9 else None
+            record.seq_no = parse_int(seq) if seq and len(seq) < 9 else None
         for key, index in self.texts:
             setattr(record, key, values.text(cells[index]))
         if self.years is not None:

@@ -8,10 +8,12 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from portfolio.numbers import MONEY_MAX_WAN
+
 BLANKS = {"", "—", "——", "-", "--", "－", "/", "／", "无", "空", "…", "null", "none", "n/a", "#n/a"}
 YUAN_SUFFIXES = ("万元", "亿元", "元")
 FOUR_PLACES = Decimal("0.0001")
-MAX_WAN = Decimal(10) ** 11  # the register stores Numeric(16, 4)
+MAX_WAN = MONEY_MAX_WAN  # the one bound for money (portfolio.numbers)
 SEPARATORS = re.compile(r"[、，,;；\n\r]+")
 LOCATION_SEPARATORS = re.compile(r"[、，,;；/\s]+")
 YEAR_RANGE = re.compile(r"^(\d{4})\s*年?\s*(?:[-－—–~～至到]+\s*(\d{4})\s*年?)?$")
@@ -68,7 +70,7 @@ def money(value, scale: Decimal) -> Decimal | None:
         raise ValueProblem("negative-money", "金额不能为负数")
     if scale != 1:
         amount *= scale
-    if amount >= MAX_WAN:
+    if amount > MAX_WAN:
         raise ValueProblem("bad-money", f"金额“{value}”过大（超过 {MAX_WAN:,} 万元），请检查单位")
     return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 

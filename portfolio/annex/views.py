@@ -18,6 +18,7 @@ from portfolio.annex.services import (
 )
 from portfolio.annex.staging import discard as discard_staged
 from portfolio.errors import DomainError
+from portfolio.numbers import parse_int
 from portfolio.permissions import requires
 from portfolio.projects.services import get_plan, list_plans
 from portfolio.unit_of_work import after_commit, discard, refuse
@@ -108,7 +109,7 @@ def confirm():
 @requires("annex.import")
 def error_report():
     try:
-        plan = get_plan(request.args.get("plan", type=int))
+        plan = get_plan(request.args.get("plan", type=parse_int))
         content, filename = error_report_workbook(_staging(), request.args.get("file", ""), plan)
     except DomainError as e:
         refuse(e)

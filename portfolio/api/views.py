@@ -26,6 +26,7 @@ from portfolio.api.serialize import (
 from portfolio.db import utcnow, write_intent
 from portfolio.errors import DomainError
 from portfolio.funding.queries import funds_by_report, get_project_funding, get_source_totals
+from portfolio.numbers import parse_int
 from portfolio.opendata.oc4ids import export_package
 from portfolio.permissions import ROLE_ACTIONS, can, role_allows
 from portfolio.projects.queries import ProjectFilters, get_project, get_selected_plan, list_projects
@@ -131,7 +132,7 @@ def _per_page() -> int:
     raw = request.args.get("per_page", "")
     if raw == "":
         return DEFAULT_PER_PAGE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PER_PAGE:
+    if parse_int(raw) is None or not 1 <= parse_int(raw) <= MAX_PER_PAGE:
         raise ApiRefusal(400, f"per_page 应为 1 到 {MAX_PER_PAGE} 之间的整数。")
     return int(raw)
 

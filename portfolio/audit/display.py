@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "user.disable": "停用账号",
     "user.password_reset": "重置密码",
     "user.password_change": "修改本人密码",
+    "login.unlock": "解除登录限制",
     "project.import_create": "附件导入新增项目",
     "project.import_update": "附件导入更新项目",
     "project.update": "修改项目",
@@ -87,6 +88,8 @@ ENTITY_LABELS = {
 }
 
 FIELD_LABELS = {  # project fields (funding, note …) take their labels from portfolio/fields.py
+    "ip": "网络地址",
+    "failures": "失败次数",
     "username": "用户名",
     "display_name": "姓名",
     "email": "电子邮箱",

@@ -4,6 +4,7 @@ from wtforms.validators import Optional, Regexp
 
 from portfolio.audit.display import action_label, entity_label
 from portfolio.audit.queries import AuditFilters
+from portfolio.numbers import parse_int
 
 _ALL = ("", "全部")
 
@@ -41,7 +42,7 @@ class AuditFilterForm(FlaskForm):
         ok = {name: not field.errors for name, field in self._fields.items()}
         user, entity_id = self.user.data or "", self.entity_id.data or ""
         return AuditFilters(
-            user_id=int(user) if user.isdigit() else None,
+            user_id=parse_int(user),
             action=self.action.data or None,
             entity_type=self.entity_type.data or None,
             entity_id=int(entity_id) if ok["entity_id"] and entity_id else None,

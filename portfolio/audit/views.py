@@ -7,6 +7,7 @@ from portfolio.audit.display import action_label, entity_label, field_changes
 from portfolio.audit.forms import AuditFilterForm
 from portfolio.audit.queries import list_actions, list_entity_types, list_entries
 from portfolio.auth.queries import list_users
+from portfolio.numbers import parse_int
 from portfolio.permissions import requires
 
 
@@ -16,7 +17,7 @@ def index():
     form = AuditFilterForm(request.args)
     form.set_choices(list_users(), list_actions(), list_entity_types())
     form.validate()
-    number = request.args.get("page", 1, type=int)
+    number = request.args.get("page", type=parse_int) or 1
     page = list_entries(form.filters(), number, current_app.config["PAGE_SIZE"])
     return render_template(
         "audit/index.html",

@@ -89,6 +89,17 @@ class PasswordResetForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
+class SessionsEndForm(FlaskForm):
+    """ "Sign out the others": a button with its CSRF token."""
+
+
+class LockLiftForm(FlaskForm):
+    """Lift one name+address pair's login throttle."""
+
+    username = HiddenField(validators=[DataRequired(), Length(max=64)])
+    ip = HiddenField(validators=[DataRequired(), Length(max=45)])
+
+
 class PasswordChangeForm(FlaskForm):
     current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。"), Length(max=128)])
     password, confirm = _new_password_fields()

@@ -61,7 +61,10 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        # The browser session this object was loaded for (or is being signed in with) is part of the id,
+        # so both the session cookie and the remember cookie name one row of user_sessions.
+        sid = getattr(self, "current_sid", None)
+        return f"{self.id}:{self.session_token}:{sid}" if sid else f"{self.id}:{self.session_token}"
 
 
 class LoginFailure(Base):
@@ -73,3 +76,18 @@ class LoginFailure(Base):
     ip: Mapped[str] = mapped_column(String(45), index=True)
     username: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class UserSession(Base):
+    """One signed-in browser: ended by logout, by "sign out the others", idle time or its lifetime."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sid: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ip: Mapped[str] = mapped_column(String(45))
+    user_agent: Mapped[str] = mapped_column(String(200))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)

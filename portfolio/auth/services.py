@@ -2,9 +2,9 @@
 
 import json
 import logging
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -17,9 +17,17 @@ from portfolio.auth.passwords import (
     verify_against_dummy,
     verify_password,
 )
-from portfolio.auth.throttle import IP_WINDOW_MINUTES, address_blocked, note_failure
+from portfolio.auth.sessions import SessionRules, check_session, end_other_sessions
+from portfolio.auth.throttle import (
+    ThrottledPair,
+    clear_pair,
+    list_throttled_pairs,
+    note_failure,
+    wait_seconds,
+)
 from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError
+from portfolio.numbers import parse_int
 from portfolio.projects.models import Location, Unit
 
 log = logging.getLogger("portfolio.security")
@@ -33,54 +41,71 @@ class LoginRefused(DomainError):
     keeps_changes = True  # the failure count toward the lock must survive the refusal
 
 
-def load_session_user(cookie_id: str) -> User | None:
-    """Flask-Login loader: the cookie holds id:token, and the token must still match."""
-    user_id, _, token = cookie_id.partition(":")
-    if not user_id.isdigit() or not token:
+def load_session_user(cookie_id: str, rules: SessionRules) -> User | None:
+    """Flask-Login loader: the cookie holds id:token:sid; the token must match and the session be alive."""
+    user_id, token, sid = [*cookie_id.split(":", 2), "", ""][:3]
+    if parse_int(user_id) is None or not token or not sid:
         return None
-    user = session.get(User, int(user_id))
+    user = session.get(User, parse_int(user_id))
     if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
         return None
-    return user
+    return user if check_session(user, sid, rules) else None
 
 
 def authenticate(username: str, password: str, ip: str | None) -> User:
-    """Return the user for these credentials, or raise LoginRefused; failures count toward a lock."""
+    """Return the user for these credentials, or raise LoginRefused; failures slow this name+address pair.
+
+    An unknown name is answered exactly as a wrong password: same message, same hashing work, same delays.
+    """
     ip = ip or "-"
-    if address_blocked(ip):
-        log.warning("login refused: address throttled user=%s ip=%s", username, ip)
-        raise LoginRefused(f"此网络地址登录失败次数过多，已暂时禁止登录，请 {IP_WINDOW_MINUTES} 分钟后再试。")
+    wait = wait_seconds(username, ip)
+    if wait:
+        log.warning("login refused: pair throttled user=%s ip=%s wait=%ss", username, ip, wait)
+        raise LoginRefused(_wait_message(wait))
     user = session.scalar(select(User).where(User.username == username.strip()))
-    now = utcnow()
     if user is None:
         verify_against_dummy(password)
-        _refuse("unknown user", username, ip, "用户名或密码错误。")
-    if user.locked_until and user.locked_until > now:
-        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-        _refuse("locked", username, ip, f"连续登录失败次数过多，账号已暂时锁定，请 {minutes} 分钟后再试。")
+        _refuse("unknown user", username, ip)
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-        _refuse("bad password", username, ip, "用户名或密码错误。")
+        _refuse("bad password", username, ip)
     if not user.is_active:
-        _refuse("disabled", username, ip, "该账号已停用，请联系系统管理员。")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+        raise LoginRefused("该账号已停用，请联系系统管理员。")
+    clear_pair(username, ip)
+    user.last_login_at = utcnow()
     return user
 
 
-def _refuse(reason: str, username: str, ip: str, message: str):
+def _wait_message(seconds: int) -> str:
+    span = f"{seconds} 秒" if seconds < 120 else f"{math.ceil(seconds / 60)} 分钟"
+    return f"用户名或密码错误次数过多，请 {span}后再试。"
+
+
+def _refuse(reason: str, username: str, ip: str):
     log.warning("login failed: %s user=%s ip=%s", reason, username, ip)
     note_failure(ip, username)
-    raise LoginRefused(message)
+    wait = wait_seconds(username, ip)
+    raise LoginRefused("用户名或密码错误。" + (_wait_message(wait) if wait else ""))
+
+
+def list_login_locks() -> list[ThrottledPair]:
+    """The name+address pairs now slowed down by the throttle, for the administrators' page."""
+    return list_throttled_pairs()
+
+
+def lift_login_lock(actor: User, username: str, ip: str) -> int:
+    """Clear one pair's failures so it may try again at once; audited."""
+    dropped = clear_pair(username, ip)
+    if dropped:
+        account = session.scalar(select(User).where(User.username == username))
+        after = {"username": username, "ip": ip, "failures": dropped}
+        record(actor, "login.unlock", account, after=after, entity_type="User")
+    return dropped
 
 
 def end_sessions(user: User) -> None:
-    """Rotate the session token so that every cookie issued before now is refused."""
+    """Rotate the session token and end every session row, so every cookie issued before now is refused."""
     user.session_token = secrets.token_hex(16)
+    end_other_sessions(user, None)
 
 
 @dataclass
@@ -194,6 +219,7 @@ def reset_password(actor: User, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    clear_pair(user.username)
     end_sessions(user)
     record(
         actor, "user.password_reset", user, before=before, after={"password": "（新密码）", "locked": False}
@@ -208,7 +234,9 @@ def change_own_password(user: User, current: str, password: str) -> None:
     if verify_password(user.password_hash, password):
         raise DomainError("新密码不能与当前密码相同。")
     user.password_hash = hash_password(password)
-    end_sessions(user)
+    keep = getattr(user, "current_sid", None)
+    user.session_token = secrets.token_hex(16)  # every remember cookie of another browser dies too
+    end_other_sessions(user, keep)
     record(
         user,
         "user.password_change",
@@ -225,7 +253,7 @@ def _check_new_password(password: str) -> None:
 
 
 def _is_locked(user: User) -> bool:
-    return bool(user.locked_until and user.locked_until > utcnow())
+    return any(pair.username == user.username.lower() for pair in list_throttled_pairs())
 
 
 def _ensure_another_admin(user: User) -> None:

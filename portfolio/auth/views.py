@@ -1,6 +1,7 @@
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import current_user, login_user, logout_user
 
 from portfolio.auth import bp
@@ -8,6 +9,7 @@ from portfolio.auth.forms import (
     AccountActiveForm,
     AccountCreateForm,
     AccountEditForm,
+    LockLiftForm,
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -20,11 +22,13 @@ from portfolio.auth.services import (
     authenticate,
     change_own_password,
     create_user,
-    end_sessions,
+    lift_login_lock,
+    list_login_locks,
     reset_password,
     set_active,
     update_account,
 )
+from portfolio.auth.sessions import end_session, start_session
 from portfolio.db import utcnow
 from portfolio.errors import DomainError
 from portfolio.permissions import requires
@@ -34,8 +38,17 @@ _FAILED = object()
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow a same-site relative path after login."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only follow a same-site relative path after login: no scheme, host, backslash or control character."""
+    if (
+        target
+        and len(target) <= 2000
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and target.isprintable()
+        and "\\" not in target
+        and not urlsplit(target).netloc
+        and not urlsplit(target).scheme
+    ):
         return target
     return url_for("home.index")
 
@@ -64,16 +77,21 @@ def login():
         except LoginRefused as refused:
             refuse(refused)  # keeps the failure count: LoginRefused.keeps_changes
         else:
+            target = _safe_next(request.args.get("next"))
+            # A new session: nothing of the anonymous one survives (a fresh CSRF token is made on demand).
+            flask_session.clear()
+            start_session(user, request.remote_addr, request.user_agent.string)
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(target)
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @requires("account.self")
 def logout():
-    end_sessions(current_user)
+    end_session(getattr(current_user, "current_sid", None))
     logout_user()
+    flask_session.clear()
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))
 
@@ -97,6 +115,23 @@ def password():
 @requires("user.manage")
 def users():
     return render_template("auth/users.html", users=list_users(), now=utcnow())
+
+
+@bp.route("/users/locks")
+@requires("user.manage")
+def locks():
+    return render_template("auth/locks.html", locks=list_login_locks(), form=LockLiftForm(), now=utcnow())
+
+
+@bp.route("/users/locks/lift", methods=["POST"])
+@requires("user.manage")
+def lift_lock():
+    form = LockLiftForm()
+    if not form.validate_on_submit():
+        flash("无效的操作。", "error")
+    elif _attempt(lift_login_lock, current_user, form.username.data, form.ip.data) is not _FAILED:
+        flash(f"已解除“{form.username.data}”在 {form.ip.data} 的登录限制。", "success")
+    return redirect(url_for("auth.locks"))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -171,3 +206,6 @@ def user_active(user_id: int):
     elif _attempt(set_active, current_user, user, active) is not _FAILED:
         flash(f"已{'启用' if active else '停用'}账号“{user.username}”。", "success")
     return redirect(url_for("auth.user_edit", user_id=user.id))
+
+
+from portfolio.auth import session_views  # noqa: E402,F401  (the account sessions page)

@@ -200,6 +200,36 @@ def export_oc4ids_command(output, plan_key):
     click.echo(f"已导出 OC4IDS 项目包：{len(package['projects'])} 个项目 → {output}")
 
 
+attachments_cli = AppGroup("attachments", help="附件文件检查。")
+
+
+@attachments_cli.command("check")
+@click.option("--remove-orphans", is_flag=True, help="删除没有任何记录引用的孤立文件")
+def attachments_check(remove_orphans):
+    """Report files in the upload folder that no row names, and rows whose file is missing."""
+    from pathlib import Path
+
+    from portfolio.storage import check_files
+    from portfolio.storage import remove_orphans as remove
+
+    found = check_files(Path(current_app.config["UPLOAD_DIR"]))
+    click.echo(
+        f"记录引用的文件 {found.known} 个；孤立文件 {len(found.orphans)} 个"
+        f"（{found.orphan_bytes / 1024 / 1024:.1f} MB）；缺失文件 {len(found.missing)} 个。"
+    )
+    for path in found.orphans:
+        click.echo(f"孤立文件：{path.name}")
+    for table, name in found.missing:
+        click.echo(f"缺失文件：{name}（{TABLE_LABELS.get(table, table)}）")
+    if remove_orphans and found.orphans:
+        click.echo(f"已删除孤立文件 {remove(found)} 个。")
+    elif found.orphans:
+        click.echo("如需删除孤立文件，请加 --remove-orphans 重新运行。")
+
+
+TABLE_LABELS = {"attachments": "进度报告附件", "supervision_files": "督办答复附件"}
+
+
 def register_cli(app) -> None:
     app.cli.add_command(export_oc4ids_command)
     app.cli.add_command(create_token_command)
@@ -212,6 +242,7 @@ def register_cli(app) -> None:
     app.cli.add_command(rebuild_progress_command)
     app.cli.add_command(load_indicators_command)
     app.cli.add_command(db_cli)
+    app.cli.add_command(attachments_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(import_annex_command)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from portfolio.numbers import parse_int
 from portfolio.projects.queries import ProjectFilters
 
 
@@ -18,7 +19,7 @@ class BoardFilters:
         raw = (args.get("period") or "").strip()
         return cls(
             ProjectFilters(plan_id=base.plan_id, category_id=base.category_id, county_id=base.county_id),
-            int(raw) if raw.isdigit() and len(raw) < 10 else None,
+            parse_int(raw),
         )
 
     def as_args(self, **changes) -> dict:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
-from portfolio.evaluation.snapshot import report_data
+from portfolio.evaluation.scope import report_for
 
 LABELS = {k.value: k.label for k in ProjectClass}
 
@@ -15,9 +15,9 @@ class Comparison:
     changed: list[dict]
 
 
-def compare_rounds(rounds: list[EvaluationRound]) -> Comparison:
+def compare_rounds(rounds: list[EvaluationRound], user) -> Comparison:
     """Each round's report (frozen or live) side by side, the indicators' statuses, and changed projects."""
-    reports = [(r, report_data(r)) for r in rounds]
+    reports = [(r, report_for(r, user)) for r in rounds]
     by_seq: dict[int, dict] = {}
     for i, (_, data) in enumerate(reports):
         for ind in data["indicators"]:

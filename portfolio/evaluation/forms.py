@@ -1,9 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -11,6 +9,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portfolio.evaluation.models import ProjectClass
+from portfolio.number_fields import BoundedIntegerField, IdSelectField, PercentField
 
 
 def _chinese(field_class, message: str):
@@ -33,13 +32,11 @@ def _chinese(field_class, message: str):
 
 
 ChineseDate = _chinese(DateField, "日期格式应为“年-月-日”，如 2023-12-31。")
-ChineseDecimal = _chinese(DecimalField, "应填写数字。")
-ChineseInteger = _chinese(IntegerField, "应为整数。")
 ChineseSelect = _chinese(SelectField, "请从列表中选择。")
 
 
 class RoundCreateForm(FlaskForm):
-    plan_id = ChineseSelect("规划", coerce=int, validators=[InputRequired("请选择规划。")])
+    plan_id = IdSelectField("规划", validators=[InputRequired("请选择规划。")])
     name = StringField("轮次名称", validators=[DataRequired("请填写轮次名称。"), Length(max=100)])
     as_of = ChineseDate("评估截止日", validators=[InputRequired("请填写评估截止日。")])
 
@@ -47,11 +44,11 @@ class RoundCreateForm(FlaskForm):
 class RoundActionForm(FlaskForm):
     """Refresh or finalize: carries the round's version for the optimistic lock."""
 
-    version = ChineseInteger(validators=[Optional()])
+    version = BoundedIntegerField(validators=[Optional()])
 
 
 class RoundReopenForm(FlaskForm):
-    version = ChineseInteger(validators=[Optional()])
+    version = BoundedIntegerField(validators=[Optional()])
     reason = TextAreaField(
         "重新开启理由", validators=[DataRequired("请填写重新开启的理由。"), Length(max=1000)]
     )
@@ -60,7 +57,7 @@ class RoundReopenForm(FlaskForm):
 class AssessmentEditForm(FlaskForm):
     final_class = ChineseSelect("评估分类", choices=ProjectClass.choices())
     override_reason = TextAreaField("调整理由（与系统计算不同时必填）", validators=[Length(max=2000)])
-    score = ChineseDecimal(
+    score = PercentField(
         "评分（0—100）",
         places=1,
         validators=[Optional(), NumberRange(0, 100, "评分应在 0—100 之间。")],
@@ -70,7 +67,7 @@ class AssessmentEditForm(FlaskForm):
 
 
 class IndicatorValueForm(FlaskForm):
-    year = ChineseSelect("年份", coerce=int)
+    year = IdSelectField("年份")
     value = StringField("实际值", validators=[DataRequired("请填写实际值。"), Length(max=100)])
     source = StringField("数据来源", validators=[Length(max=200)])
     note = TextAreaField("说明", validators=[Length(max=2000)])

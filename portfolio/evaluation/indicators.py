@@ -24,9 +24,9 @@ from portfolio.projects.models import Plan
 
 SEED_CSV = ROOT / "import" / "indicators-14th.csv"  # shipped beside the plan file
 PROVINCIAL_TEXT = "按省下达目标"
-_SIGNED = re.compile(r"^\s*(≤|<=|≥|>=)\s*(-?\d+(?:\.\d+)?)\s*$")
-_PLAIN = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*$")
-_CUMULATIVE = re.compile(r"^\s*[\[［【]\s*(\d+(?:\.\d+)?)\s*[\]］】]\s*$")
+_SIGNED = re.compile(r"^\s*(≤|<=|≥|>=)\s*(-?\d{1,12}(?:\.\d+)?)\s*$")
+_PLAIN = re.compile(r"^\s*(-?\d{1,12}(?:\.\d+)?)\s*$")
+_CUMULATIVE = re.compile(r"^\s*[\[［【]\s*(\d{1,12}(?:\.\d+)?)\s*[\]］】]\s*$")
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,13 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portfolio.db import Base, LabelledEnum, enum_column, utcnow
+from portfolio.db import Base, GuardedNumeric, LabelledEnum, PercentNumeric, enum_column, utcnow
 from portfolio.projects.models import Plan, Project
 
 
@@ -57,10 +56,10 @@ class Indicator(Base):
     name: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str | None] = mapped_column(String(30))
     baseline_text: Mapped[str | None] = mapped_column(String(50))
-    baseline_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    baseline_value: Mapped[Decimal | None] = mapped_column(GuardedNumeric(18, 4))
     target_text: Mapped[str | None] = mapped_column(String(50))
     target_kind: Mapped[TargetKind] = mapped_column(enum_column(TargetKind))
-    target_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    target_value: Mapped[Decimal | None] = mapped_column(GuardedNumeric(18, 4))
     binding: Mapped[bool] = mapped_column(Boolean)  # 约束性 (True) or 预期性
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -74,7 +73,7 @@ class IndicatorValue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
     year: Mapped[int] = mapped_column(Integer)
-    value: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    value: Mapped[Decimal | None] = mapped_column(GuardedNumeric(18, 4))
     value_text: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
@@ -117,7 +116,7 @@ class ProjectAssessment(Base):
     computed_class: Mapped[ProjectClass] = mapped_column(enum_column(ProjectClass, "computed_class_values"))
     final_class: Mapped[ProjectClass] = mapped_column(enum_column(ProjectClass, "final_class_values"))
     override_reason: Mapped[str | None] = mapped_column(Text)
-    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    score: Mapped[Decimal | None] = mapped_column(PercentNumeric(5, 1))
     comment: Mapped[str | None] = mapped_column(Text)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

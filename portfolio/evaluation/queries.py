@@ -123,6 +123,12 @@ def count_assessments_by_class(round_: EvaluationRound, user=None) -> dict[str, 
     return {str(k): n for k, n in session.execute(stmt).all()}
 
 
+def list_visible_project_ids(user, plan_id: int) -> set[int]:
+    """Ids of the plan's projects this user may see (the one rule: permissions.visible_projects)."""
+    stmt = select(Project.id).where(Project.plan_id == plan_id, visible_projects(user))
+    return set(session.scalars(stmt))
+
+
 def list_plan_projects(plan: Plan) -> list[Project]:
     """Every project of the plan with what classification and the report need, in annex order."""
     stmt = (

@@ -206,7 +206,7 @@ def _group_row(name: str, mine: list[dict], counted: list[dict]) -> dict:
     }
 
 
-def _group(rows: list[dict], key: str, order: list[str]) -> list[dict]:
+def group_rows(rows: list[dict], key: str, order: list[str]) -> list[dict]:
     """Each value of `key` in order, a total row, then withdrawn and cancelled projects on their own line."""
     groups = []
     for name in [*order, None]:
@@ -267,6 +267,6 @@ def build_report(round_: EvaluationRound) -> dict:
         },
         "projects": rows,
         "class_counts": {k.value: sum(1 for r in rows if r["final_class"] == k.value) for k in ProjectClass},
-        "by_category": _group(rows, "category", [c.name for c in plan.categories]),
-        "by_county": _group(rows, "county", [*county_order, MULTI_COUNTY, NO_COUNTY]),
+        "by_category": group_rows(rows, "category", [c.name for c in plan.categories]),
+        "by_county": group_rows(rows, "county", [*county_order, MULTI_COUNTY, NO_COUNTY]),
     }

@@ -27,6 +27,7 @@ from portfolio.evaluation.queries import (
     list_rounds,
 )
 from portfolio.evaluation.report_xlsx import report_filename, write_report
+from portfolio.evaluation.scope import report_for
 from portfolio.evaluation.services import (
     AssessmentData,
     create_round,
@@ -36,8 +37,9 @@ from portfolio.evaluation.services import (
     reopen_round,
     save_assessment,
 )
-from portfolio.evaluation.snapshot import assessment_detail, report_data
+from portfolio.evaluation.snapshot import assessment_detail
 from portfolio.evaluation.verdicts import save_indicator_verdict, verdict_choices
+from portfolio.numbers import parse_int
 from portfolio.permissions import authorize, requires
 from portfolio.projects.services import get_plan, list_plans
 from portfolio.unit_of_work import refuse
@@ -97,7 +99,7 @@ def round_detail(round_id: int):
     return render_template(
         "evaluation/round.html",
         round=round_,
-        page=list_assessment_page(round_, current_user, klass, request.args.get("page", 1, type=int)),
+        page=list_assessment_page(round_, current_user, klass, request.args.get("page", type=parse_int) or 1),
         counts=count_assessments_by_class(round_, current_user),
         klass=klass,
         classes=list(ProjectClass),
@@ -148,7 +150,7 @@ def reopen(round_id: int):
 @requires("evaluation.view")
 def report(round_id: int):
     round_ = get_round(round_id)
-    data = report_data(round_)
+    data = report_for(round_, current_user)
     return render_template(
         "evaluation/report.html",
         round=round_,
@@ -166,7 +168,7 @@ def report(round_id: int):
 def report_xlsx(round_id: int):
     round_ = get_round(round_id)
     buffer = BytesIO()
-    write_report(report_data(round_), buffer)
+    write_report(report_for(round_, current_user), buffer)
     buffer.seek(0)
     return send_file(buffer, as_attachment=True, download_name=report_filename(round_))
 
@@ -175,7 +177,7 @@ def report_xlsx(round_id: int):
 @requires("evaluation.view")
 def compare(round_id: int):
     round_ = get_round(round_id)
-    result = compare_rounds(list_rounds(round_.plan_id))
+    result = compare_rounds(list_rounds(round_.plan_id), current_user)
     return render_template(
         "evaluation/compare.html",
         round=round_,

@@ -2,18 +2,20 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, SelectField, SubmitField
+from wtforms import HiddenField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import HiddenInput
 
+from portfolio.number_fields import BoundedIntegerField, IdSelectField
+
 
 class TemplateUploadForm(FlaskForm):
-    period_id = SelectField("填报期间", coerce=int, validate_choice=False)
+    period_id = IdSelectField("填报期间", validate_choice=False)
     file = FileField("填好的填报模板（.xlsx）", validators=[FileRequired("请选择填好的模板文件。")])
     submit = SubmitField("上传并预览")
 
 
 class TemplateConfirmForm(FlaskForm):
-    period_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    period_id = BoundedIntegerField(widget=HiddenInput(), validators=[DataRequired()])
     token = HiddenField(validators=[DataRequired(), Length(max=64)])
     submit = SubmitField("确认报送")

@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from portfolio.db import session
 from portfolio.errors import NotFound
+from portfolio.numbers import parse_int
 from portfolio.permissions import visible_projects
 from portfolio.projects.models import LifecycleStatus, Location, Plan, Project
 from portfolio.projects.queries import (
@@ -18,7 +19,8 @@ from portfolio.reporting.queries import NOT_REPORTING
 
 
 def _as_int(text: str) -> int:
-    return int(text) if text.isdigit() and len(text) < 10 else -1
+    number = parse_int(text)
+    return -1 if number is None else number
 
 
 def get_location(key: str) -> Location:

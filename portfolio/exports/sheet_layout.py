@@ -18,6 +18,7 @@ from portfolio.auth.models import Role
 from portfolio.definitions import notes_for
 from portfolio.exports.safe_text import clean_text, looks_like_formula
 from portfolio.fields import FIELDS, INTEGER_FORMAT, MONEY_FORMAT
+from portfolio.numbers import readable
 from portfolio.projects.models import Location
 from portfolio.reporting.models import PeriodKind, ReportingPeriod
 
@@ -170,6 +171,7 @@ def write_text(book: Book, ws: Worksheet, row: int, col: int, value, style="text
 
 
 def write_number(book: Book, ws: Worksheet, row: int, col: int, value, style="money", **fmt_args) -> None:
+    value = readable(value)  # a non-finite stored figure leaves the cell blank rather than failing the sheet
     if value is None:
         ws.write_blank(row, col, None, book.fmt(style, **fmt_args))
     else:

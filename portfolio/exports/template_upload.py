@@ -20,8 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portfolio.annex.reader import UnreadableAnnex, column_letter, open_archive, scan_parts
-from portfolio.annex.values import ValueProblem, is_blank
-from portfolio.annex.values import money as parse_money
+from portfolio.annex.values import is_blank
 from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.exports.queries import list_reportable_ids
@@ -36,6 +35,7 @@ from portfolio.exports.template_sheet import (
     REQUIRED,
     signature,
 )
+from portfolio.numbers import INT_MAX, NumberProblem, check_money, parse_int, parse_percent
 from portfolio.projects.models import LifecycleStatus, Project, ProjectUnit
 from portfolio.reporting.models import ReportingPeriod
 from portfolio.reporting.services import ReportInput
@@ -115,17 +115,34 @@ def _project_ids(rows: list[list]) -> list[tuple[int, int, int | None]]:
         if not row or all(v in ("", None) for v in row):
             continue
         raw_id, raw_version = row[COL["project_id"]], row[COL["version"]]
-        try:
-            pid = int(raw_id)
-            version = int(raw_version) if raw_version not in ("", None) else None
-        except (TypeError, ValueError) as e:
-            raise RefusedTemplate(f"第 {index} 行的隐藏项目编号被改动，模板校验失败；请重新下载模板。") from e
+        pid, version = _hidden_int(raw_id), _hidden_int(raw_version)
+        if pid is None or (version is None and raw_version not in ("", None)):
+            raise RefusedTemplate(f"第 {index} 行的隐藏项目编号被改动，模板校验失败；请重新下载模板。")
         found.append((index, pid, version))
     return found
 
 
+def _hidden_int(raw) -> int | None:
+    """A hidden id cell as an int, or None when it is not a plain whole number in range."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() and 0 < raw <= INT_MAX else None
+    if isinstance(raw, int):
+        return raw if 0 < raw <= INT_MAX else None
+    return parse_int(raw) if isinstance(raw, str) else None
+
+
+def _money_text(raw, what: str) -> Decimal | None:
+    """An amount in 万元; a trailing 万元 is tolerated."""
+    if isinstance(raw, str) and raw.endswith("万元"):
+        raw = raw[:-2]
+    return check_money(raw, what)
+
+
 def _check_origin(meta: dict, ids: list[int], secret: str) -> ReportingPeriod:
-    period = session.get(ReportingPeriod, int(meta.get("period_id") or 0))
+    period_id = parse_int(meta.get("period_id"))
+    period = session.get(ReportingPeriod, period_id) if period_id else None
     if period is None or period.code != meta.get("period_code") or str(period.plan_id) != meta.get("plan_id"):
         raise RefusedTemplate("模板中的填报期间在系统中不存在或已变更，请重新下载模板。")
     expected = signature(secret, period.plan_id, period.code, ids)
@@ -178,15 +195,14 @@ def _cell(cells: list, key: str):
     return cells[c] if c < len(cells) and cells[c] != "" else None
 
 
-def _number(cells, key, row, issues, places: str, high: Decimal | None = None) -> Decimal | None:
+def _number(cells, key, row, issues, places: str, check) -> Decimal | None:
     raw = _cell(cells, key)
-    try:
-        value = parse_money(raw, Decimal(1))
-    except ValueProblem as e:
-        _issue(issues, row, key, e.message.replace("金额", COLUMNS[COL[key]].header), raw)
+    if is_blank(raw):
         return None
-    if value is not None and high is not None and value > high:
-        _issue(issues, row, key, f"应在 0 到 {high} 之间", raw)
+    try:
+        value = check(raw.strip() if isinstance(raw, str) else raw, COLUMNS[COL[key]].header)
+    except NumberProblem as e:
+        _issue(issues, row, key, e.message, raw)
         return None
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP) if value is not None else None
 
@@ -209,8 +225,8 @@ def _parse_row(cells: list, row: int, issues: list[Issue]) -> ReportInput | None
         _issue(issues, row, "new_status", f"项目状态应从下拉列表中选择（{labels}），不变更则留空", status_raw)
     data = ReportInput(
         progress_text=texts["progress_text"] or None,
-        percent_complete=_number(cells, "percent_complete", row, issues, "0.01", Decimal(100)),
-        invested_wan=_number(cells, "invested_wan", row, issues, "0.0001"),
+        percent_complete=_number(cells, "percent_complete", row, issues, "0.01", parse_percent),
+        invested_wan=_number(cells, "invested_wan", row, issues, "0.0001", _money_text),
         new_status=new_status,
         problems=texts["problems"] or None,
         next_steps=texts["next_steps"] or None,

@@ -21,6 +21,7 @@ from portfolio.exports.template_upload import stash_upload, take_upload
 from portfolio.funding.columns import MEASURES, FundingChoice
 from portfolio.funding.queries import list_sources
 from portfolio.localtime import local_today
+from portfolio.numbers import parse_int
 from portfolio.permissions import requires
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.queries import get_period, list_reminders
@@ -54,7 +55,7 @@ def index():
     filters = ProjectFilters.from_args(request.args)
     plan = select_plan(filters)
     periods = list_plan_periods(plan)
-    period = choose_period(periods, request.args.get("period", type=int), local_today())
+    period = choose_period(periods, request.args.get("period", type=parse_int), local_today())
     form = TemplateUploadForm(period_id=period.id if period else None)
     form.period_id.choices = [(p.id, p.code) for p in periods]
     return render_template(

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from portfolio.funding.queries import list_sources, planned_by_project, received_by_project
+from portfolio.numbers import parse_int
 
 MEASURES = {
     "planned": "计划资金（按来源）",
@@ -23,7 +24,7 @@ class FundingChoice:
     @classmethod
     def from_args(cls, args) -> "FundingChoice":
         measures = tuple(m for m in MEASURES if m in args.getlist("fund"))
-        ids = tuple(int(s) for s in args.getlist("src") if s.isdigit() and len(s) < 10)
+        ids = tuple(n for n in (parse_int(s) for s in args.getlist("src")) if n is not None)
         return cls(measures, ids)
 
     def as_args(self) -> dict:

@@ -1,17 +1,19 @@
 """Forms for funding: a plan's source list, a project's planned breakdown, a report's funds received."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, FieldList, FormField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portfolio.funding.services import SourceEdit
+from portfolio.number_fields import MoneyField
+from portfolio.numbers import parse_int
 
 MONEY = [Optional(), NumberRange(min=0, message="金额不能为负数。")]
 
 
 def _id(raw) -> int | None:
     raw = str(raw or "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return parse_int(raw)
 
 
 class AmountRowForm(FlaskForm):
@@ -19,7 +21,7 @@ class AmountRowForm(FlaskForm):
         csrf = False  # the enclosing form carries the token
 
     source_id = HiddenField()
-    amount = DecimalField(places=4, validators=MONEY)
+    amount = MoneyField(validators=MONEY)
 
 
 class AmountsForm(FlaskForm):

@@ -12,6 +12,7 @@ from portfolio.funding.checks import breakdown_warning
 from portfolio.funding.models import FundingSource, ProjectFunding, ProjectFundingNote, ReportFunding
 from portfolio.funding.parse import source_key
 from portfolio.funding.seed import DEFAULT_SOURCES
+from portfolio.numbers import NumberProblem, check_money
 from portfolio.projects.models import Plan, Project
 from portfolio.reporting.models import ReportStatus, StatusReport
 
@@ -133,8 +134,7 @@ def save_project_funding(
     }
     if set(amounts) - set(sources):
         raise DomainError("表单中的资金来源已不存在，请刷新页面后重试。")
-    if any(a is not None and a < 0 for a in amounts.values()):
-        raise DomainError("资金来源金额不能为负数。")
+    _check_amounts(amounts, "资金来源金额")
     rows = {
         r.source_id: r
         for r in session.scalars(select(ProjectFunding).where(ProjectFunding.project_id == project.id))
@@ -182,8 +182,7 @@ def save_report_funding(actor, report: StatusReport, amounts: dict[int, Decimal 
     """Record funds received in the report's period by source (本期到位资金); only while it can be edited."""
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise DomainError(f"该报告{report.status.label}，不能再修改到位资金。")
-    if any(a is not None and a < 0 for a in amounts.values()):
-        raise DomainError("到位资金不能为负数。")
+    _check_amounts(amounts, "到位资金")
     sources = {
         s.id: s
         for s in session.scalars(select(FundingSource).where(FundingSource.plan_id == report.project.plan_id))
@@ -223,3 +222,12 @@ def _same(old, new) -> bool:
 
 def _plain(value) -> str | None:
     return None if value is None else format(Decimal(value).normalize(), "f")
+
+
+def _check_amounts(amounts: dict, what: str) -> None:
+    """Every amount finite, not negative and of a sane size (the one rule in portfolio.numbers)."""
+    try:
+        for amount in amounts.values():
+            check_money(amount, what)
+    except NumberProblem as bad:
+        raise DomainError(bad.message) from bad

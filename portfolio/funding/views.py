@@ -8,6 +8,7 @@ from portfolio.funding import bp
 from portfolio.funding.forms import AmountsForm, ProjectFundingForm, SourcesForm
 from portfolio.funding.queries import get_project_funding, get_report_funding, list_sources
 from portfolio.funding.services import save_project_funding, save_report_funding, save_sources
+from portfolio.numbers import parse_int
 from portfolio.permissions import authorize, requires
 from portfolio.projects.queries import get_project, get_selected_plan, list_plans
 from portfolio.reporting.progress import default_as_of
@@ -17,7 +18,7 @@ from portfolio.unit_of_work import refuse
 
 def _plan_id() -> int | None:
     raw = request.args.get("plan", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return parse_int(raw)
 
 
 @bp.route("/funding/sources", methods=["GET", "POST"])

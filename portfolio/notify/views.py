@@ -6,6 +6,7 @@ from flask_login import current_user
 from portfolio.notify import bp, queries
 from portfolio.notify.forms import OpenForm
 from portfolio.notify.services import mark_all_read, open_notification
+from portfolio.numbers import parse_int
 from portfolio.permissions import can, requires
 
 
@@ -20,7 +21,7 @@ def _unread_badge():
 @bp.route("/notifications")
 @requires("notification.view")
 def index():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", type=parse_int) or 1
     rows, total = queries.list_notifications(current_user, page)
     return render_template(
         "notify/index.html", rows=rows, total=total, page=page, per_page=30, form=OpenForm()

@@ -3,9 +3,11 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portfolio.number_fields import BoundedIntegerField
+from portfolio.numbers import parse_int
 from portfolio.plans.definition import CategoryDefinition
 from portfolio.plans.services import CategoryEdit, PlanFields, SubcategoryEdit
 
@@ -22,8 +24,8 @@ class PlanForm(FlaskForm):
     name = StringField("规划名称", validators=[DataRequired("请填写规划名称。"), Length(max=200)])
     short_name = StringField("简称", validators=[DataRequired("请填写简称，如 十五五。"), Length(max=20)])
     doc_number = StringField("文号", validators=[Optional(), Length(max=100)])
-    start_year = IntegerField("起始年", validators=[DataRequired("请填写起始年。"), YEARS])
-    end_year = IntegerField("结束年", validators=[DataRequired("请填写结束年。"), YEARS])
+    start_year = BoundedIntegerField("起始年", validators=[DataRequired("请填写起始年。"), YEARS])
+    end_year = BoundedIntegerField("结束年", validators=[DataRequired("请填写结束年。"), YEARS])
 
     def fields(self) -> PlanFields:
         return PlanFields(
@@ -75,9 +77,9 @@ class CategoryEditForm(CategoryForm):
         ids, names = form_data.getlist("sub_id"), form_data.getlist("sub_name")
         orders, removed = form_data.getlist("sub_order"), set(form_data.getlist("sub_remove"))
         rows = [
-            SubcategoryEdit(int(i), n.strip()[:100], _order(o, k), remove=i in removed)
+            SubcategoryEdit(parse_int(i), n.strip()[:100], _order(o, k), remove=i in removed)
             for k, (i, n, o) in enumerate(zip(ids, names, orders, strict=False))
-            if i.isdigit()
+            if parse_int(i) is not None
         ]
         start = len(rows) + 1
         rows += [
@@ -95,4 +97,5 @@ def _lines(text: str | None) -> list[str]:
 
 def _order(raw: str, fallback: int) -> int:
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 5 else fallback + 1
+    number = parse_int(raw)
+    return number if number is not None and number < 10000 else fallback + 1

@@ -4,11 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     MonthField,
     SelectField,
     StringField,
@@ -17,6 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portfolio.fields import FIELDS
+from portfolio.number_fields import BoundedIntegerField, MoneyField
+from portfolio.numbers import parse_int
 from portfolio.projects.models import LifecycleStatus, MilestoneKind
 from portfolio.projects.services import EDITABLE_FIELDS, MilestoneEdit, ProjectEdit
 
@@ -29,14 +29,10 @@ class ProjectEditForm(FlaskForm):
     name = StringField(FIELDS["name"].label, validators=[DataRequired("请填写项目名称。"), Length(max=300)])
     nature = StringField(FIELDS["nature"].label, validators=[Optional(), Length(max=20)])
     content = TextAreaField(FIELDS["content"].label, validators=[Optional(), Length(max=5000)])
-    start_year = IntegerField(FIELDS["start_year"].label, validators=YEAR)
-    end_year = IntegerField(FIELDS["end_year"].label, validators=YEAR)
-    total_investment_wan = DecimalField(
-        FIELDS["total_investment_wan"].label_with_unit, places=4, validators=MONEY
-    )
-    span_investment_wan = DecimalField(
-        FIELDS["span_investment_wan"].label_with_unit, places=4, validators=MONEY
-    )
+    start_year = BoundedIntegerField(FIELDS["start_year"].label, validators=YEAR)
+    end_year = BoundedIntegerField(FIELDS["end_year"].label, validators=YEAR)
+    total_investment_wan = MoneyField(FIELDS["total_investment_wan"].label_with_unit, validators=MONEY)
+    span_investment_wan = MoneyField(FIELDS["span_investment_wan"].label_with_unit, validators=MONEY)
     planned_start = MonthField(FIELDS["planned_start"].label, validators=[Optional()])
     planned_end = MonthField(FIELDS["planned_end"].label, validators=[Optional()])
     status = SelectField(FIELDS["status"].label, choices=LifecycleStatus.choices())
@@ -44,7 +40,7 @@ class ProjectEditForm(FlaskForm):
         FIELDS["project_code"].label + "（24 位）", validators=[Optional(), Length(max=40)]
     )
     note = TextAreaField(FIELDS["note"].label, validators=[Optional(), Length(max=2000)])
-    annual = FieldList(DecimalField(places=4, validators=MONEY))
+    annual = FieldList(MoneyField(validators=MONEY))
     # Changing content, investment, years or 调出 after the plan's baseline is a plan adjustment.
     adjust_reason = TextAreaField("调整原因", validators=[Optional(), Length(max=2000)])
     adjust_doc_number = StringField("调整文号", validators=[Optional(), Length(max=100)])
@@ -97,7 +93,7 @@ class MilestonesForm(FlaskForm):
     def to_rows(self) -> list[MilestoneEdit]:
         return [
             MilestoneEdit(
-                id=int(r.id.data) if (r.id.data or "").isdigit() else None,
+                id=parse_int(r.id.data),
                 kind=MilestoneKind(r.kind.data),
                 title=(r.title.data or "").strip() or None,
                 planned_date=r.planned_date.data,
@@ -105,14 +101,6 @@ class MilestonesForm(FlaskForm):
             )
             for r in (entry.form for entry in self.rows.entries)
         ]
-
-
-class _WordedDecimal(DecimalField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as bad:
-            raise ValueError("应填写数字（万元）。") from bad
 
 
 class _WordedDate(DateField):
@@ -126,9 +114,8 @@ class _WordedDate(DateField):
 class PreTrackingForm(FlaskForm):
     """纳入系统前已完成投资 and its as-of date; an empty amount clears it."""
 
-    amount_wan = _WordedDecimal(
+    amount_wan = MoneyField(
         "纳入系统前已完成投资（万元）",
-        places=4,
         validators=[Optional(), NumberRange(min=0, message="不能为负数。")],
     )
     as_of = _WordedDate("截至日期", validators=[Optional()])

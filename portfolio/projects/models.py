@@ -10,16 +10,15 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portfolio.db import Base, LabelledEnum, enum_column, utcnow
+from portfolio.db import Base, LabelledEnum, MoneyNumeric, enum_column, utcnow
 
-MONEY = Numeric(16, 4)
+MONEY = MoneyNumeric(16, 4)
 
 
 class LifecycleStatus(LabelledEnum):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from portfolio.audit.models import AuditEntry
 from portfolio.db import money, session
 from portfolio.errors import NotFound
+from portfolio.numbers import parse_int
 from portfolio.permissions import visible_projects
 from portfolio.projects.models import (
     Category,
@@ -55,7 +56,7 @@ class ProjectFilters:
     def from_args(cls, args) -> "ProjectFilters":
         def number(key: str) -> int | None:
             raw = (args.get(key) or "").strip()
-            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+            return parse_int(raw)
 
         status = args.get("status") or ""
         sort = args.get("sort") or "seq"

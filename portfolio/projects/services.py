@@ -11,6 +11,7 @@ from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError, NotFound
 from portfolio.fields import FIELDS, label
 from portfolio.localtime import local_today
+from portfolio.numbers import NumberProblem, check_money
 from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.codes import normalize_project_code
 from portfolio.projects.models import (
@@ -115,7 +116,9 @@ EDITABLE_FIELDS = (
 
 
 def _edit_problems(project: Project, data: ProjectEdit) -> list[str]:
-    problems = []
+    problems = _money_problems(data)
+    if problems:
+        return problems
     if not data.name.strip():
         problems.append("项目名称不能为空。")
     if data.start_year and data.end_year and data.start_year > data.end_year:
@@ -130,6 +133,19 @@ def _edit_problems(project: Project, data: ProjectEdit) -> list[str]:
     planned = sum((v for v in data.annual.values() if v is not None), Decimal(0))
     if span is not None and planned > span + Decimal("0.5"):
         problems.append(f"分年度投资计划合计（{planned}）超过规划期投资（{span}）。")
+    return problems
+
+
+def _money_problems(data: ProjectEdit) -> list[str]:
+    """Every amount finite, not negative and of a sane size (the one rule in portfolio.numbers)."""
+    amounts = [("总投资", data.total_investment_wan), ("规划期投资", data.span_investment_wan)]
+    amounts += [(f"{year}年计划投资", v) for year, v in data.annual.items()]
+    problems = []
+    for what, value in amounts:
+        try:
+            check_money(value, what)
+        except NumberProblem as bad:
+            problems.append(bad.message)
     return problems
 
 

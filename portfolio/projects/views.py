@@ -1,6 +1,6 @@
 """Register pages: the project list, a project's detail and the portfolio summary."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portfolio.adjustments.services import AdjustmentNote, record_adjustments, snapshot_before
@@ -8,6 +8,7 @@ from portfolio.dashboard.history import list_status_history
 from portfolio.errors import DomainError
 from portfolio.funding.queries import get_project_funding, get_source_totals
 from portfolio.localtime import local_today
+from portfolio.numbers import parse_int
 from portfolio.permissions import authorize, requires
 from portfolio.projects import bp
 from portfolio.projects.forms import MilestonesForm, PreTrackingForm, ProjectEditForm
@@ -92,7 +93,7 @@ def edit(project_id: int):
         try:
             edit = form.to_edit(project.plan.years)
             before = snapshot_before(project.plan, [project.id])
-            changed = update_project(current_user, project, edit, int(form.version.data))
+            changed = update_project(current_user, project, edit, _version(form))
             note = AdjustmentNote(form.adjust_reason.data or "", form.adjust_doc_number.data or "")
             record_adjustments(current_user, project.plan, before, note, project_ids=[project.id])
         except DomainError as refused:
@@ -111,7 +112,7 @@ def milestones(project_id: int):
     form.fill(project)
     if form.validate_on_submit():
         try:
-            changes = save_milestones(current_user, project, form.to_rows(), int(form.version.data))
+            changes = save_milestones(current_user, project, form.to_rows(), _version(form))
         except DomainError as refused:
             return _refused("projects/milestones.html", project_id, form, refused)
         flash(f"里程碑已保存（{changes} 处变更）。", "success")
@@ -134,6 +135,12 @@ def pre_tracking(project_id: int):
         return redirect(url_for("projects.detail", project_id=project.id))
     status = 400 if form.errors else 200
     return render_template("projects/pre_tracking.html", project=project, form=form), status
+
+
+def _version(form) -> int:
+    """The record version the form was loaded at; a forged, non-numeric one is a bad request."""
+    version = parse_int(form.version.data)
+    return version if version is not None else abort(400)
 
 
 def _refused(template: str, project_id: int, form, refused: DomainError):

@@ -16,6 +16,7 @@ from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.reporting.models import Attachment, StatusReport
 from portfolio.reporting.photos import prepare_photo
+from portfolio.unit_of_work import after_commit, on_rollback
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_REPORT = 20
@@ -62,8 +63,20 @@ def check(name: str, content: bytes) -> tuple[str, str]:
     return shown, content_type
 
 
+def check_all(existing: int, files: list[tuple[str, bytes]]) -> None:
+    """Every file of one save acceptable, and the report's total within the limit, before any is written."""
+    if existing + len(files) > MAX_PER_REPORT:
+        already = f"（已有 {existing} 个）" if existing else ""
+        raise DomainError(
+            f"每份报告最多上传 {MAX_PER_REPORT} 个附件{already}，本次选择了 {len(files)} 个，"
+            "请减少后重新提交；本次没有保存任何附件。"
+        )
+    for name, content in files:
+        check(name, content)
+
+
 def store(actor, report: StatusReport, name: str, content: bytes) -> Attachment:
-    """Check and write one file, then record it on the report; audited."""
+    """Check and write one file, then record it on the report; audited. The file goes if nothing commits."""
     shown, content_type = check(name, content)
     info = None
     if content_type.startswith("image/"):
@@ -73,7 +86,9 @@ def store(actor, report: StatusReport, name: str, content: bytes) -> Attachment:
     folder = upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stored = secrets.token_hex(16) + Path(shown).suffix.lower()
-    (folder / stored).write_bytes(content)
+    path = folder / stored
+    path.write_bytes(content)
+    on_rollback(lambda: path.unlink(missing_ok=True))
     attachment = Attachment(
         original_name=shown,
         stored_name=stored,
@@ -113,4 +128,5 @@ def remove(actor, attachment: Attachment) -> None:
     )
     attachment.report.attachments.remove(attachment)
     session.flush()
-    path_of(attachment).unlink(missing_ok=True)
+    path = path_of(attachment)
+    after_commit(lambda: path.unlink(missing_ok=True))  # a rolled-back deletion keeps its file

@@ -6,12 +6,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -20,6 +18,8 @@ from wtforms import (
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from portfolio.number_fields import BoundedIntegerField, IdSelectField, MoneyField, PercentField
+from portfolio.numbers import parse_int
 from portfolio.projects.models import LifecycleStatus, MilestoneKind, MilestoneStatus
 from portfolio.reporting import milestones
 from portfolio.reporting.services import ReportInput
@@ -43,7 +43,7 @@ class ReportingForm(FlaskForm):
 
 
 class PeriodOpenForm(ReportingForm):
-    plan_id = SelectField("所属规划", coerce=int)
+    plan_id = IdSelectField("所属规划")
     code = StringField("期间编号", validators=[DataRequired("请填写期间编号。"), Length(max=10)])
     deadline = DateField("报送截止日期", validators=[Optional()])
     submit = SubmitField("开放期间")
@@ -62,7 +62,7 @@ class VersionForm(ReportingForm):
     version = HiddenField()
 
     def expected_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return parse_int(self.version.data)
 
 
 class ReturnForm(VersionForm):
@@ -82,14 +82,12 @@ class MilestoneRowForm(Form):
 
 class ReportForm(VersionForm):
     progress_text = TextAreaField("形象进度", validators=[Length(max=TEXT)])
-    percent_complete = DecimalField(
+    percent_complete = PercentField(
         "完成百分比（%）",
-        places=2,
         validators=[Optional(), NumberRange(0, 100, "完成百分比应在 0 到 100 之间。")],
     )
-    invested_wan = DecimalField(
+    invested_wan = MoneyField(
         "本期完成投资（万元）",
-        places=4,
         validators=[Optional(), NumberRange(0, None, "本期完成投资不能为负数。")],
     )
     new_status = SelectField("项目状态变更", choices=[("", "不变更"), *LifecycleStatus.choices()])
@@ -144,8 +142,8 @@ def report_input(form: ReportForm) -> ReportInput:
             kind = MilestoneKind.from_label(key.removeprefix(milestones.NEW_PREFIX))
             if kind is not None and (value[0] or value[1] != MilestoneStatus.PLANNED):
                 new[kind] = value
-        elif key.isdigit():
-            updates[int(key)] = value
+        elif parse_int(key) is not None:
+            updates[parse_int(key)] = value
     files = [(f.filename, f.read()) for f in (form.files.data or []) if f and f.filename]
     return ReportInput(
         progress_text=form.progress_text.data,
@@ -162,17 +160,17 @@ def report_input(form: ReportForm) -> ReportInput:
 
 
 class ThresholdsForm(ReportingForm):
-    yellow_points = DecimalField(
+    yellow_points = PercentField(
         "黄色预警：落后序时进度（百分点）≥",
         places=1,
         validators=[InputRequired("请填写。"), NumberRange(0, 100, "应在 0 到 100 之间。")],
     )
-    red_points = DecimalField(
+    red_points = PercentField(
         "红色预警：落后序时进度（百分点）>",
         places=1,
         validators=[InputRequired("请填写。"), NumberRange(0, 100, "应在 0 到 100 之间。")],
     )
-    not_started_months = IntegerField(
+    not_started_months = BoundedIntegerField(
         "红色预警：计划开工后仍未开工（月）≥",
         validators=[InputRequired("请填写。"), NumberRange(1, 60, "应在 1 到 60 个月之间。")],
     )
@@ -195,5 +193,5 @@ class ThresholdsForm(ReportingForm):
 class ReminderSendForm(ReportingForm):
     """催报 to one county (county_id) or to every late county (no county_id)."""
 
-    county_id = IntegerField(validators=[Optional()])
+    county_id = BoundedIntegerField(validators=[Optional()])
     message = TextAreaField("附言", validators=[Optional(), Length(max=300, message="附言不超过 300 字。")])

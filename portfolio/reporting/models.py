@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.auth.models import User
-from portfolio.db import Base, LabelledEnum, enum_column, utcnow
+from portfolio.db import Base, LabelledEnum, PercentNumeric, enum_column, utcnow
 from portfolio.projects.models import MONEY, LifecycleStatus, Plan, Project
 from portfolio.reporting.warnings import Level
 
@@ -87,7 +87,7 @@ class StatusReport(Base):
         enum_column(ReportStatus), default=ReportStatus.DRAFT, index=True
     )
     progress_text: Mapped[str | None] = mapped_column(Text)  # 形象进度
-    percent_complete: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    percent_complete: Mapped[Decimal | None] = mapped_column(PercentNumeric(5, 2))
     invested_wan: Mapped[Decimal | None] = mapped_column(MONEY)  # investment completed in this period
     new_status: Mapped[LifecycleStatus | None] = mapped_column(enum_column(LifecycleStatus))
     # {milestone_id: {"actual_date": "YYYY-MM-DD" | null, "status": MilestoneStatus}}, applied on approval.
@@ -166,7 +166,7 @@ class ProgressRow(Base):
     )
     # The latest approved report by period end; its texts are read through it, not copied here.
     last_report_id: Mapped[int | None] = mapped_column(ForeignKey("status_reports.id", ondelete="SET NULL"))
-    percent_complete: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    percent_complete: Mapped[Decimal | None] = mapped_column(PercentNumeric(5, 2))
     period_invested_wan: Mapped[Decimal | None] = mapped_column(MONEY)  # approved in this very period
     year_invested_wan: Mapped[Decimal] = mapped_column(MONEY)  # approved in this period's year so far
     cumulative_invested_wan: Mapped[Decimal] = mapped_column(MONEY)

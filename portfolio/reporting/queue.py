@@ -6,6 +6,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portfolio.db import session
+from portfolio.numbers import parse_int
 from portfolio.projects.models import Project, ProjectLocation, ProjectUnit
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 
@@ -17,7 +18,7 @@ class QueueFilter:
 
     @classmethod
     def from_args(cls, args) -> "QueueFilter":
-        return cls(args.get("county", type=int), args.get("category", type=int))
+        return cls(args.get("county", type=parse_int), args.get("category", type=parse_int))
 
     def args(self) -> dict:
         """The filter as URL query arguments (for links that keep it)."""

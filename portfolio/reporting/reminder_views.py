@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from portfolio.errors import DomainError
 from portfolio.localtime import local_today
+from portfolio.numbers import parse_int
 from portfolio.permissions import requires
 from portfolio.reporting import bp, queries
 from portfolio.reporting.forms import ReminderSendForm
@@ -19,11 +20,11 @@ PER_PAGE = 100
 @bp.route("/reporting/reminders")
 @requires("reminder.view")
 def reminders():
-    period_id = request.args.get("period_id", type=int)
+    period_id = request.args.get("period_id", type=parse_int)
     period = queries.get_period(period_id) if period_id else get_current_period(None, local_today())
     open_periods = [p for p, _ in list_periods() if is_open(p, local_today())]
     data = queries.list_reminders(period) if period else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", type=parse_int) or 1
     return render_template(
         "reporting/reminders.html",
         data=data,

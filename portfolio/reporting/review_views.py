@@ -4,6 +4,7 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from portfolio.errors import DomainError
+from portfolio.numbers import parse_int
 from portfolio.permissions import can, requires
 from portfolio.reporting import bp, queries
 from portfolio.reporting.forms import ConfirmForm
@@ -26,14 +27,14 @@ def _selected() -> list[tuple]:
     chosen = []
     for value in request.form.getlist("report"):
         report_id, _, version = value.partition(":")
-        if not report_id.isdigit():
+        if parse_int(report_id) is None:
             continue
         try:
-            report = queries.get_report(int(report_id))
+            report = queries.get_report(parse_int(report_id))
         except DomainError:
             continue
         if can(current_user, "report.review", report):
-            chosen.append((report, int(version) if version.isdigit() else None))
+            chosen.append((report, parse_int(version)))
     return chosen
 
 

@@ -13,6 +13,7 @@ from portfolio.audit.services import record
 from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError
 from portfolio.localtime import format_local, local_today
+from portfolio.numbers import NumberProblem, check_money, check_percent
 from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.models import LifecycleStatus, MilestoneKind, MilestoneStatus, Project
 from portfolio.projects.status_history import change_status
@@ -136,10 +137,11 @@ def _clean(text: str | None) -> str | None:
 
 
 def _validate(project: Project, data: ReportInput) -> None:
-    if data.percent_complete is not None and not (0 <= data.percent_complete <= 100):
-        raise DomainError("完成百分比应在 0 到 100 之间。")
-    if data.invested_wan is not None and data.invested_wan < 0:
-        raise DomainError("本期完成投资不能为负数。")
+    try:
+        check_percent(data.percent_complete, "完成百分比")
+        check_money(data.invested_wan, "本期完成投资")
+    except NumberProblem as bad:
+        raise DomainError(bad.message) from bad
     milestones.validate(project, data.milestone_updates, data.new_milestones)
     for name, content in data.files:
         attachments.check(name, content)
@@ -196,6 +198,7 @@ def save_report(
             raise DomainError(f"该报告{report.status.label}，不能再修改。")
         before = snapshot(report)
     _validate(project, data)
+    attachments.check_all(len(report.attachments) if before is not None else 0, data.files)
     _assign(report, data)
     if submit:
         _require_complete(report)  # refuse before any file reaches the disk

@@ -5,6 +5,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from portfolio.numbers import parse_int
 from portfolio.reporting.forms import ChineseMeta
 from portfolio.supervision.services import TEXT_LIMIT, AnswerInput, ItemInput
 
@@ -17,11 +18,11 @@ class SupervisionForm(FlaskForm):
 
     def version_number(self) -> int | None:
         raw = (self.version.data or "").strip()
-        return int(raw) if raw.isdigit() else None
+        return parse_int(raw)
 
 
 def _optional_id(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    return parse_int(str(value)) if value is not None else None
 
 
 class ItemIssueForm(SupervisionForm):

@@ -95,10 +95,12 @@ def test_disabling_an_account_ends_its_copied_sessions(app, users, role_client):
     assert not _signed_in(client)
 
 
-def test_logging_out_elsewhere_ends_this_session_too(app, users):
-    """Logout rotates the account's token: the account's other sessions end with it."""
-    first, second = app.test_client(), app.test_client()
-    _login(first, "planner")
-    _login(second, "planner")
+def test_logout_ends_this_session_and_the_account_page_ends_the_others(app, users):
+    """Logout ends this browser's session; "sign out the others" on the account page ends the rest."""
+    first, second, third = app.test_client(), app.test_client(), app.test_client()
+    for client in (first, second, third):
+        _login(client, "planner")
     first.post("/logout")
-    assert not _signed_in(second)
+    assert not _signed_in(first) and _signed_in(second) and _signed_in(third)
+    assert second.post("/account/sessions/others").status_code == 302
+    assert _signed_in(second) and not _signed_in(third)

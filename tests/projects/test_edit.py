@@ -94,7 +94,7 @@ def test_bad_values_are_explained_and_nothing_is_written(role_client, app):
     for text in ("不能大于总投资", "校验位错误", "建设起始年份不能晚于建设结束年份"):
         assert text in page
     page = client.post(f"/projects/{project.id}/edit", data=_form(project, total_investment_wan="-5"))
-    assert "投资额不能为负数" in page.get_data(as_text=True)
+    assert "总投资不能为负数" in page.get_data(as_text=True)
     assert _reload(project.id).total_investment_wan == Decimal(1000)
 
 

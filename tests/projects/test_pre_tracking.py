@@ -46,7 +46,7 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_kept(app, users, role_cl
     client = role_client("planner")
     url = f"/projects/{project.id}/pre-tracking"
     for data, message in (
-        ({"amount_wan": "很多", "as_of": "2020-12-31"}, "应填写数字（万元）。"),
+        ({"amount_wan": "很多", "as_of": "2020-12-31"}, "应填写数字"),
         ({"amount_wan": "-1", "as_of": "2020-12-31"}, "不能为负数。"),
         ({"amount_wan": "100", "as_of": ""}, "请填写纳入系统前已完成投资的截至日期。"),
         ({"amount_wan": "100", "as_of": "2020/13/40"}, "日期格式应为“年-月-日”"),

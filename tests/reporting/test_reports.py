@@ -252,7 +252,7 @@ def test_unreadable_numbers_get_chinese_messages(app, period, project, role_clie
     response = role_client("officer").post(_url(period, project), data=data)
     text = response.get_data(as_text=True)
     assert response.status_code == 400 and "Not a valid" not in text
-    assert "不是有效的小数。" in text and "不是有效的日期值。" in text
+    assert "应填写数字。" in text and "不是有效的日期值。" in text
 
 
 def test_planner_reviews_after_the_deadline(app, users, project, role_client):
