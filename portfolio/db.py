@@ -13,7 +13,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from werkzeug.local import LocalProxy
 
-from portfolio.errors import DomainError
 from portfolio.numbers import MONEY_MAX_WAN, PERCENT_MAX, readable
 
 NAMING_CONVENTION = {
@@ -54,7 +53,7 @@ class GuardedNumeric(TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         if value is not None and not Decimal(str(value)).is_finite():
-            raise DomainError("数值无效：不接受“无穷大”“NaN”等非有限数字。")
+            raise ValueError("refusing to store a non-finite number")  # forms and services say why
         return value
 
     def process_result_value(self, value, dialect):
