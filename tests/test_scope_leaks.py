@@ -15,7 +15,6 @@ from portfolio.db import session
 from portfolio.evaluation.models import EvaluationRound, ProjectAssessment, ProjectClass
 from portfolio.evaluation.scope import report_for
 from portfolio.projects.models import Project
-from portfolio.reporting.queries import list_periods
 from tests.factories import login_as, make_project
 from tests.test_hostile_requests import GET_RULES, _fill
 from tests.world import build_world
@@ -81,9 +80,3 @@ def test_evaluation_report_counts_only_the_officers_projects(app, users, world):
     assert mine["by_category"][-1]["projects"] == 2
     assert sum(mine["class_counts"].values()) == 2
     assert all(OTHER not in str(g) for g in mine["by_county"])
-
-
-def test_periods_page_counts_are_scoped(app, users, world):
-    (_, everyone), *_ = list_periods(users["planner"])
-    (_, mine), *_ = list_periods(users["officer"])
-    assert sum(everyone.values()) == 2 and sum(mine.values()) == 1
