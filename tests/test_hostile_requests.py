@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 
 from portfolio import create_app
 from portfolio.db import session
@@ -180,6 +181,12 @@ BAD_STORED = [float("inf"), 1e300, 1e30]
 
 @pytest.mark.parametrize("bad", BAD_STORED, ids=["inf", "1e300", "1e30"])
 def test_a_stored_bad_number_takes_no_page_down(app, users, world, bad):
+    if session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL's numeric(16,4) refuses such a value itself, so none can be stored to break a page.
+        with pytest.raises(DataError):
+            session.execute(text("UPDATE projects SET total_investment_wan = :v"), {"v": bad})
+        session.rollback()
+        return
     for statement in (
         "UPDATE projects SET total_investment_wan = :v, span_investment_wan = :v",
         "UPDATE annual_plans SET amount_wan = :v",

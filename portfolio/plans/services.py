@@ -192,7 +192,10 @@ def _apply_subcategories(category: Category, rows: list[SubcategoryEdit]) -> Non
             category.subcategories.remove(sub)
         elif row.name:
             kept.append((row.order, sub, row.name))
+    # Sub-categories the form did not name stay as they are, so their names count too.
+    mentioned = {row.id for row in rows if row.id}
     names = [name for _, _, name in kept]
+    names += [s.name for s in category.subcategories if s.id is not None and s.id not in mentioned]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise DomainError(f"子类名称重复：{'、'.join(dupes)}。")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from portfolio.db import session
 from portfolio.funding.models import ProjectFunding
@@ -96,6 +96,8 @@ def test_mapping_of_one_project(demo, runner, tmp_path):
         select(Project).where(Project.status == LifecycleStatus.UNDER_CONSTRUCTION).limit(1)
     )
     loan, central = sources()["银行贷款"], sources()["中央预算内投资"]
+    # the demo already gives each project a breakdown: replace it with a known one
+    session.execute(delete(ProjectFunding).where(ProjectFunding.project_id == project.id))
     session.add_all(
         [
             ProjectFunding(project_id=project.id, source_id=loan.id, amount_wan=Decimal("1200.5")),
