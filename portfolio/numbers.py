@@ -87,7 +87,11 @@ def parse_percent(raw, what: str = "完成百分比") -> Decimal | None:
     return check_percent(raw, what)
 
 
-def readable(value, high: Decimal | None = MONEY_MAX_WAN * 1000, low: Decimal | None = None):
+# Stored amounts beyond this read as blank: far above what the checks let in, below the column's limit.
+READABLE_MAX_WAN = MONEY_MAX_WAN * 1000
+
+
+def readable(value, high: Decimal | None = READABLE_MAX_WAN, low: Decimal | None = None):
     """A stored number fit to show and add up, or None when it is non-finite or absurd (the read guard)."""
     if value is None:
         return None

@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, Select, case, cast, func, select
 
 from portfolio.db import session
 from portfolio.definitions.investment import rate_for_display
+from portfolio.numbers import READABLE_MAX_WAN
 from portfolio.projects.models import (
     AnnualPlan,
     Category,
@@ -104,7 +105,10 @@ def get_summary(user, filters: ProjectFilters) -> Summary:
 
 
 def _scaled_sum(column):
-    return func.coalesce(func.sum(cast(func.round(column * 10000), BigInteger)), 0)
+    # A value no form would accept (say, infinity written before the checks existed) is read as blank, as
+    # numbers.readable does in Python; otherwise the scaled cast overflows and takes the page down.
+    sane = case((func.abs(column) <= float(READABLE_MAX_WAN), column), else_=None)
+    return func.coalesce(func.sum(cast(func.round(sane * 10000), BigInteger)), 0)
 
 
 def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county: dict, year=None) -> None:
