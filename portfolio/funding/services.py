@@ -139,6 +139,24 @@ def save_project_funding(
         r.source_id: r
         for r in session.scalars(select(ProjectFunding).where(ProjectFunding.project_id == project.id))
     }
+    before, after = _apply_amounts(
+        rows,
+        amounts,
+        sources,
+        lambda sid, amt: ProjectFunding(project_id=project.id, source_id=sid, amount_wan=amt),
+    )
+    _save_note(project, note, before, after)
+    if after:
+        session.flush()
+        record(actor, "project.funding_update", project, before=before, after=after, summary="修改资金来源")
+        # Touching the row bumps Project.version, so other open forms of the project turn stale.
+        project.updated_at = utcnow()
+        session.flush()
+    return list(after), breakdown_warning(project.total_investment_wan, amounts)
+
+
+def _apply_amounts(rows: dict, amounts: dict, sources: dict, new_row) -> tuple[dict, dict]:
+    """Add, change or delete one amount row per source; return the changes by source name (old, new)."""
     before, after = {}, {}
     for source_id, amount in amounts.items():
         row = rows.get(source_id)
@@ -150,17 +168,10 @@ def save_project_funding(
         if amount is None:
             session.delete(row)
         elif row is None:
-            session.add(ProjectFunding(project_id=project.id, source_id=source_id, amount_wan=amount))
+            session.add(new_row(source_id, amount))
         else:
             row.amount_wan = amount
-    _save_note(project, note, before, after)
-    if after:
-        session.flush()
-        record(actor, "project.funding_update", project, before=before, after=after, summary="修改资金来源")
-        # Touching the row bumps Project.version, so other open forms of the project turn stale.
-        project.updated_at = utcnow()
-        session.flush()
-    return list(after), breakdown_warning(project.total_investment_wan, amounts)
+    return before, after
 
 
 def _save_note(project: Project, note: str | None, before: dict, after: dict) -> None:
@@ -193,21 +204,13 @@ def save_report_funding(actor, report: StatusReport, amounts: dict[int, Decimal 
         r.source_id: r
         for r in session.scalars(select(ReportFunding).where(ReportFunding.report_id == report.id))
     }
-    before, after = {}, {}
-    for source_id, amount in amounts.items():
-        amount = amount or None  # nothing received is no row
-        row = rows.get(source_id)
-        old = row.amount_wan if row else None
-        if _same(old, amount):
-            continue
-        name = sources[source_id].name
-        before[name], after[name] = _plain(old), _plain(amount)
-        if amount is None:
-            session.delete(row)
-        elif row is None:
-            session.add(ReportFunding(report_id=report.id, source_id=source_id, amount_wan=amount))
-        else:
-            row.amount_wan = amount
+    received = {sid: amount or None for sid, amount in amounts.items()}  # nothing received is no row
+    before, after = _apply_amounts(
+        rows,
+        received,
+        sources,
+        lambda sid, amt: ReportFunding(report_id=report.id, source_id=sid, amount_wan=amt),
+    )
     if after:
         session.flush()
         record(actor, "report.funding_update", report, before=before, after=after, summary="填报本期到位资金")
