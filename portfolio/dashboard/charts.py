@@ -33,32 +33,28 @@ def _base(title: str) -> dict:
     }
 
 
-def _plan_against_done(title: str, rows: list[BoardRow]) -> dict:
+def _paired_bars(title: str, labels: list[str], planned: tuple[str, list], done: tuple[str, list]) -> dict:
+    """Two bars per label on a category axis: a planned figure beside what was done against it."""
     option = _base(title)
     option.update(
-        legend={"bottom": 0, "data": ["年度计划投资", "年度累计完成投资"]},
-        xAxis={
-            "type": "category",
-            "data": [r.label for r in rows],
-            "axisLabel": {"interval": 0, "rotate": 30},
-        },
+        legend={"bottom": 0, "data": [planned[0], done[0]]},
+        xAxis={"type": "category", "data": labels, "axisLabel": {"interval": 0, "rotate": 30}},
         yAxis={"type": "value", "name": "万元"},
         series=[
-            {
-                "name": "年度计划投资",
-                "type": "bar",
-                "color": PLAN_COLOUR,
-                "data": [_num(r.annual_wan) for r in rows],
-            },
-            {
-                "name": "年度累计完成投资",
-                "type": "bar",
-                "color": DONE_COLOUR,
-                "data": [_num(r.year_wan) for r in rows],
-            },
+            {"name": name, "type": "bar", "color": colour, "data": [_num(v) for v in values]}
+            for (name, values), colour in ((planned, PLAN_COLOUR), (done, DONE_COLOUR))
         ],
     )
     return option
+
+
+def _plan_against_done(title: str, rows: list[BoardRow]) -> dict:
+    return _paired_bars(
+        title,
+        [r.label for r in rows],
+        ("年度计划投资", [r.annual_wan for r in rows]),
+        ("年度累计完成投资", [r.year_wan for r in rows]),
+    )
 
 
 def _warnings_by_county(board: Dashboard) -> dict:
@@ -156,31 +152,12 @@ def _laggards(board: Dashboard) -> dict:
 
 
 def _funding(board: Dashboard) -> dict:
-    option = _base("按资金来源计划与到位资金")
-    option.update(
-        legend={"bottom": 0, "data": ["计划资金", "累计到位资金"]},
-        xAxis={
-            "type": "category",
-            "data": [t.source.name for t in board.funding],
-            "axisLabel": {"interval": 0, "rotate": 30},
-        },
-        yAxis={"type": "value", "name": "万元"},
-        series=[
-            {
-                "name": "计划资金",
-                "type": "bar",
-                "color": PLAN_COLOUR,
-                "data": [_num(t.planned_wan) for t in board.funding],
-            },
-            {
-                "name": "累计到位资金",
-                "type": "bar",
-                "color": DONE_COLOUR,
-                "data": [_num(t.received_wan) for t in board.funding],
-            },
-        ],
+    return _paired_bars(
+        "按资金来源计划与到位资金",
+        [t.source.name for t in board.funding],
+        ("计划资金", [t.planned_wan for t in board.funding]),
+        ("累计到位资金", [t.received_wan for t in board.funding]),
     )
-    return option
 
 
 def build_charts(board: Dashboard) -> dict[str, dict]:
