@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portfolio.errors import DomainError
+from portfolio.funding.services import ensure_default_sources
 from portfolio.permissions import requires
 from portfolio.plans import bp
 from portfolio.plans.definition import parse_definition
@@ -49,7 +50,10 @@ def create():
         try:
             raw = form.fields().__dict__ | {"categories": form.category_definitions()}
             plan = create_plan(current_user, parse_definition(raw))
-            flash(f"已新建规划 {plan.short_name}（{plan.start_year}–{plan.end_year}）。", "success")
+            # As `plans load` and seed-demo do: a new plan starts with the standard 资金来源 list.
+            sources = ensure_default_sources(plan)
+            span = f"{plan.start_year}–{plan.end_year}"
+            flash(f"已新建规划 {plan.short_name}（{span}），{len(sources)} 个资金来源。", "success")
             return _back(plan.id)
         except DomainError as e:
             refuse(e)

@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from portfolio.annex.services import import_annex
 from portfolio.audit.models import AuditEntry
 from portfolio.db import session
+from portfolio.funding.queries import list_sources
+from portfolio.funding.seed import DEFAULT_SOURCES
 from portfolio.projects.models import Category, Plan, Project
 from tests.annex.helpers import annex_bytes
 from tests.annex.workbooks import ANNEX_HEADERS, Layout, annex_rows, build
@@ -50,6 +52,10 @@ def test_planner_creates_the_15th_plan_with_its_own_categories(app, role_client)
     ]
     assert [s.name for s in plan.categories[2].subcategories] == ["城镇污水处理厂及管网建设、改造工程"]
     assert "plan.create" in _actions()
+    # The standard 资金来源 list, as `plans load` gives a plan loaded from a file.
+    assert [s.name for s in list_sources(plan.id)] == [name for name, _aliases in DEFAULT_SOURCES]
+    sources_page = planner.get(f"/funding/sources?plan={plan.id}").get_data(as_text=True)
+    assert "地方政府专项债券" in sources_page
     listing = planner.get("/plans").get_data(as_text=True)
     assert "十五五" in listing and "2026–2030" in listing and "十四五" in listing
 
