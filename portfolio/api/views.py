@@ -178,7 +178,7 @@ def project(project_id: int):
 @bp.route("/periods")
 @api_requires("period.view")
 def periods():
-    return jsonify({"periods": [period_values(p) for p, _counts in list_periods()]})
+    return jsonify({"periods": [period_values(p) for p, _counts in list_periods(g.api_user)]})
 
 
 @bp.route("/summary")

@@ -22,7 +22,7 @@ PER_PAGE = 100
 def reminders():
     period_id = request.args.get("period_id", type=parse_int)
     period = queries.get_period(period_id) if period_id else get_current_period(None, local_today())
-    open_periods = [p for p, _ in list_periods() if is_open(p, local_today())]
+    open_periods = [p for p, _ in list_periods(current_user) if is_open(p, local_today())]
     data = queries.list_reminders(period) if period else None
     page = request.args.get("page", type=parse_int) or 1
     return render_template(

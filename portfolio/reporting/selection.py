@@ -10,9 +10,11 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from portfolio.auth.models import User
 from portfolio.db import session
 from portfolio.errors import NotFound
-from portfolio.projects.models import Plan
+from portfolio.permissions import visible_projects
+from portfolio.projects.models import Plan, Project
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.periods import is_open
 
@@ -25,8 +27,8 @@ def list_plan_periods(plan: Plan, newest_first: bool = True) -> list[ReportingPe
     )
 
 
-def list_periods() -> list[tuple[ReportingPeriod, dict[ReportStatus, int]]]:
-    """Every period, newest first, with how many of its reports are in each state."""
+def list_periods(user: User) -> list[tuple[ReportingPeriod, dict[ReportStatus, int]]]:
+    """Every period, newest first, with how many reports on projects the user sees are in each state."""
     periods = list(
         session.scalars(
             select(ReportingPeriod)
@@ -36,9 +38,10 @@ def list_periods() -> list[tuple[ReportingPeriod, dict[ReportStatus, int]]]:
     )
     counts: dict[int, Counter] = {p.id: Counter() for p in periods}
     rows = session.execute(
-        select(StatusReport.period_id, StatusReport.status, func.count()).group_by(
-            StatusReport.period_id, StatusReport.status
-        )
+        select(StatusReport.period_id, StatusReport.status, func.count())
+        .join(Project, Project.id == StatusReport.project_id)
+        .where(visible_projects(user))
+        .group_by(StatusReport.period_id, StatusReport.status)
     )
     for period_id, status, n in rows:
         counts[period_id][ReportStatus(status)] = n

@@ -55,7 +55,9 @@ def periods():
     form = PeriodOpenForm()
     form.plan_id.choices = [(p.id, p.name) for p in list_plans()]
     cadence = current_app.config["REPORTING_CADENCE"]
-    return render_template("reporting/periods.html", periods=list_periods(), form=form, cadence=cadence)
+    return render_template(
+        "reporting/periods.html", periods=list_periods(current_user), form=form, cadence=cadence
+    )
 
 
 @bp.route("/reporting/periods/open", methods=["POST"])
