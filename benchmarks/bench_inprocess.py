@@ -62,6 +62,8 @@ def seed(app, projects: int, analyze: bool = True) -> dict:
                 ("planner", "detail", f"/projects/{project_id}"),
                 ("planner", "summary", "/summary"),
                 ("planner", "period page", f"/reporting/periods/{period.id}"),
+                ("planner", "period, page 100", f"/reporting/periods/{period.id}?page=100"),
+                ("planner", "period, not reported", f"/reporting/periods/{period.id}?state=missing&page=20"),
                 ("reviewer", "evaluation round", f"/evaluation/rounds/{round_.id}"),
                 ("planner", "dashboard", "/dashboard"),
             ],

@@ -5,6 +5,7 @@ from dataclasses import asdict
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from portfolio.definitions.reports import ReportState
 from portfolio.errors import DomainError
 from portfolio.funding.queries import list_report_funding
 from portfolio.localtime import local_today
@@ -24,6 +25,7 @@ from portfolio.reporting.forms import (
     milestone_rows,
     report_input,
 )
+from portfolio.reporting.period_page import PeriodFilter, list_period_choices, list_period_page
 from portfolio.reporting.periods import close_period, is_open, open_period, reopen_period, state_label
 from portfolio.reporting.progress import get_thresholds, progress_for, save_thresholds
 from portfolio.reporting.queue import QueueFilter
@@ -87,13 +89,15 @@ def open_period_view():
 @requires("period.view")
 def period(period_id):
     period = queries.get_period(period_id)
-    rows = queries.list_period_rows(period, current_user)
-    progress = progress_for([p for p, _ in rows], period.ends_on, period)
+    filters = PeriodFilter.from_args(request.args)
+    page = list_period_page(period, current_user, filters, current_app.config["PAGE_SIZE"])
     return render_template(
         "reporting/period.html",
         period=period,
-        rows=rows,
-        progress=progress,
+        page=page,
+        progress=progress_for([p for p, _ in page.rows], period.ends_on, period),
+        choices=list_period_choices(period.plan),
+        states=ReportState,
         reopen_form=PeriodReopenForm(),
         confirm=ConfirmForm(),
     )
