@@ -111,6 +111,29 @@ _FIELDS = (
         headers=("资金来源", "资金来源及构成", "资金筹措", "资金筹措方案", "资金来源渠道", "资金构成"),
     ),
     ProjectField("funding", "资金来源", WAN, MONEY_FORMAT),
+    # Completed before the tracker followed the project (definitions: pre_tracking_invested). An annex
+    # header may carry its as-of date (截至2020年底累计完成投资); the importer strips the date before
+    # matching these names, and otherwise reads it from a 截至 line above the header (annex/as_of.py).
+    ProjectField(
+        "pre_tracking_invested_wan",
+        "纳入系统前已完成投资",
+        WAN,
+        MONEY_FORMAT,
+        headers=(
+            "纳入系统前已完成投资",
+            "开工至今完成投资",
+            "开工至今累计完成投资",
+            "开工以来完成投资",
+            "开工以来累计完成投资",
+            "自开工累计完成投资",
+            "累计完成投资",
+            "累计已完成投资",
+            "已完成投资",
+            "已完成投资额",
+            "累计完成投资额",
+        ),
+    ),
+    ProjectField("pre_tracking_as_of", "纳入系统前已完成投资截至日期"),
     ProjectField("funding_note", "资金来源说明"),
     ProjectField("status", "项目状态"),
     ProjectField("project_code", "项目代码"),

@@ -18,6 +18,8 @@ CODE_LABELS = {
     "no-category": "无法确定类别",
     "no-header": "找不到表头",
     "outside-plan-span": "超出规划期",
+    "pre-tracking-exceeds-total": "已完成投资超过总投资",
+    "pre-tracking-no-date": "已完成投资缺少截至日期",
     "sheet-skipped": "工作表已跳过",
     "start-after-end": "开始晚于结束",
     "too-long": "内容过长",

@@ -2,9 +2,11 @@
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from portfolio.annex.as_of import find_as_of, without_as_of
 from portfolio.annex.reader import Sheet, column_letter
 from portfolio.annex.values import is_blank
 from portfolio.fields import FIELDS
@@ -19,6 +21,7 @@ LOOKUP = {name: key for key, names in FIELD_NAMES.items() for name in names}
 # The header over the year columns; the year columns themselves are "annual".
 GROUP = "annual_plan_wan"
 SPAN = "span_investment_wan"
+PRE_TRACKING = "pre_tracking_invested_wan"
 STRIP = re.compile(r"[\s\"'“”‘’「」『』]+")
 UNIT_IN_HEADER = re.compile(r"[(（\[【]?\s*(?:单位[:：])?\s*(万元|亿元)\s*[)）\]】]?")
 YEAR_HEADER = re.compile(r"^(\d{4})(?:年度?)?(?:计划)?(?:投资)?(?:计划)?(?:完成)?$")
@@ -40,6 +43,7 @@ class Column:
     scale: Decimal | None = None  # from the header text, else the sheet's units line
     letter: str = ""
     source: str | None = None  # the funding source's name, for a "funding" column
+    as_of: date | None = None  # a completed-investment column's 截至 date, from its own header text
 
     def __post_init__(self):
         self.letter = column_letter(self.index + 1)
@@ -53,6 +57,7 @@ class Header:
     scale: Decimal = WAN
     unknown: list[Column] = field(default_factory=list)
     off_span: list[Column] = field(default_factory=list)  # year columns outside the plan's years
+    as_of: date | None = None  # a 截至… line above the header (数据截至2020年12月31日)
 
     @cached_property
     def fields(self) -> dict[str, Column]:
@@ -114,6 +119,8 @@ def classify_header(raw, span_name: str) -> tuple[str | None, int | None, Decima
         return "annual", int(m.group(1)), scale
     if text in LOOKUP:
         return LOOKUP[text], None, scale
+    if LOOKUP.get(without_as_of(text)) == PRE_TRACKING:  # 截至2020年底累计完成投资
+        return PRE_TRACKING, None, scale
     span = normalise(span_name)
     if span and span in text and "投资" in text:
         return SPAN, None, scale
@@ -131,6 +138,7 @@ def find_header(sheet: Sheet, span_name: str, years: list[int]) -> Header | None
             sub_cells = sub[1] if sub and _is_sub_header(sheet, row_no, cells, sub[1], span_name) else None
             header = _build(sheet, row_no, cells, sub_cells, span_name, years)
             header.scale = _sheet_scale(sheet.rows[: index + 2], header.columns)
+            header.as_of = _sheet_as_of(sheet.rows[:index])
             return header
     return None
 
@@ -174,9 +182,28 @@ def _column(i: int, upper, lower, span_name: str) -> Column:
         label = f"{normalise(upper)}/{normalise(lower)}" if upper else normalise(lower)
         if f is None and top_field not in (None, GROUP, "funding_text"):
             f, year = top_field, top_year
-        return Column(i, f, label, year, scale or top_scale)
+        return _dated(Column(i, f, label, year, scale or top_scale))
     field_ = None if top_field == GROUP else top_field
-    return Column(i, field_, normalise(upper), top_year, top_scale)
+    return _dated(Column(i, field_, normalise(upper), top_year, top_scale))
+
+
+def _dated(col: Column) -> Column:
+    """A completed-investment column takes the 截至 date its header (either row) names."""
+    if col.field == PRE_TRACKING:
+        col.as_of = find_as_of(col.header)[0]
+    return col
+
+
+def _sheet_as_of(rows: list[tuple[int, list]]) -> date | None:
+    """The date of a 截至/截止 line above the header, for a completed-investment column without its own."""
+    for _row_no, cells in rows:
+        for v in cells:
+            text = normalise(v) if isinstance(v, str) else ""
+            if "截至" in text or "截止" in text:
+                found, _ = find_as_of(text[max(text.find("截至"), text.find("截止")) :])
+                if found is not None:
+                    return found
+    return None
 
 
 def _horizontal_groups(sheet: Sheet, row_no: int, top: list) -> dict[int, str]:

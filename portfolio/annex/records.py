@@ -3,6 +3,7 @@ so a 10,000-row annex costs little more than the cells themselves."""
 
 from portfolio.annex import values
 from portfolio.annex.header import Column, Header
+from portfolio.annex.pre_tracking import PreTrackingReader
 from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord
 from portfolio.funding.parse import parse_funding_text
 from portfolio.numbers import parse_int
@@ -34,6 +35,7 @@ class RowReader:
         self.units = [fields[key].index for key in UNIT_FIELDS if key in fields]
         self.county_names = tuple(county_names)
         self.funding = FundingReader(header, funding, sheet)
+        self.pre_tracking = PreTrackingReader(header, sheet)
 
     def name_of(self, cells: list) -> str | None:
         return values.text(cells[self.name.index]) if self.name and self.name.index < len(cells) else None
@@ -67,6 +69,7 @@ class RowReader:
             record.locations = values.location_names(cells[self.location.index])
         record.units = self._units(cells)
         self.funding.read(record, cells, issues)
+        self.pre_tracking.read(record, cells, issues)
         return record
 
     def _parse(self, record: ProjectRecord, key: str, col: Column, parse, cells: list, issues, *args):

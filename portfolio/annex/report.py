@@ -57,6 +57,9 @@ class ProjectRecord:
     funding: dict[str, Decimal] | None = None
     funding_note: str | None = None  # 资金来源 text that could not be split by source
     funding_text_column: bool = field(default=False, repr=False, compare=False)
+    # 纳入系统前已完成投资 and its as-of date, when the file gives them for this project (else None).
+    pre_tracking_invested_wan: Decimal | None = None
+    pre_tracking_as_of: date | None = None
     action: str = CREATED
     project_id: int | None = None
     changes: dict[str, tuple] = field(default_factory=dict)  # field -> (old, new)
@@ -83,6 +86,16 @@ class ProjectRecord:
             "units": list(self.units),
             "note": self.note,
             **self._funding_values(),
+            **self._pre_tracking_values(),
+        }
+
+    def _pre_tracking_values(self) -> dict:
+        """Compared only where the file states an amount: a blank cell keeps a planner's entry."""
+        if self.pre_tracking_invested_wan is None:
+            return {}
+        return {
+            "pre_tracking_invested_wan": self.pre_tracking_invested_wan,
+            "pre_tracking_as_of": self.pre_tracking_as_of,
         }
 
     def _funding_values(self) -> dict:
@@ -117,6 +130,7 @@ class ProjectRecord:
             data["funding"] = {k: plain(v) for k, v in self.funding.items()}
         if self.funding_text_column:
             data["funding_note"] = self.funding_note
+        data.update(plain(self._pre_tracking_values()))
         if self.changes:
             data["changes"] = {k: {"old": plain(o), "new": plain(n)} for k, (o, n) in self.changes.items()}
         return data
@@ -214,6 +228,6 @@ def display_value(value) -> str:
         return "；".join(f"{name} {wan(a)}" for name, a in value.items())  # funding, by source
     if isinstance(value, Decimal):
         return wan(value)
-    if isinstance(value, date):
-        return f"{value.year}年{value.month}月"
+    if isinstance(value, date):  # a planned month (the 1st), or an as-of date such as 2020-12-31
+        return f"{value.year}年{value.month}月" + (f"{value.day}日" if value.day != 1 else "")
     return str(value)

@@ -47,6 +47,8 @@ VALUE_COLUMNS = {
     "planned_start": Project.planned_start,
     "planned_end": Project.planned_end,
     "note": Project.note,
+    "pre_tracking_invested_wan": Project.pre_tracking_invested_wan,
+    "pre_tracking_as_of": Project.pre_tracking_as_of,
 }
 
 

@@ -2,9 +2,11 @@
 
 Errors (the file is refused): a missing name, an unreadable or negative amount, 规划期投资 above the total,
 an unreadable or reversed year range or month, implausible years, a duplicate name within a sub-category,
-an unknown category. Warnings (the file imports): annual plans that do not add up to the 规划期 investment,
-a project outside the plan's years, missing amounts/locations/units, unknown locations, category rows
-whose totals differ from their projects, months outside the construction years, unknown columns.
+an unknown category, completed investment without (or with an implausible) as-of date.
+Warnings (the file imports): annual plans that do not add up to the 规划期 investment, a project outside
+the plan's years, missing amounts/locations/units, unknown locations, category rows whose totals differ
+from their projects, months outside the construction years, unknown columns, completed investment above
+the total.
 """
 
 from collections import defaultdict
@@ -79,6 +81,7 @@ class RowChecker:
                 f"“{span}”投资 {wan(span_wan)} 万元超过总投资 {wan(total)} 万元。",
                 span_wan,
             )
+        self._pre_tracking()
         planned = [a for a in r.annual_plan_wan.values() if a is not None]
         has_annual_columns = any(k.startswith("annual:") for k in r.columns)
         if span_wan is not None and has_annual_columns:
@@ -91,6 +94,30 @@ class RowChecker:
                     f"分年度投资计划合计 {wan(planned_sum)} 万元与“{span}”投资 {wan(span_wan)} 万元不一致。",
                     span_wan,
                 )
+
+    def _pre_tracking(self) -> None:
+        """Completed before tracking: above the total is kept with a warning; the date must be plausible."""
+        r, key = self.r, "pre_tracking_invested_wan"
+        done, total = r.pre_tracking_invested_wan, r.total_investment_wan
+        if done is None:
+            return
+        if total is not None and done > total + ROUNDING_WAN:
+            self.add(
+                WARNING,
+                "pre-tracking-exceeds-total",
+                key,
+                f"{FIELDS[key].label} {wan(done)} 万元超过总投资 {wan(total)} 万元，请核对。",
+                done,
+            )
+        year, as_of = r.pre_tracking_as_of.year, r.pre_tracking_as_of.isoformat()
+        if not self.ctx.years[0] - PLAUSIBLE_YEARS_AROUND_PLAN <= year <= self.ctx.years[-1]:
+            self.add(
+                ERROR,
+                "implausible-year",
+                key,
+                f"截至日期 {as_of} 不合理（应在规划末年 {self.ctx.years[-1]} 年以前）。",
+                as_of,
+            )
 
     def _years(self) -> None:
         r, ctx = self.r, self.ctx

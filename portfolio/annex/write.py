@@ -169,6 +169,8 @@ def _columns(r: ProjectRecord, refs: _References, batch: ImportBatch) -> dict:
         "planned_start": r.planned_start,
         "planned_end": r.planned_end,
         "note": r.note,
+        "pre_tracking_invested_wan": r.pre_tracking_invested_wan,
+        "pre_tracking_as_of": r.pre_tracking_as_of,
         "import_batch_id": batch.id,
         "source_sheet": r.sheet[:100],
         "source_row": r.row,
@@ -258,6 +260,9 @@ def _created_values(r: ProjectRecord) -> dict:
         values["funding"] = {k: plain(v) for k, v in r.funding.items()}
     if r.funding_note:
         values["funding_note"] = r.funding_note
+    if r.pre_tracking_invested_wan is not None:
+        values["pre_tracking_invested_wan"] = plain(r.pre_tracking_invested_wan)
+        values["pre_tracking_as_of"] = r.pre_tracking_as_of.isoformat()
     return values
 
 
@@ -291,6 +296,8 @@ def _update(actor, project: Project, r: ProjectRecord, refs: _References, batch:
         "planned_end",
         "note",
         "total_investment_wan",
+        "pre_tracking_invested_wan",
+        "pre_tracking_as_of",
     }
     for key in changed.keys() & simple:
         setattr(project, key, values[key])

@@ -115,7 +115,7 @@ class PreTrackingForm(FlaskForm):
     """纳入系统前已完成投资 and its as-of date; an empty amount clears it."""
 
     amount_wan = MoneyField(
-        "纳入系统前已完成投资（万元）",
+        FIELDS["pre_tracking_invested_wan"].label_with_unit,
         validators=[Optional(), NumberRange(min=0, message="不能为负数。")],
     )
     as_of = _WordedDate("截至日期", validators=[Optional()])

@@ -33,7 +33,7 @@ def set_pre_tracking(actor, project: Project, amount_wan: Decimal | None, as_of:
 def _snapshot(project: Project) -> dict:
     amount = project.pre_tracking_invested_wan
     as_of = project.pre_tracking_as_of
-    return {
-        "纳入系统前已完成投资": format(amount.normalize(), "f") if amount is not None else None,
-        "截至日期": as_of.isoformat() if as_of else None,
+    return {  # under the registry's keys, as the annex import audits the same columns
+        "pre_tracking_invested_wan": format(amount.normalize(), "f") if amount is not None else None,
+        "pre_tracking_as_of": as_of.isoformat() if as_of else None,
     }

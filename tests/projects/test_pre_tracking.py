@@ -38,7 +38,7 @@ def test_planner_enters_it_and_the_project_page_adds_it_to_since_start(app, user
     assert "<th>系统内累计完成</th><td>1,723</td>" in html
     assert '<td data-figure="since-start">10,223</td>' in html
     entry = session.query(AuditEntry).filter_by(summary="录入纳入系统前已完成投资").one()
-    assert entry.after == {"纳入系统前已完成投资": "8500", "截至日期": "2020-12-31"}
+    assert entry.after == {"pre_tracking_invested_wan": "8500", "pre_tracking_as_of": "2020-12-31"}
 
 
 def test_bad_input_is_refused_in_chinese_and_nothing_is_kept(app, users, role_client):
