@@ -86,17 +86,20 @@ def _tracked(values: dict) -> dict:
 def freeze_baseline(actor, plan: Plan, values: dict[int, dict], batch_id: int | None = None) -> PlanBaseline:
     """Freeze these projects' values as the plan's baseline. A plan has one baseline, for good."""
     baseline = PlanBaseline(plan_id=plan.id, batch_id=batch_id, user_id=getattr(actor, "id", None))
-    baseline.projects = [_baseline_row(pid, fields) for pid, fields in values.items()]
     session.add(baseline)
     session.flush()
+    # One Core executemany: a 10,000-project annex must not build an ORM object per baseline row.
+    rows = [_baseline_row(baseline.id, pid, fields) for pid, fields in values.items()]
+    if rows:
+        session.connection().execute(BaselineProject.__table__.insert(), rows)
     return baseline
 
 
-def _baseline_row(project_id: int, fields: dict) -> BaselineProject:
-    row = dict(fields)
+def _baseline_row(baseline_id: int, project_id: int, fields: dict) -> dict:
+    row = dict(fields, baseline_id=baseline_id, project_id=project_id)
     for key in ("total_investment_wan", "span_investment_wan"):
         row[key] = Decimal(row[key]) if row[key] is not None else None
-    return BaselineProject(project_id=project_id, **row)
+    return row
 
 
 def _check_note(note: AdjustmentNote | None, changes: list[Change]) -> AdjustmentNote:

@@ -16,7 +16,7 @@ from portfolio.annex.error_sheet import build_error_workbook
 from portfolio.annex.parse import parse_sheets
 from portfolio.annex.queries import register_fingerprint
 from portfolio.annex.reader import UnreadableAnnex, read_workbook
-from portfolio.annex.report import ImportReport
+from portfolio.annex.report import CREATED, UPDATED, ImportReport
 from portfolio.annex.staging import load, stage
 from portfolio.annex.stored import load_stored
 from portfolio.annex.validate import check
@@ -63,9 +63,14 @@ def import_annex(
     differ.apply_actions(report.projects, matched)
     report.withdrawn = [p.name for p in matched.withdrawn]
     if report.ok and not dry_run:
-        before = snapshot_before(plan)
+        # Only projects the import adds, changes or withdraws can be adjusted: an unchanged re-import
+        # of 10,000 projects compares none of them (the whole plan still while it has no baseline).
+        touched = [p.id for i, p in matched.matched.items() if report.projects[i].action == UPDATED]
+        touched += [p.id for p in matched.withdrawn]
+        before = snapshot_before(plan, touched)
         write_import(actor, plan, report, matched, parsed.new_subcategories)
-        record_adjustments(actor, plan, before, note, report.batch_id)
+        touched += [r.project_id for r in report.projects if r.action == CREATED]
+        record_adjustments(actor, plan, before, note, report.batch_id, project_ids=touched)
     return report
 
 
