@@ -11,6 +11,7 @@ from portfolio.evaluation.models import (
     ProjectAssessment,
 )
 from portfolio.funding.models import FundingSource, ProjectFunding, ProjectFundingNote, ReportFunding
+from portfolio.layouts.models import SheetLayout, SheetLayoutVersion
 from portfolio.notify.models import Notification, Reminder
 from portfolio.projects.models import (
     AnnualPlan,
@@ -63,6 +64,8 @@ __all__ = [
     "ReportingPeriod",
     "Role",
     "Setting",
+    "SheetLayout",
+    "SheetLayoutVersion",
     "StatusReport",
     "Subcategory",
     "SupervisionEvent",

@@ -11,10 +11,12 @@ from itertools import groupby
 
 from xlsxwriter.worksheet import Worksheet
 
+from portfolio.db import LabelledEnum
 from portfolio.definitions.investment import cumulative_since_start
 from portfolio.definitions.reports import ReportState
 from portfolio.exports.sheet_layout import (
     LEVEL_FILLS,
+    NUMERIC_STYLES,
     Book,
     Column,
     field_column,
@@ -161,13 +163,15 @@ def build_rows(
     progress: dict[int, ProjectProgress],
     states: dict[int, ReportState] | None = None,
     extra: dict[int, dict] | None = None,
+    sum_keys: Sequence[str] | None = None,
 ) -> list[SheetRow]:
     """合计 first, then each category's 小计 row, its sub-categories' 小计 rows and their projects.
 
-    `extra` adds figures to project rows by column key (funding columns), summed in the group rows too.
+    `extra` adds values to project rows by column key (funding columns); group rows sum `sum_keys`,
+    by default every extra key.
     """
     states, extra = states or {}, extra or {}
-    keys = sorted({k for values in extra.values() for k in values})
+    keys = sorted({k for values in extra.values() for k in values}) if sum_keys is None else list(sum_keys)
     rows: list[SheetRow] = []
     every: list[SheetRow] = []
     seq = 0
@@ -201,8 +205,10 @@ def build_rows(
 
 def write_cell(book: Book, ws: Worksheet, r: int, c: int, column: Column, row: SheetRow) -> None:
     value = row.values.get(column.key)
+    if isinstance(value, LabelledEnum):
+        value = value.label
     group = None if row.kind == "project" else row.kind
-    numeric = column.style in ("money", "rate")
+    numeric = column.style in NUMERIC_STYLES
     if column.key == "warning" and row.level in LEVEL_FILLS:
         write_text(book, ws, r, c, value, "center", fill=LEVEL_FILLS[row.level])
     elif isinstance(value, Decimal | int) or (value is None and numeric):

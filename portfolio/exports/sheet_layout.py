@@ -39,8 +39,10 @@ STYLES: dict[str, dict] = {
     "center": {**_CELL, "align": "center"},
     "int": {**_CELL, "align": "center", "num_format": INTEGER_FORMAT},
     "money": {**_CELL, "align": "right", "num_format": MONEY_FORMAT},
+    "money0": {**_CELL, "align": "right", "num_format": "#,##0"},
     "rate": {**_CELL, "align": "right", "num_format": RATE_FORMAT},
 }
+NUMERIC_STYLES = ("money", "money0", "int", "rate")
 # Group rows: bold, tinted; the tint says how high the group is.
 ROW_TINTS = {"total": "#DDEBF7", "category": "#EDEDED", "subcategory": "#F7F7F7"}
 LEVEL_FILLS = {"red": "#FF7C80", "yellow": "#FFE699", "green": "#A9D08E", "unreported": "#D9D9D9"}

@@ -1,0 +1,132 @@
+"""Columns a layout may pick: project fields (the registry), progress figures (the read model) and funding.
+
+Each column has a key, a default header, a cell style (money, int, rate, text, center) and whether group rows
+sum it. Funding columns are `fund:<measure>:<source id>` as in funding.columns, plus `fund:<measure>:all`
+(every source together); `annual:<year>` is one year of the project's annual investment plan.
+"""
+
+from dataclasses import dataclass
+
+from portfolio.exports.sheet_layout import NUMERIC_STYLES
+from portfolio.fields import FIELDS, INTEGER_FORMAT, MONEY_FORMAT, span_label
+from portfolio.funding.models import FundingSource
+
+# Styles a planner may choose for a column, with the number format each gives (sheet_layout.STYLES).
+STYLE_LABELS = {
+    "text": "文本（左对齐）",
+    "center": "文本（居中）",
+    "money": "金额 #,##0.00",
+    "money0": "金额 #,##0",
+    "int": "整数 0",
+    "rate": "一位小数 0.0",
+}
+__all__ = ["NUMERIC_STYLES", "STYLE_LABELS", "Choice", "catalogue"]
+
+FUND_MEASURES = {
+    "planned": "计划资金",
+    "period": "本期到位资金",
+    "year": "本年到位资金",
+    "cumulative": "累计到位资金",
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: str  # the default header and the name in the editor's list
+    style: str = "text"
+    summed: bool = False  # 小计/合计 rows add it up
+    group: str = "项目信息"  # where the editor lists it
+
+
+_PROJECT_FIELDS = (
+    "seq_no",
+    "name",
+    "category",
+    "subcategory",
+    "locations",
+    "nature",
+    "content",
+    "years",
+    "start_year",
+    "end_year",
+    "total_investment_wan",
+    "span_investment_wan",
+    "planned_start",
+    "planned_end",
+    "units",
+    "lead_unit",
+    "support_units",
+    "status",
+    "project_code",
+    "note",
+)
+_CENTERED = {
+    "locations",
+    "years",
+    "nature",
+    "status",
+    "start_year",
+    "end_year",
+    "planned_start",
+    "planned_end",
+}
+_SUMMED_FIELDS = {"total_investment_wan", "span_investment_wan"}
+
+_PROGRESS = (
+    Choice("seq", "序号", "center", group="表格"),
+    Choice("annual_plan", "年度计划投资", "money", True, "进度"),
+    Choice("period_invested", "本期完成投资", "money", True, "进度"),
+    Choice("year_invested", "年度累计完成投资", "money", True, "进度"),
+    Choice("completion_rate", "年度计划完成率（%）", "rate", False, "进度"),
+    Choice("cumulative", "开工以来累计完成投资", "money", True, "进度"),
+    Choice("percent_complete", "形象进度（%）", "rate", False, "进度"),
+    Choice("progress_text", "形象进度", "text", False, "进度"),
+    Choice("warning", "预警", "center", False, "进度"),
+    Choice("problems", "存在问题", "text", False, "进度"),
+    Choice("next_steps", "下步计划", "text", False, "进度"),
+    Choice("report_state", "本期报告状态", "center", False, "进度"),
+)
+
+
+def _field_choice(key: str) -> Choice:
+    found = FIELDS[key]
+    style = {MONEY_FORMAT: "money", INTEGER_FORMAT: "int"}.get(found.number_format or "", "text")
+    if style == "text" and key in _CENTERED:
+        style = "center"
+    return Choice(key, found.label, style, key in _SUMMED_FIELDS)
+
+
+FIXED: dict[str, Choice] = {c.key: c for c in (*map(_field_choice, _PROJECT_FIELDS), *_PROGRESS)}
+
+
+def funding_choices(sources: list[FundingSource]) -> list[Choice]:
+    """Each measure for every source together, then for each source (header: the source's name)."""
+    found = []
+    for measure, label in FUND_MEASURES.items():
+        found.append(Choice(f"fund:{measure}:all", label, "money", True, "资金"))
+        found += [Choice(f"fund:{measure}:{s.id}", s.name, "money", True, "资金") for s in sources]
+    return found
+
+
+def annual_choices(years: list[int]) -> list[Choice]:
+    return [Choice(f"annual:{y}", f"{y}年", "money", True, "分年度投资计划") for y in years]
+
+
+def catalogue(sources: list[FundingSource], years: list[int], plan_short_name: str | None = None) -> dict:
+    """key → Choice for every column a layout may use with these sources and plan years."""
+    found = dict(FIXED)
+    if plan_short_name:
+        found["span_investment_wan"] = Choice(
+            "span_investment_wan", span_label(plan_short_name), "money", True
+        )
+    for choice in (*funding_choices(sources), *annual_choices(years)):
+        found[choice.key] = choice
+    return found
+
+
+def funding_label(key: str, sources: list[FundingSource]) -> str:
+    """What the editor calls a funding column: 计划资金·中央预算内投资."""
+    _, measure, which = key.split(":")
+    names = {str(s.id): s.name for s in sources}
+    return f"{FUND_MEASURES[measure]}·{'全部来源' if which == 'all' else names.get(which, which)}"

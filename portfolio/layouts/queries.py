@@ -1,0 +1,79 @@
+"""Reads behind layouts: the layouts themselves, and the projects a layout's sheet holds."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portfolio.db import session
+from portfolio.errors import NotFound
+from portfolio.funding.models import FundingSource
+from portfolio.layouts.models import SheetLayout
+from portfolio.layouts.spec import LayoutFilters
+from portfolio.projects.models import (
+    Category,
+    LifecycleStatus,
+    Location,
+    Plan,
+    Project,
+    ProjectLocation,
+)
+from portfolio.projects.queries import ProjectFilters, filtered_projects, with_register_details
+
+
+def list_layouts() -> list[SheetLayout]:
+    """Built-in layouts first, then the others by name."""
+    return list(session.scalars(select(SheetLayout).order_by(SheetLayout.builtin.desc(), SheetLayout.name)))
+
+
+def get_layout(layout_id: int) -> SheetLayout:
+    layout = session.get(SheetLayout, layout_id)
+    if layout is None:
+        raise NotFound("没有这个报表版式。")
+    return layout
+
+
+def find_layout(name: str) -> SheetLayout:
+    layout = session.scalar(select(SheetLayout).where(SheetLayout.name == (name or "").strip()))
+    if layout is None:
+        raise NotFound(f"没有名为“{name}”的报表版式。")
+    return layout
+
+
+def layout_named(name: str) -> SheetLayout | None:
+    return session.scalar(select(SheetLayout).where(SheetLayout.name == name))
+
+
+def list_all_sources() -> list[FundingSource]:
+    return list(
+        session.scalars(select(FundingSource).order_by(FundingSource.plan_id, FundingSource.position))
+    )
+
+
+def list_county_names() -> list[str]:
+    return list(session.scalars(select(Location.name).order_by(Location.sort_order)))
+
+
+def list_layout_projects(
+    user, plan: Plan, filters: LayoutFilters, county: Location | None, annual: bool = False
+) -> list[Project]:
+    """The user's visible projects in the plan that the layout's filters (and the chosen county) keep."""
+    stmt = filtered_projects(user, ProjectFilters(county_id=county.id if county else None), plan)
+    if filters.status:
+        stmt = stmt.where(Project.status.in_([LifecycleStatus(s) for s in filters.status]))
+    else:  # projects moved out of the annex leave the sheets unless asked for, as on the fixed sheets
+        stmt = stmt.where(Project.status != LifecycleStatus.WITHDRAWN)
+    if filters.category:
+        numbers = select(Category.id).where(
+            Category.plan_id == plan.id, Category.number.in_(filters.category)
+        )
+        stmt = stmt.where(Project.category_id.in_(numbers))
+    if filters.county:
+        places = (
+            select(ProjectLocation.project_id)
+            .join(Location, Location.id == ProjectLocation.location_id)
+            .where(Location.name.in_(filters.county))
+        )
+        stmt = stmt.where(Project.id.in_(places))
+    stmt = with_register_details(stmt).options(selectinload(Project.plan))
+    if annual:
+        stmt = stmt.options(selectinload(Project.annual_plans))
+    return list(session.scalars(stmt))

@@ -1,0 +1,170 @@
+"""A layout's rows: each project's values by column key, sorted, grouped, with 小计 and 合计 rows.
+
+Project values start from the 调度表's (exports.progress_sheet.project_values, the read model's figures)
+and add the other registry fields, the annual plan by year and funding by source. Grouping by category
+is the 调度表's own (build_rows); by county or lead unit a project sits in each of its groups, and the
+合计 row counts it once.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from portfolio.definitions.reports import ReportState
+from portfolio.exports.progress_sheet import (
+    SheetRow,
+    build_rows,
+    category_numeral,
+    group_values,
+    ordered_projects,
+    project_values,
+)
+from portfolio.funding.queries import planned_by_project, received_by_project
+from portfolio.layouts.catalogue import FUND_MEASURES
+from portfolio.projects.models import Project
+from portfolio.reporting.models import ReportingPeriod
+from portfolio.reporting.progress import ProjectProgress
+
+ZERO = Decimal(0)
+NO_LEAD = "未定牵头单位"
+
+
+def month_text(day: date | None) -> str | None:
+    return f"{day.year}年{day.month}月" if day else None
+
+
+def _units(project: Project, lead: bool) -> str:
+    links = sorted((link for link in project.unit_links if link.is_lead == lead), key=lambda k: k.position)
+    return "、".join(link.unit.name for link in links)
+
+
+def register_values(project: Project, progress: ProjectProgress, annual: bool) -> dict:
+    """The registry fields the 调度表 does not show, by their registry keys."""
+    values = {
+        "seq_no": project.seq_no,
+        "category": project.category.name,
+        "subcategory": project.subcategory.name if project.subcategory else None,
+        "nature": project.nature,
+        "content": project.content,
+        "start_year": project.start_year,
+        "end_year": project.end_year,
+        "planned_start": month_text(project.planned_start),
+        "planned_end": month_text(project.planned_end),
+        "lead_unit": _units(project, True),
+        "support_units": _units(project, False),
+        "status": project.status.label,
+        "project_code": project.project_code,
+        "note": project.note,
+        "percent_complete": progress.percent_complete,
+    }
+    if annual:
+        values.update({f"annual:{a.year}": a.amount_wan for a in project.annual_plans})
+    return values
+
+
+def funding_values(project_ids: list[int], period: ReportingPeriod) -> dict[int, dict[str, Decimal]]:
+    """project id → {fund:<measure>:<source id or all>: 万元}, received funds from approved reports only."""
+    values: dict[int, dict[str, Decimal]] = {pid: {} for pid in project_ids}
+    for pid, amounts in planned_by_project(project_ids).items():
+        values[pid].update({f"fund:planned:{sid}": a for sid, a in amounts.items()})
+    for pid, received in received_by_project(project_ids, period.ends_on, period.id).items():
+        for sid, r in received.items():
+            if r.period_wan is not None:
+                values[pid][f"fund:period:{sid}"] = r.period_wan
+            values[pid][f"fund:year:{sid}"] = r.year_wan
+            values[pid][f"fund:cumulative:{sid}"] = r.cumulative_wan
+    for amounts in values.values():
+        for measure in FUND_MEASURES:
+            parts = [a for k, a in amounts.items() if k.startswith(f"fund:{measure}:")]
+            if parts:
+                amounts[f"fund:{measure}:all"] = sum(parts, ZERO)
+    return values
+
+
+SORT_KEYS = {
+    "name": lambda row: row.values["name"],
+    "total_desc": lambda row: -(row.values.get("total_investment_wan") or ZERO),
+    "rate_asc": lambda row: (
+        row.values.get("completion_rate") is None,
+        row.values.get("completion_rate") or 0,
+    ),
+}
+
+
+def project_rows(
+    projects: Sequence[Project],
+    progress: dict[int, ProjectProgress],
+    states: dict[int, ReportState],
+    extra: dict[int, dict],
+    sort: str,
+    annual: bool,
+) -> list[SheetRow]:
+    """One row per project in the layout's order (the 调度表's order first, so ties keep it)."""
+    rows = []
+    for project in ordered_projects(projects):
+        prog = progress[project.id]
+        values = project_values(project, prog, 0, states.get(project.id, ReportState.MISSING))
+        values.update(register_values(project, prog, annual))
+        values.update(extra.get(project.id, {}))
+        values["_project"] = project
+        rows.append(SheetRow("project", values, prog.warning.level.value))
+    if sort in SORT_KEYS:
+        rows.sort(key=SORT_KEYS[sort])
+    return rows
+
+
+def _group_key(grouping: str, project: Project) -> list[tuple]:
+    if grouping == "county":
+        return [((loc.sort_order, loc.name), loc.name) for loc in project.locations] or [
+            ((10**9, ""), "未定县区")
+        ]
+    lead = _units(project, True) or NO_LEAD
+    return [((lead == NO_LEAD, lead), lead)]
+
+
+def _numbered(rows: list[SheetRow]) -> list[SheetRow]:
+    """Project rows take running numbers; a project repeated in two groups takes a number in each."""
+    seq = 0
+    numbered = []
+    for row in rows:
+        if row.kind == "project":
+            seq += 1
+            row = SheetRow("project", {**row.values, "seq": seq}, row.level)
+        numbered.append(row)
+    return numbered
+
+
+def grouped_rows(rows: list[SheetRow], grouping: str, sum_keys: list[str]) -> list[SheetRow]:
+    """合计 first, then (when grouped by county or lead unit) each group's 小计 row and its projects."""
+    total = group_values("total", f"合计（{len(rows)}个项目）", rows, sum_keys)
+    if grouping == "none":
+        return _numbered([total, *rows])
+    groups: dict[tuple, tuple[str, list[SheetRow]]] = {}
+    for row in rows:
+        for order, label in _group_key(grouping, row.values["_project"]):
+            groups.setdefault(order, (label, []))[1].append(row)
+    body: list[SheetRow] = []
+    for number, (_, (label, members)) in enumerate(sorted(groups.items()), start=1):
+        head = group_values("category", f"{label}小计（{len(members)}个）", members, sum_keys)
+        head.values["seq"] = category_numeral(number)
+        body += [head, *members]
+    return _numbered([total, *body])
+
+
+def layout_rows(
+    projects: Sequence[Project],
+    progress: dict[int, ProjectProgress],
+    states: dict[int, ReportState],
+    extra: dict[int, dict],
+    grouping: str,
+    sort: str,
+    sum_keys: list[str],
+    annual: bool = False,
+) -> list[SheetRow]:
+    """The sheet's body rows for a layout's grouping and sort."""
+    if grouping == "category":
+        extra = {
+            p.id: {**register_values(p, progress[p.id], annual), **extra.get(p.id, {})} for p in projects
+        }
+        return build_rows(projects, progress, states, extra, sum_keys)
+    return grouped_rows(project_rows(projects, progress, states, extra, sort, annual), grouping, sum_keys)

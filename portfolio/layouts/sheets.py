@@ -1,0 +1,156 @@
+"""Producing sheets from layouts: one for a period and scope, a preview of its first rows, a zip of all.
+
+The projects are the user's visible ones (permissions.visible_projects) under the layout's filters; the
+figures are the progress read model's for the period (approved reports only) and funding's.
+"""
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+from portfolio.definitions.reports import report_state
+from portfolio.exports.filenames import safe_filename
+from portfolio.exports.progress_sheet import SUM_KEYS, SheetRow
+from portfolio.exports.queries import list_period_reports
+from portfolio.exports.sheet_layout import (
+    CITY,
+    Book,
+    Column,
+    ExportFile,
+    chinese_date,
+    period_label,
+    reporting_unit,
+)
+from portfolio.funding.queries import list_sources
+from portfolio.layouts.catalogue import catalogue
+from portfolio.layouts.models import SheetLayout
+from portfolio.layouts.queries import list_layout_projects, list_layouts
+from portfolio.layouts.render import SheetText, write_layout_sheet
+from portfolio.layouts.rows import funding_values, layout_rows
+from portfolio.layouts.spec import LayoutSpec, expand_title
+from portfolio.localtime import local_today
+from portfolio.projects.models import Location
+from portfolio.reporting.models import ReportingPeriod
+from portfolio.reporting.progress import progress_for
+
+PREVIEW_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Prepared:
+    columns: list[Column]
+    rows: list[SheetRow]
+
+
+def layout_columns(spec: LayoutSpec) -> list[Column]:
+    return [Column(c.key, c.header, c.width, c.style, c.group or None) for c in spec.columns]
+
+
+def prepare(actor, spec: LayoutSpec, period: ReportingPeriod, county: Location | None) -> Prepared:
+    """The columns and body rows of a layout for a period, in the user's scope (and a county, if chosen)."""
+    keys = [c.key for c in spec.columns]
+    annual = any(k.startswith("annual:") for k in keys)
+    projects = list_layout_projects(actor, period.plan, spec.filters, county, annual)
+    progress = progress_for(projects, period.ends_on, period)
+    if spec.filters.warning:
+        projects = [p for p in projects if progress[p.id].warning.level.value in spec.filters.warning]
+    reports = list_period_reports(projects, period)
+    states = {p.id: report_state(reports[p.id].status if p.id in reports else None) for p in projects}
+    ids = [p.id for p in projects]
+    extra = funding_values(ids, period) if any(k.startswith("fund:") for k in keys) else {}
+    choices = catalogue(list_sources(period.plan_id), period.plan.years)
+    sums = [k for k in keys if k in choices and choices[k].summed and k not in SUM_KEYS]
+    rows = layout_rows(projects, progress, states, extra, spec.grouping, spec.sort, sums, annual)
+    return Prepared(layout_columns(spec), rows)
+
+
+def sheet_text(actor, spec: LayoutSpec, period: ReportingPeriod, county: Location | None, today) -> SheetText:
+    title = expand_title(spec.title, period.plan.short_name, period_label(period), county and county.name)
+    return SheetText(
+        title.replace("{市}", CITY),
+        f"填报单位：{reporting_unit(actor, county)}",
+        f"日期：{chinese_date(today)}",
+    )
+
+
+def write_layout(book: Book, actor, name: str, spec: LayoutSpec, period, county, today: date) -> None:
+    prepared = prepare(actor, spec, period, county)
+    text = sheet_text(actor, spec, period, county, today)
+    write_layout_sheet(book, spec, spec.sheet_name or name, prepared.columns, prepared.rows, text)
+
+
+def _filename(name: str, period: ReportingPeriod, county: Location | None) -> str:
+    where = f"_{county.name}" if county else ""
+    return f"{name}{where}_{period_label(period)}.xlsx"
+
+
+def export_layout(
+    actor,
+    layout: SheetLayout,
+    period: ReportingPeriod,
+    county: Location | None = None,
+    today: date | None = None,
+) -> ExportFile:
+    """A layout's sheet for a period, with the user's scope (and a county, if chosen) applied."""
+    book = Book()
+    write_layout(
+        book, actor, layout.name, LayoutSpec.from_dict(layout.spec), period, county, today or local_today()
+    )
+    return ExportFile(
+        book.close(), _filename(layout.name, period, county), f"layout-{layout.id}-{period.code}.xlsx"
+    )
+
+
+def export_all_layouts(
+    actor, period: ReportingPeriod, county: Location | None = None, today: date | None = None
+) -> ExportFile:
+    """One zip holding every layout's sheet for the period."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for layout in list_layouts():
+            file = export_layout(actor, layout, period, county, today)
+            archive.writestr(safe_filename(file.filename), file.content)
+    where = f"_{county.name}" if county else ""
+    return ExportFile(
+        buffer.getvalue(),
+        f"全部报表{where}_{period_label(period)}.zip",
+        f"layouts-{period.code}.zip",
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    title: str
+    headers: list[str]
+    rows: list[list]  # (kind, [cell text])
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "label"):
+        return value.label
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    return str(value)
+
+
+def preview_layout(actor, spec: LayoutSpec, period: ReportingPeriod, limit: int = PREVIEW_ROWS) -> Preview:
+    """The title, headers and first rows of what the sheet will hold, for the editor."""
+    prepared = prepare(actor, spec, period, None)
+    text = sheet_text(actor, spec, period, None, local_today())
+    rows = []
+    for row in prepared.rows[:limit]:
+        cells = []
+        for column in prepared.columns:
+            value = row.values.get(column.key)
+            if hasattr(value, "quantize"):
+                fmt = "{:,.0f}" if column.style in ("money0", "int") else "{:,.2f}"
+                fmt = "{:.1f}" if column.style == "rate" else fmt
+                cells.append(fmt.format(value))
+            else:
+                cells.append(_cell(value))
+        rows.append((row.kind, cells))
+    headers = [f"{c.group}／{c.header}" if c.group else c.header for c in prepared.columns]
+    return Preview(text.title, headers, rows)

@@ -1,0 +1,74 @@
+"""The renderer: a layout, a period and a scope become a sheet with the expected headers, groups, totals."""
+
+from datetime import date
+
+import pytest
+
+from portfolio.db import session
+from portfolio.layouts.services import save_layout
+from portfolio.layouts.sheets import export_layout
+from tests.exports.sheets import open_xlsx
+from tests.layouts.data import finance_spec, funded_portfolio
+
+TODAY = date(2025, 4, 8)
+
+
+def _rows(content: bytes) -> list[list]:
+    ws = open_xlsx(content).worksheets[0]
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def world(app, users):
+    made = funded_portfolio()
+    layout = save_layout(users["planner"], None, "财政局资金情况表", finance_spec())
+    session.commit()
+    return made | {"layout": layout}
+
+
+def test_finance_sheet_groups_by_county_with_subtotals_and_a_total(world, users):
+    file = export_layout(users["planner"], world["layout"], world["q1"], today=TODAY)
+    rows = _rows(file.content)
+    assert rows[0][0] == "焦作市“十四五”重大项目资金情况表（2025年第1季度）"
+    assert rows[1][0] == "填报单位：焦作市生态环境局" and rows[1][3] == "日期：2025年4月8日　　单位：万元"
+    assert rows[2] == ["项目名称", "牵头单位", "总投资", "资金来源", None, "本年到位资金"]
+    assert rows[3][3:5] == ["中央预算内投资", "专项债"]
+    body = rows[4:9]
+    assert body[0] == ["合计（3个项目）", None, 4700.5, 1100, 1700.5, 145.5]
+    assert body[1] == ["温县小计（2个）", None, 3700.5, 1100, 1200.5, 75.5]
+    assert body[2] == ["温县污水处理厂提标改造", "温县住建局", 2500.5, 800, 1200.5, 75.5]
+    assert body[3] == ["温县光伏发电项目", "温县发改委", 1200, 300, None, None]
+    assert body[4] == ["孟州市小计（1个）", None, 1000, 0, 500, 70]
+    assert rows[9] == ["孟州市VOCs治理", "孟州市生态环境分局", 1000, None, 500, 70]
+    assert rows[11][0] == "审核人：" and rows[11][3] == "填报人："
+
+
+def test_page_is_a4_landscape_with_merged_group_header_and_formats(world, users):
+    ws = open_xlsx(
+        export_layout(users["planner"], world["layout"], world["q1"], today=TODAY).content
+    ).worksheets[0]
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:F1", "D3:E3", "A3:A4", "F3:F4"} <= merged
+    assert ws["C5"].number_format == "#,##0.00" and ws["C5"].font.b
+
+
+def test_county_scope_and_filters(world, users):
+    officer_file = export_layout(users["other_officer"], world["layout"], world["q1"], today=TODAY)
+    names = [r[0] for r in _rows(officer_file.content)]
+    assert "孟州市VOCs治理" in names and "温县光伏发电项目" not in names
+    layout = world["layout"]
+    spec = dict(layout.spec, filters={"status": [], "warning": [], "category": [], "county": ["温县"]})
+    layout.spec = spec
+    names = [r[0] for r in _rows(export_layout(users["planner"], layout, world["q1"], today=TODAY).content)]
+    assert "孟州市VOCs治理" not in names and "温县光伏发电项目" in names
+
+
+def test_formula_like_text_is_written_as_quoted_text(world, users):
+    world["b"].name = '=HYPERLINK("http://x","点我")'
+    session.commit()
+    ws = open_xlsx(
+        export_layout(users["planner"], world["layout"], world["q1"], today=TODAY).content
+    ).worksheets[0]
+    cell = next(c for row in ws.iter_rows() for c in row if str(c.value).startswith("=HYPER"))
+    assert cell.data_type == "s" and cell.quotePrefix
