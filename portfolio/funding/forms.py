@@ -1,4 +1,4 @@
-"""Forms for funding: a plan's source list, a project's planned breakdown, a report's funds received."""
+"""Forms for funding: a plan's source list, a project's breakdown, and amount rows the report form reuses."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField, TextAreaField
@@ -24,26 +24,36 @@ class AmountRowForm(FlaskForm):
     amount = MoneyField(validators=MONEY)
 
 
+def fill_amount_rows(rows: FieldList, sources, amounts: dict, submitted: bool) -> None:
+    """One row per source of the plan, in the list's order, prefilled on first display; labels always."""
+    if not submitted and not rows.entries:
+        for s in sources:
+            rows.append_entry({"source_id": s.id, "amount": amounts.get(s.id)})
+    names = {str(s.id): s.name for s in sources}
+    for entry in rows.entries:
+        entry.form.amount.label.text = names.get(str(entry.form.source_id.data), "资金来源")
+
+
+def read_amount_rows(rows: FieldList) -> dict[int, object]:
+    """source id → the amount typed (None when blank)."""
+    found = {}
+    for entry in rows.entries:
+        source_id = _id(entry.form.source_id.data)
+        if source_id is not None:
+            found[source_id] = entry.form.amount.data
+    return found
+
+
 class AmountsForm(FlaskForm):
     """One amount (万元) per source of the plan, in the list's order."""
 
     rows = FieldList(FormField(AmountRowForm))
 
     def fill(self, sources, amounts: dict) -> None:
-        if not self.is_submitted():
-            for s in sources:
-                self.rows.append_entry({"source_id": s.id, "amount": amounts.get(s.id)})
-        names = {str(s.id): s.name for s in sources}
-        for entry in self.rows.entries:
-            entry.form.amount.label.text = names.get(str(entry.form.source_id.data), "资金来源")
+        fill_amount_rows(self.rows, sources, amounts, self.is_submitted())
 
     def amounts(self) -> dict[int, object]:
-        found = {}
-        for entry in self.rows.entries:
-            source_id = _id(entry.form.source_id.data)
-            if source_id is not None:
-                found[source_id] = entry.form.amount.data
-        return found
+        return read_amount_rows(self.rows)
 
 
 class ProjectFundingForm(AmountsForm):

@@ -5,7 +5,7 @@ of the as-of year up to that date) and the cumulative figure. Every read runs a 
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, case, func, select
@@ -120,6 +120,28 @@ def get_report_funding(report: StatusReport) -> dict[int, Decimal]:
         ReportFunding.report_id == report.id
     )
     return {sid: money(amount) for sid, amount in session.execute(stmt)}
+
+
+@dataclass
+class FundsBefore:
+    """A source's approved funds before a period starts: in the period's year so far, and since the start."""
+
+    source: FundingSource
+    year_wan: Decimal = ZERO
+    cumulative_wan: Decimal = ZERO
+
+
+def list_funds_before(project: Project, period: ReportingPeriod) -> list[FundsBefore]:
+    """Per source of the plan, what approved reports of earlier periods received (the form adds 本期)."""
+    before = period.starts_on - timedelta(days=1)
+    received = received_by_project([project.id], before).get(project.id, {})
+    same_year = before.year == period.year
+    return [
+        FundsBefore(s, received[s.id].year_wan if same_year else ZERO, received[s.id].cumulative_wan)
+        if s.id in received
+        else FundsBefore(s)
+        for s in list_sources(project.plan_id)
+    ]
 
 
 @dataclass

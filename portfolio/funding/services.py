@@ -1,6 +1,7 @@
 """Funding rules: a plan's source list, a project's planned breakdown, and funds received in a report."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -14,7 +15,17 @@ from portfolio.funding.parse import source_key
 from portfolio.funding.seed import DEFAULT_SOURCES
 from portfolio.numbers import NumberProblem, check_money
 from portfolio.projects.models import Plan, Project
-from portfolio.reporting.models import ReportStatus, StatusReport
+from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
+from portfolio.reporting.services import (
+    ReportConflict,
+    ReportInput,
+    get_report_for,
+    require_complete,
+    save_report,
+    submit_report,
+)
+
+EMPTY = "（空）"
 
 
 def ensure_default_sources(plan: Plan) -> list[FundingSource]:
@@ -189,21 +200,68 @@ def _save_note(project: Project, note: str | None, before: dict, after: dict) ->
         row.text = note
 
 
-def save_report_funding(actor, report: StatusReport, amounts: dict[int, Decimal | None]) -> list[str]:
-    """Record funds received in the report's period by source (本期到位资金); only while it can be edited."""
+def save_report_with_funds(
+    actor,
+    project: Project,
+    period: ReportingPeriod,
+    data: ReportInput,
+    funds: dict[int, Decimal | None] | None,
+    expected_version: int | None,
+    submit: bool = False,
+    today: date | None = None,
+) -> StatusReport:
+    """Save a period report and its funds received by source (本期到位资金) as one edit of one version.
+
+    The report's own checks come first (period open, version, workflow); `funds` None leaves the funds as
+    they are. A stale form's conflict lists the funds that differ too. Submitting comes last, so the funds
+    are written while the report can still be edited.
+    """
+    if submit:
+        require_complete(data)  # refuse before any attachment reaches the disk
+    try:
+        report = save_report(actor, project, period, data, expected_version, today=today)
+    except ReportConflict as conflict:
+        conflict.changes += _funds_differences(get_report_for(project, period), funds)
+        raise
+    if funds is not None and _save_report_funding(actor, report, funds):
+        # Funds are rows of their own: touching the report bumps its version, so other open forms turn stale.
+        report.updated_at = utcnow()
+        session.flush()
+    if submit:
+        submit_report(actor, report, report.version, today)
+    return report
+
+
+def _funds_differences(report: StatusReport | None, funds: dict | None) -> list[tuple[str, str, str]]:
+    """(到位资金：source, what the form holds, what is stored) for each source the two disagree on."""
+    if report is None or funds is None:
+        return []
+    stored = {r.source_id: r.amount_wan for r in session.scalars(_report_rows(report))}
+    names = {s.id: s.name for s in session.scalars(_plan_sources(report.project.plan_id))}
+    return [
+        (f"本期到位资金：{names[sid]}", _plain(amount or None) or EMPTY, _plain(stored.get(sid)) or EMPTY)
+        for sid, amount in funds.items()
+        if sid in names and not _same(amount or None, stored.get(sid))
+    ]
+
+
+def _report_rows(report: StatusReport):
+    return select(ReportFunding).where(ReportFunding.report_id == report.id)
+
+
+def _plan_sources(plan_id: int):
+    return select(FundingSource).where(FundingSource.plan_id == plan_id)
+
+
+def _save_report_funding(actor, report: StatusReport, amounts: dict[int, Decimal | None]) -> list[str]:
+    """Record funds received in the report's period by source; only while it can be edited."""
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise DomainError(f"该报告{report.status.label}，不能再修改到位资金。")
-    _check_amounts(amounts, "到位资金")
-    sources = {
-        s.id: s
-        for s in session.scalars(select(FundingSource).where(FundingSource.plan_id == report.project.plan_id))
-    }
+    _check_amounts(amounts, "本期到位资金")
+    sources = {s.id: s for s in session.scalars(_plan_sources(report.project.plan_id))}
     if set(amounts) - set(sources):
         raise DomainError("表单中的资金来源已不存在，请刷新页面后重试。")
-    rows = {
-        r.source_id: r
-        for r in session.scalars(select(ReportFunding).where(ReportFunding.report_id == report.id))
-    }
+    rows = {r.source_id: r for r in session.scalars(_report_rows(report))}
     received = {sid: amount or None for sid, amount in amounts.items()}  # nothing received is no row
     before, after = _apply_amounts(
         rows,

@@ -1,18 +1,17 @@
-"""Funding pages: a plan's source list, a project's planned breakdown, a report's funds received."""
+"""Funding pages: a plan's source list and a project's planned breakdown (funds received: report form)."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portfolio.errors import DomainError
 from portfolio.funding import bp
-from portfolio.funding.forms import AmountsForm, ProjectFundingForm, SourcesForm
-from portfolio.funding.queries import get_project_funding, get_report_funding, list_sources
-from portfolio.funding.services import save_project_funding, save_report_funding, save_sources
+from portfolio.funding.forms import ProjectFundingForm, SourcesForm
+from portfolio.funding.queries import get_project_funding, list_sources
+from portfolio.funding.services import save_project_funding, save_sources
 from portfolio.numbers import parse_int
 from portfolio.permissions import authorize, requires
 from portfolio.projects.queries import get_project, get_selected_plan, list_plans
 from portfolio.reporting.progress import default_as_of
-from portfolio.reporting.queries import get_report
 from portfolio.unit_of_work import refuse
 
 
@@ -64,26 +63,3 @@ def project_funding(project_id: int):
             flash(f"请核对：{warning}", "warning")
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("funding/project.html", project=project, form=form)
-
-
-@bp.route("/reporting/reports/<int:report_id>/funding", methods=["GET", "POST"])
-@requires("report.edit")
-def report_funding(report_id: int):
-    report = get_report(report_id)
-    authorize("report.edit", report)
-    form = AmountsForm()
-    form.fill(list_sources(report.project.plan_id), get_report_funding(report))
-    if form.validate_on_submit():
-        try:
-            changed = save_report_funding(current_user, report, form.amounts())
-        except DomainError as refused:
-            refuse(refused)
-            return render_template(
-                "funding/report.html", report=get_report(report_id), form=form
-            ), refused.status
-        flash(
-            f"已保存本期到位资金：{'、'.join(changed)}。" if changed else "内容没有变化，未作修改。",
-            "success",
-        )
-        return redirect(url_for("reporting.report", report_id=report.id))
-    return render_template("funding/report.html", report=report, form=form)

@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from portfolio.funding.forms import AmountRowForm, read_amount_rows
 from portfolio.number_fields import BoundedIntegerField, IdSelectField, MoneyField, PercentField
 from portfolio.numbers import parse_int
 from portfolio.projects.models import LifecycleStatus, MilestoneKind, MilestoneStatus
@@ -91,6 +92,8 @@ class ReportForm(VersionForm):
         validators=[Optional(), NumberRange(0, None, "本期完成投资不能为负数。")],
     )
     new_status = SelectField("项目状态变更", choices=[("", "不变更"), *LifecycleStatus.choices()])
+    # 本期到位资金: one row per funding source of the plan (see funding.forms.fill_amount_rows).
+    funds = FieldList(FormField(AmountRowForm))
     milestones = FieldList(FormField(MilestoneRowForm))
     problems = TextAreaField("存在问题", validators=[Length(max=TEXT)])
     next_steps = TextAreaField("下步计划", validators=[Length(max=TEXT)])
@@ -131,6 +134,11 @@ def fill_milestones(form: ReportForm, rows: list[dict]) -> None:
     for row in rows:
         actual, status = row["value"]
         form.milestones.append_entry({"key": row["key"], "actual_date": actual, "status": status.value})
+
+
+def funds_input(form: ReportForm) -> dict | None:
+    """Funds received by source id; None when the form carried no funding rows (leave them as stored)."""
+    return read_amount_rows(form.funds) if form.funds.entries else None
 
 
 def report_input(form: ReportForm) -> ReportInput:

@@ -201,7 +201,7 @@ def save_report(
     attachments.check_all(len(report.attachments) if before is not None else 0, data.files)
     _assign(report, data)
     if submit:
-        _require_complete(report)  # refuse before any file reaches the disk
+        require_complete(report)  # refuse before any file reaches the disk
     _flush()
     for name, content in data.files:
         attachments.store(actor, report, name, content)
@@ -214,7 +214,8 @@ def save_report(
     return report
 
 
-def _require_complete(report: StatusReport) -> None:
+def require_complete(report: StatusReport | ReportInput) -> None:
+    """Refuse to submit a report (or the input that will become one) without the fields a report needs."""
     missing = [
         label for name, label in FIELDS[:3] if getattr(report, name) is None or getattr(report, name) == ""
     ]
@@ -225,7 +226,7 @@ def _require_complete(report: StatusReport) -> None:
 def _submit(actor, report: StatusReport) -> None:
     if report.status not in EDITABLE:
         raise DomainError(f"该报告{report.status.label}，不能报送。")
-    _require_complete(report)
+    require_complete(report)
     again = report.status == ReportStatus.RETURNED
     report.status = ReportStatus.SUBMITTED
     report.submitted_by_id = actor.id

@@ -7,7 +7,9 @@ from flask_login import current_user
 
 from portfolio.definitions.reports import ReportState
 from portfolio.errors import DomainError
-from portfolio.funding.queries import list_report_funding
+from portfolio.funding.forms import fill_amount_rows
+from portfolio.funding.queries import get_report_funding, list_funds_before, list_report_funding
+from portfolio.funding.services import save_report_with_funds
 from portfolio.localtime import local_today
 from portfolio.permissions import authorize, requires
 from portfolio.projects.services import get_plan, list_plans
@@ -22,6 +24,7 @@ from portfolio.reporting.forms import (
     ThresholdsForm,
     VersionForm,
     fill_milestones,
+    funds_input,
     milestone_rows,
     report_input,
 )
@@ -37,7 +40,6 @@ from portfolio.reporting.services import (
     delete_attachment,
     get_report_for,
     return_report,
-    save_report,
     submit_report,
 )
 from portfolio.unit_of_work import discard, refuse
@@ -155,6 +157,10 @@ def _initial(report) -> dict:
 def _render_form(form, project, period, conflict=None, status=200):
     report = get_report_for(project, period)
     fill_milestones(form, rows := milestone_rows(project, report))
+    funds_before = list_funds_before(project, period)
+    stored_funds = get_report_funding(report) if report else {}
+    # A POST that carried no funding rows (funds left as stored) shows the stored ones again.
+    fill_amount_rows(form.funds, [f.source for f in funds_before], stored_funds, submitted=False)
     figures = queries.get_figures(project, period, report.invested_wan if report else None)
     return render_template(
         "reporting/report_form.html",
@@ -164,6 +170,7 @@ def _render_form(form, project, period, conflict=None, status=200):
         report=report,
         milestone_rows=rows,
         figures=figures,
+        funds_before={f.source.id: f for f in funds_before},
         conflict=conflict,
         is_open=is_open(period, local_today()),
         max_mb=max_bytes() // (1024 * 1024),
@@ -183,8 +190,14 @@ def edit_report(period_id, project_id):
     if not form.validate_on_submit():
         return _render_form(form, project, period, status=400)
     try:
-        report = save_report(
-            current_user, project, period, report_input(form), form.expected_version(), form.send.data
+        report = save_report_with_funds(
+            current_user,
+            project,
+            period,
+            report_input(form),
+            funds_input(form),
+            form.expected_version(),
+            form.send.data,
         )
     except ReportConflict as c:
         discard()

@@ -27,3 +27,26 @@
   }
   input.addEventListener("input", update);
 })();
+
+// The same for funds received by source (本期到位资金): each row adds this period's amount to what
+// approved reports already received.
+(function () {
+  "use strict";
+  var box = document.getElementById("report-funds");
+  if (!box) { return; }
+  box.querySelectorAll("tr[data-cumulative-before]").forEach(function (row) {
+    var input = row.querySelector("input[type=number]");
+    if (!input) { return; }
+    var yearBefore = parseFloat(row.dataset.yearBefore) || 0;
+    var cumulativeBefore = parseFloat(row.dataset.cumulativeBefore) || 0;
+    function money(x) {
+      return x.toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+    }
+    input.addEventListener("input", function () {
+      var current = parseFloat(input.value);
+      if (isNaN(current) || current < 0) { current = 0; }
+      row.querySelector('output[data-figure="year"]').textContent = money(yearBefore + current);
+      row.querySelector('output[data-figure="cumulative"]').textContent = money(cumulativeBefore + current);
+    });
+  });
+})();

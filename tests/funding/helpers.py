@@ -13,10 +13,13 @@ def sources(plan: Plan | None = None) -> dict[str, FundingSource]:
     return {s.name: s for s in rows}
 
 
-def amounts_form(amounts: dict[str, str], **extra) -> dict:
-    """A form body with one row per source of the first plan; named sources get their amounts."""
+def amounts_form(amounts: dict[str, str], prefix: str = "rows", **extra) -> dict:
+    """A form body with one row per source of the first plan; named sources get their amounts.
+
+    The project's breakdown form names its rows `rows-N-…`; the report form names them `funds-N-…`.
+    """
     data = dict(extra)
     for i, (name, source) in enumerate(sorted(sources().items(), key=lambda kv: kv[1].position)):
-        data[f"rows-{i}-source_id"] = str(source.id)
-        data[f"rows-{i}-amount"] = amounts.get(name, "")
+        data[f"{prefix}-{i}-source_id"] = str(source.id)
+        data[f"{prefix}-{i}-amount"] = amounts.get(name, "")
     return data

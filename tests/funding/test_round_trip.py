@@ -1,5 +1,6 @@
-"""Funding round trip: annex → project form → reports → 调度表, summary and API; the figures agree."""
+"""Funding round trip: annex → project form → report form → 调度表, summary and API; the figures agree."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,6 +13,11 @@ from tests.exports.sheets import calamine_rows, open_xlsx
 from tests.factories import make_period, make_report
 from tests.funding.helpers import amounts_form, sources
 from tests.funding.test_annex_funding import FIRST_PROJECT_ROW, _annex, _name
+from tests.reporting.conftest import report_form
+
+
+def _open_period(plan, code: str):
+    return make_period(plan, code, deadline=date.today() + timedelta(days=30))
 
 
 def _sheet_columns(content: bytes) -> tuple[list[str], list[str], list[list]]:
@@ -40,17 +46,17 @@ def test_funding_agrees_from_annex_to_sheet(role_client):
     )
     assert planner.post(f"/projects/{project.id}/funding", data=body).status_code == 302
 
-    # two periods of funds received; the second is still a draft and must not count
-    first = make_report(project, make_period(plan, f"{plan.start_year + 1}Q1"))
-    second = make_report(project, make_period(plan, f"{plan.start_year + 1}Q2"), status=ReportStatus.DRAFT)
+    # two periods of funds received, entered in the report form; the second stays a draft and must not count
+    first = make_report(project, _open_period(plan, f"{plan.start_year + 1}Q1"), status=ReportStatus.DRAFT)
+    second = make_report(project, _open_period(plan, f"{plan.start_year + 1}Q2"), status=ReportStatus.DRAFT)
     session.commit()
-    officer.post(f"/reporting/reports/{second.id}/funding", data=amounts_form({"中央预算内投资": "999"}))
-    first.status = ReportStatus.DRAFT
-    session.commit()
-    officer.post(
-        f"/reporting/reports/{first.id}/funding",
-        data=amounts_form({"中央预算内投资": "3000", "地方政府专项债券": "4500"}),
-    )
+    for report, amounts in (
+        (second, {"中央预算内投资": "999"}),
+        (first, {"中央预算内投资": "3000", "地方政府专项债券": "4500"}),
+    ):
+        body = report_form(version=str(report.version), save="暂存") | amounts_form(amounts, prefix="funds")
+        url = f"/reporting/periods/{report.period_id}/projects/{project.id}/report"
+        assert officer.post(url, data=body).status_code == 302
     first.status = ReportStatus.APPROVED
     session.commit()
 
