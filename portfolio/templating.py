@@ -17,6 +17,7 @@ NAV = [
     ("projects.index", "项目库", "project.view"),
     ("projects.summary", "投资汇总", "summary.view"),
     ("dashboard.index", "驾驶舱", "dashboard.view"),
+    ("projects.history", "进度历史", "project.view"),
     ("supervision.index", "督办", "supervision.view"),
     ("adjustments.index", "规划调整", "adjustment.view"),
     ("reporting.periods", "进度填报", "period.view"),

@@ -7,6 +7,7 @@ from portfolio.errors import DomainError
 from portfolio.exports import bp
 from portfolio.exports.filenames import content_disposition
 from portfolio.exports.forms import TemplateConfirmForm, TemplateUploadForm
+from portfolio.exports.history_sheet import export_history
 from portfolio.exports.queries import get_location, select_plan
 from portfolio.exports.reminder_sheet import export_reminder_list
 from portfolio.exports.services import (
@@ -23,6 +24,7 @@ from portfolio.funding.queries import list_sources
 from portfolio.localtime import local_today
 from portfolio.numbers import parse_int
 from portfolio.permissions import requires
+from portfolio.projects.history_grid import GridFilters
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.queries import get_period, list_reminders
 from portfolio.reporting.selection import (
@@ -93,6 +95,12 @@ def county_sheets(period_id):
 def supervision(period_id):
     filters = ProjectFilters.from_args(request.args)
     return _send(export_supervision(current_user, _period(period_id, filters), filters))
+
+
+@bp.route("/exports/history.xlsx")
+@requires("export.download")
+def history_sheet():
+    return _send(export_history(current_user, GridFilters.from_args(request.args)))
 
 
 @bp.route("/exports/periods/<int:period_id>/reminders.xlsx")

@@ -18,7 +18,6 @@ from portfolio.numbers import READABLE_MAX_WAN
 from portfolio.projects.models import (
     AnnualPlan,
     Category,
-    LifecycleStatus,
     Location,
     Plan,
     Project,
@@ -26,11 +25,17 @@ from portfolio.projects.models import (
 )
 from portfolio.projects.queries import ProjectFilters, filtered_projects, get_selected_plan
 from portfolio.reporting.models import ProgressRow
-from portfolio.reporting.progress import ProjectProgress, anchor_period_id, default_as_of, progress_for
+from portfolio.reporting.progress import (
+    INACTIVE_STATUSES,
+    ProjectProgress,
+    anchor_period_id,
+    default_as_of,
+    level_in_sql,
+    progress_for,
+)
 from portfolio.reporting.warnings import Level
 
 ZERO = Decimal(0)
-INACTIVE = (LifecycleStatus.WITHDRAWN, LifecycleStatus.CANCELLED)
 SCALE = Decimal(10000)  # amounts have four decimal places: summed as integers, they sum exactly
 
 
@@ -53,7 +58,7 @@ class SummaryRow:
         self.span_wan += project.span_investment_wan or ZERO
         self.done_wan += progress.cumulative_invested_wan
         self.levels[progress.warning.level] += 1
-        if project.status not in INACTIVE:
+        if project.status not in INACTIVE_STATUSES:
             self.rate_span_wan += project.span_investment_wan or ZERO
             self.rate_done_wan += progress.cumulative_invested_wan
 
@@ -121,15 +126,7 @@ def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county:
         Project.total_investment_wan,
         Project.span_investment_wan,
     ).subquery()
-    # No row: nothing approved yet, so the level follows from the status alone (as assess() decides).
-    level = func.coalesce(
-        ProgressRow.level,
-        case(
-            (projects.c.status.in_(INACTIVE), Level.INACTIVE.value),
-            (projects.c.status == LifecycleStatus.COMPLETED, Level.GREEN.value),
-            else_=Level.UNREPORTED.value,
-        ),
-    )
+    level = level_in_sql(projects.c.status)
     figures = [
         func.count(),
         _scaled_sum(projects.c.total_investment_wan),

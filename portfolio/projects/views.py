@@ -4,7 +4,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from portfolio.adjustments.services import AdjustmentNote, record_adjustments, snapshot_before
-from portfolio.dashboard.history import list_status_history
 from portfolio.errors import DomainError
 from portfolio.funding.queries import get_project_funding, get_source_totals
 from portfolio.localtime import local_today
@@ -12,6 +11,7 @@ from portfolio.numbers import parse_int
 from portfolio.permissions import authorize, requires
 from portfolio.projects import bp
 from portfolio.projects.forms import MilestonesForm, PreTrackingForm, ProjectEditForm
+from portfolio.projects.history_grid import GridFilters, get_history_page, list_lead_units
 from portfolio.projects.models import LifecycleStatus
 from portfolio.projects.pre_tracking import set_pre_tracking
 from portfolio.projects.queries import (
@@ -25,7 +25,10 @@ from portfolio.projects.queries import (
 from portfolio.projects.services import save_milestones, update_project
 from portfolio.projects.summary import get_summary
 from portfolio.reporting.progress import default_as_of, progress_for
+from portfolio.reporting.progress_history import HISTORY_SPANS, list_status_history
 from portfolio.reporting.queries import list_reports_for_project
+from portfolio.reporting.selection import list_begun_periods
+from portfolio.reporting.warnings import Level
 from portfolio.supervision.queries import list_project_items
 from portfolio.unit_of_work import refuse
 
@@ -147,3 +150,22 @@ def _refused(template: str, project_id: int, form, refused: DomainError):
     """Show the form again with what the user typed, and say why it was refused."""
     refuse(refused)
     return render_template(template, project=get_project(project_id), form=form), refused.status
+
+
+@bp.route("/projects/history")
+@requires("project.view")
+def history():
+    filters = GridFilters.from_args(request.args)
+    today = local_today()
+    grid = get_history_page(current_user, filters, today, current_app.config["PAGE_SIZE"])
+    return render_template(
+        "projects/history.html",
+        grid=grid,
+        plans=list_plans(),
+        choices=list_filter_choices(grid.plan),
+        lead_units=list_lead_units(grid.plan),
+        period_choices=list_begun_periods(grid.plan, today)[::-1],
+        statuses=LifecycleStatus.choices(),
+        levels=Level,
+        spans=HISTORY_SPANS,
+    )

@@ -11,18 +11,19 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from portfolio.audit.services import record
 from portfolio.db import money, session
 from portfolio.localtime import local_today
-from portfolio.projects.models import Project
+from portfolio.projects.models import LifecycleStatus, Project
 from portfolio.reporting.models import ProgressRow, ReportingPeriod, Setting, StatusReport
 from portfolio.reporting.progress_live import Scope, annual_plans, live_progress
 from portfolio.reporting.progress_model import THRESHOLDS_KEY
-from portfolio.reporting.warnings import Thresholds, Warning, assess
+from portfolio.reporting.warnings import Level, Thresholds, Warning, assess
 
 ZERO = Decimal(0)
+INACTIVE_STATUSES = (LifecycleStatus.WITHDRAWN, LifecycleStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,9 @@ def _read_rows(scope: Scope, anchor: int, period: ReportingPeriod | None, as_of:
 
 
 @lru_cache(maxsize=4096)
-def _unreported(status, planned_start, planned_end, as_of: date, thresholds: Thresholds) -> Warning:
+def warning_without_report(
+    status, planned_start, planned_end, as_of: date, thresholds: Thresholds
+) -> Warning:
     """The warning of a project with nothing approved yet: shared by every project with the same dates."""
     return assess(status, planned_start, planned_end, None, as_of, thresholds)
 
@@ -189,6 +192,21 @@ def read_progress(projects, as_of: date, anchor: int, period, thresholds: Thresh
     return result
 
 
+def level_in_sql(status_column):
+    """The warning level as SQL over a join with the period's ProgressRow (outer: a project may have none).
+
+    No row: nothing approved yet, so the level follows from the status alone (as assess() decides).
+    """
+    return func.coalesce(
+        ProgressRow.level,
+        case(
+            (status_column.in_(INACTIVE_STATUSES), Level.INACTIVE.value),
+            (status_column == LifecycleStatus.COMPLETED, Level.GREEN.value),
+            else_=Level.UNREPORTED.value,
+        ),
+    )
+
+
 def _nothing_approved(project, as_of: date, thresholds: Thresholds) -> dict:
     return dict(
         last_report_id=None,
@@ -201,7 +219,9 @@ def _nothing_approved(project, as_of: date, thresholds: Thresholds) -> dict:
         period_invested_wan=None,
         year_invested_wan=ZERO,
         cumulative_invested_wan=ZERO,
-        warning=_unreported(project.status, project.planned_start, project.planned_end, as_of, thresholds),
+        warning=warning_without_report(
+            project.status, project.planned_start, project.planned_end, as_of, thresholds
+        ),
         reported_in_period=False,
     )
 

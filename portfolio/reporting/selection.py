@@ -53,6 +53,22 @@ def pick_period(periods: list[ReportingPeriod], period_id: int | None) -> Report
     return next((p for p in periods if p.id == period_id), None)
 
 
+def list_begun_periods(plan: Plan, today: date) -> list[ReportingPeriod]:
+    """The plan's periods that have begun by today, oldest first: those a status history may show."""
+    return [p for p in list_plan_periods(plan, newest_first=False) if p.starts_on <= today]
+
+
+def list_history_periods(plan: Plan, today: date, last_id: int | None, count: int) -> list[ReportingPeriod]:
+    """The columns of a status history: the plan's periods begun by today, oldest first, the last `count`
+    of them up to the one asked for (else up to the latest begun)."""
+    begun = list_begun_periods(plan, today)
+    last = pick_period(begun, last_id) or (begun[-1] if begun else None)
+    if last is None:
+        return []
+    upto = begun[: begun.index(last) + 1]
+    return upto[-count:]
+
+
 def choose_period(periods: list[ReportingPeriod], chosen: int | None, today: date) -> ReportingPeriod | None:
     """The period a page asked for among the plan's periods (newest first), else the latest that has ended."""
     if not periods:

@@ -18,7 +18,9 @@ def data(app, users):
 
 def _cells(page: str) -> dict[str, str]:
     section = re.search(r'id="status-history".*?</section>', page, re.S)[0]
-    found = re.findall(r'<td class="level-(\w+)"[^>]*data-period="([^"]+)">(.*?)</td>', section, re.S)
+    found = re.findall(
+        r'<td class="history-cell level-(\w+)"[^>]*data-period="([^"]+)"[^>]*>(.*?)</td>', section, re.S
+    )
     return {code: (level, re.sub(r"<[^>]+>|\s+", "", body)) for level, code, body in found}
 
 
