@@ -64,3 +64,29 @@ def screenshot(page, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+ANNEX = Path(__file__).resolve().parents[1] / "import" / "major-projects-annex.xlsx"
+
+
+@contextmanager
+def demo_server(tmp_path: Path) -> Iterator[tuple]:
+    """live_server over the demo portfolio (the shipped annex's 86 projects, demo accounts and reports)."""
+
+    def seed():
+        from flask import current_app
+
+        from portfolio.demo import seed_demo
+
+        list(seed_demo(current_app.config))
+        return {}
+
+    with live_server(tmp_path, seed, SEED_ANNEX=str(ANNEX)) as served:
+        yield served
+
+
+def login(page, base: str, username: str = "planner", password: str = "Planner#2026") -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")

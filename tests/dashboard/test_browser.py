@@ -3,8 +3,7 @@ tables fold away, the tile map shows, and the page prints. Screenshots at 1440 a
 
 import pytest
 
-from portfolio.demo import seed_demo
-from tests.browser import MARKS, launch, live_server, screenshot
+from tests.browser import MARKS, demo_server, launch, login, screenshot
 
 pytestmark = MARKS
 
@@ -13,27 +12,8 @@ CHARTS = ("by-category", "by-county", "warnings-by-county", "cumulative", "statu
 
 @pytest.fixture
 def live(tmp_path):
-    def seed():
-        from flask import current_app
-
-        list(seed_demo(current_app.config))
-        return {}
-
-    with live_server(tmp_path, seed, SEED_ANNEX=_annex()) as served:
+    with demo_server(tmp_path) as served:
         yield served
-
-
-def _annex() -> str:
-    from pathlib import Path
-
-    return str(Path(__file__).resolve().parents[2] / "import" / "major-projects-annex.xlsx")
-
-
-def _login(page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "planner")
-    page.fill("input[name=password]", "Planner#2026")
-    page.click("button[type=submit]")
 
 
 def test_dashboard_draws_every_chart_and_prints(live, tmp_path):
@@ -45,7 +25,7 @@ def test_dashboard_draws_every_chart_and_prints(live, tmp_path):
         page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN").new_page()
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        _login(page, base)
+        login(page, base)
         page.click("nav.mainnav >> text=驾驶舱")
         for name in CHARTS:
             expect(page.locator(f'div[data-chart="{name}"] canvas')).to_have_count(1)

@@ -1,39 +1,18 @@
 """进度历史 in a real browser over the demo portfolio (86 projects): the grid pages, filters by warning,
 downloads the sheet with the same filters, and fits a phone by scrolling the grid, not the page."""
 
-
 import openpyxl
 import pytest
 
-from portfolio.demo import seed_demo
-from tests.browser import MARKS, launch, live_server, screenshot
+from tests.browser import MARKS, demo_server, launch, login, screenshot
 
 pytestmark = MARKS
 
 
 @pytest.fixture
 def live(tmp_path):
-    def seed():
-        from flask import current_app
-
-        list(seed_demo(current_app.config))
-        return {}
-
-    with live_server(tmp_path, seed, SEED_ANNEX=_annex()) as served:
+    with demo_server(tmp_path) as served:
         yield served
-
-
-def _annex() -> str:
-    from pathlib import Path
-
-    return str(Path(__file__).resolve().parents[2] / "import" / "major-projects-annex.xlsx")
-
-
-def _login(page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "planner")
-    page.fill("input[name=password]", "Planner#2026")
-    page.click("button[type=submit]")
 
 
 def test_history_grid_filters_pages_and_downloads(live, tmp_path):
@@ -48,7 +27,7 @@ def test_history_grid_filters_pages_and_downloads(live, tmp_path):
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        _login(page, base)
+        login(page, base)
         page.click("nav.mainnav >> text=进度历史")
         expect(page.locator("#history-total")).to_have_text("86")
         expect(page.locator("#history-grid thead th[data-period]")).to_have_count(8)
