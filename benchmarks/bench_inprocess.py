@@ -107,9 +107,10 @@ def main() -> None:
         add_bare_endpoint(app)
         world = seed(app, args.projects)
         clients = {}
-        for name, user in world["users"].items():
-            clients[name] = app.test_client()
-            login_as(clients[name], user)
+        with app.app_context():  # a login writes its session row
+            for name, user in world["users"].items():
+                clients[name] = app.test_client()
+                login_as(clients[name], session.merge(user))
         bare, bare_p95 = _time(clients["planner"], "/bench-bare", args.requests * 10)
         print(f"{'page':<24}{'median ms':>10}{'p95 ms':>10}{'× bare':>10}")
         print(f"{'bare endpoint':<24}{bare:>10.2f}{bare_p95:>10.2f}{1:>10.0f}")

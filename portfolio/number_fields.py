@@ -16,6 +16,7 @@ from portfolio.numbers import (
     NumberProblem,
     check_money,
     check_range,
+    input_wan,
     parse_decimal,
     parse_int,
     parse_percent,
@@ -46,6 +47,12 @@ class MoneyField(_CheckedNumber, DecimalField):
 
     def __init__(self, label=None, validators=None, places=4, **kwargs):
         super().__init__(label, validators, places=places, **kwargs)
+
+    def _value(self):
+        """The input shows the typed text back after an error, else the exact amount (1500, not 1500.0000)."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return input_wan(self.data)
 
     def process_formdata(self, valuelist):
         if valuelist:

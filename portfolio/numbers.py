@@ -115,3 +115,31 @@ def parse_int(raw) -> int | None:
         return None
     number = int(text)
     return number if number <= INT_MAX else None
+
+
+# How an amount in 万元 reads, on every page, in the audit log and in messages: thousands separators, two
+# decimal places as the sheets' "#,##0.00" (fields.MONEY_FORMAT) shows them, trailing zeros dropped
+# (1,500 and 1,500.5, not 1500.0000). Sheets keep the number itself and show it with that format.
+MONEY_PLACES = 2
+
+
+def format_wan(value, places: int = MONEY_PLACES) -> str:
+    """An amount as people read it: 1,234.5; blank, non-finite or absurd values read as —."""
+    if value is None or value == "" or readable(value) is None:
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return "—"
+    text = f"{number:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def input_wan(value) -> str:
+    """An amount in a form input: the exact value, no separators or trailing zeros (1500, 0.125)."""
+    if value is None or value == "" or readable(value) is None:
+        return ""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text

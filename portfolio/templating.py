@@ -1,14 +1,13 @@
 """What every template may use: can(), the navigation, and filters for money, months and dates."""
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from flask import current_app, request
 from flask_login import current_user
 
 from portfolio.fields import FIELDS, display_label, span_label
 from portfolio.localtime import format_local
-from portfolio.numbers import readable
+from portfolio.numbers import MONEY_PLACES, format_wan
 from portfolio.permissions import can
 
 # (endpoint, label, action): the top navigation. Items whose endpoint is absent are skipped.
@@ -33,14 +32,9 @@ NAV = [
 ]
 
 
-def format_money(value, places: int = 2) -> str:
-    """万元 with thousands separators; trailing zeros after the point are dropped."""
-    if value is None or value == "" or readable(value) is None:
-        return "—"
-    text = f"{Decimal(str(value)):,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+def format_money(value, places: int = MONEY_PLACES) -> str:
+    """The amount rule (numbers.format_wan); `places` serves percentages shown with one place."""
+    return format_wan(value, places)
 
 
 def format_month(value: date | None) -> str:

@@ -1,15 +1,11 @@
 """How an adjustment reads: each changed field as (label, before, after) in plain words."""
 
-from decimal import Decimal
-
 from portfolio.adjustments.snapshot import FIELDS
+from portfolio.numbers import format_wan
 
 
 def _money(value: str | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{Decimal(value):,.4f}".rstrip("0").rstrip(".")
-    return text
+    return format_wan(value)
 
 
 def _annual(values: dict | None) -> str:

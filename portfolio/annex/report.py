@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from portfolio.numbers import format_wan
+
 ERROR, WARNING = "error", "warning"
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -190,11 +192,8 @@ class ImportReport:
 
 
 def wan(value: Decimal | None) -> str:
-    """An amount for a message: 13720.0000 → 13720, 0.5000 → 0.5."""
-    if value is None:
-        return "—"
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """An amount for a message, by the one amount rule: 13720.0000 → 13,720, 0.5000 → 0.5."""
+    return format_wan(value)
 
 
 def _month(value: date | None) -> str | None:

@@ -15,7 +15,8 @@
     if (el) { el.textContent = text; }
   }
   function money(x) {
-    return x.toLocaleString("zh-CN", { maximumFractionDigits: 4 });
+    // The amount rule of portfolio/numbers.py (format_wan): separators, at most two places.
+    return x.toLocaleString("zh-CN", { maximumFractionDigits: 2 });
   }
   function update() {
     var current = parseFloat(input.value);

@@ -74,7 +74,7 @@ def test_preview_shows_field_changes_and_withdrawals(role_client):
     projects[0].values["total"] = 50000
     rows.remove(projects[1])
     html = _upload(planner, build(Layout(), rows)).get_data(as_text=True)
-    assert "更新项目（1）" in html and "48560" in html and "50000" in html
+    assert "更新项目（1）" in html and "48,560" in html and "50,000" in html
     assert "调出项目（1）" in html and projects[1].values["name"] in html
 
 
