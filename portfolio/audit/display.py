@@ -1,10 +1,17 @@
 """How audit entries read to people: Chinese names for actions and fields, values in plain words."""
 
-import json
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from portfolio.auth.models import Role
-from portfolio.db import LabelledEnum
+from portfolio.db import LabelledEnum, session
+from portfolio.evaluation.models import ProjectClass, RoundStatus
 from portfolio.fields import FIELDS
+from portfolio.localtime import format_local
+from portfolio.numbers import format_wan
+from portfolio.projects.models import LifecycleStatus, Milestone, MilestoneKind, MilestoneStatus
+from portfolio.reporting.models import PeriodStatus, ReportStatus
 
 ACTION_LABELS = {
     "user.create": "创建账号",
@@ -85,6 +92,7 @@ ENTITY_LABELS = {
     "FundingSource": "资金来源",
     "ApiToken": "接口令牌",
     "Reminder": "催报记录",
+    "Milestone": "里程碑",
 }
 
 FIELD_LABELS = {  # project fields (funding, note …) take their labels from portfolio/fields.py
@@ -101,26 +109,90 @@ FIELD_LABELS = {  # project fields (funding, note …) take their labels from po
     "locked": "锁定",
     "status": "状态",
     "name": "名称",
+    "short_name": "简称",
+    "doc_number": "规划文号",
+    "start_year": "起始年份",
+    "end_year": "结束年份",
+    "years": "规划年限",
+    "categories": "重大工程类别",
+    "subcategories": "子类",
+    "aliases": "别名",
+    "order": "顺序",
+    "plan": "所属规划",
+    "closed": "已关闭",
     "reason": "原因",
     "return_reason": "退回原因",
     "progress_text": "形象进度",
-    "percent_complete": "完成比例（%）",
+    "percent_complete": "完成百分比（%）",
     "invested_wan": "本期完成投资（万元）",
-    "deadline": "截止日期",
+    "new_status": "项目状态变更",
+    "problems": "存在问题",
+    "next_steps": "下步计划",
+    "coordination": "需协调事项",
+    "milestone_updates": "里程碑",
+    "actual_date": "实际完成日期",
+    "code": "期间",
+    "deadline": "报送截止",
+    "reopened_until": "重新开放至",
     "project_count": "未报送项目数",
     "recipient_count": "通知人数",
+    "as_of": "统计截止日",
+    "final_class": "评估分类",
+    "override_reason": "调整理由",
+    "score": "得分",
+    "comment": "评语",
+    "class_counts": "各类项目数",
+    "added": "新增评估项目",
+    "changed": "分类变化的项目",
+    "finalized_at": "定稿时间",
+    "snapshot": "定稿评估报告",
+    "year": "年份",
+    "value": "实际值",
+    "source": "数据来源",
+    "target_text": "省定目标",
+    "report_id": "所属报告",
+    "size_bytes": "文件大小",
+    "file": "文件",
+    "sha256": "文件校验码（SHA-256）",
+    "created": "新增项目",
+    "updated": "更新项目",
+    "unchanged": "未变项目",
+    "withdrawn": "调出项目",
+    "errors": "错误",
+    "warnings": "警告",
+    "yellow_points": "黄色预警：落后序时进度（百分点）",
+    "red_points": "红色预警：落后序时进度（百分点）",
+    "not_started_months": "逾期未开工红色预警（月）",
 }
 
-# Stored values that are enum members: shown by their Chinese label.
-ENUM_FIELDS: dict[str, type[LabelledEnum]] = {"role": Role}
+# Stored values that are enum members, by (entity type, key) first, then by key alone: their Chinese label.
+ENTITY_ENUMS: dict[tuple[str, str], type[LabelledEnum]] = {
+    ("StatusReport", "status"): ReportStatus,
+    ("ReportingPeriod", "status"): PeriodStatus,
+    ("Project", "status"): LifecycleStatus,
+    ("Milestone", "status"): MilestoneStatus,
+    ("EvaluationRound", "status"): RoundStatus,
+}
+ENUM_FIELDS: dict[str, type[LabelledEnum]] = {
+    "role": Role,
+    "new_status": LifecycleStatus,
+    "final_class": ProjectClass,
+    "computed_class": ProjectClass,
+}
+# Whatever these hold is shown as one line, not spelled out (the frozen report of a finalized round).
+SUMMARISED = {"snapshot": "（定稿时的评估报告，已存档）"}
+# Entries that name their record already need not repeat its id.
+HIDDEN = {"report_id"}
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return ACTION_LABELS.get(action, "其他操作")
 
 
 def entity_label(entity_type: str) -> str:
-    return ENTITY_LABELS.get(entity_type, entity_type)
+    return ENTITY_LABELS.get(entity_type, "其他记录")
 
 
 def field_label(key: str, entity_type: str | None = None) -> str:
@@ -130,29 +202,128 @@ def field_label(key: str, entity_type: str | None = None) -> str:
     return FIELD_LABELS.get(key, key)
 
 
-def format_value(key: str, value) -> str:
-    """One stored value as a person reads it."""
-    if value is None or value == "":
+def _is_money(key: str) -> bool:
+    field = FIELDS.get(key)
+    return key.endswith("_wan") or bool(field and field.unit == "万元") or key.endswith("计划投资")
+
+
+def _enum_label(key: str, value: str, entity_type: str | None) -> str | None:
+    enum = ENTITY_ENUMS.get((entity_type or "", key)) or ENUM_FIELDS.get(key)
+    member = enum.from_label(value) if enum else None
+    if member is not None:
+        return member.label
+    if key == "status":  # an entry of another kind: the status enum that knows the value, if only one does
+        found = {m.label for e in ENTITY_ENUMS.values() for m in e if value in (m.value, m.label)}
+        return found.pop() if len(found) == 1 else None
+    return None
+
+
+def _number(text: str, key: str) -> str:
+    if _is_money(key):
+        return format_wan(text)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return text
+    return (
+        format(number.normalize(), ",f")
+        if number == number.to_integral_value()
+        else f"{number.normalize():,f}"
+    )
+
+
+def _size(n) -> str:
+    n = int(n)
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(n / 1024, 0.1):.1f} KB"
+
+
+def _milestones(value: dict) -> str:
+    """A report's milestone updates: each milestone by its name, with its date and state."""
+    parts = []
+    for key, entry in value.items():
+        if key.isdigit():
+            m = session.get(Milestone, int(key))
+            name = (m.title or m.kind.label) if m else "里程碑"
+        else:
+            kind = MilestoneKind._value2member_map_.get(key.split(":", 1)[-1])
+            name = f"新增{kind.label}" if kind else "新增里程碑"
+        entry = entry if isinstance(entry, dict) else {}
+        status = MilestoneStatus.from_label(str(entry.get("status") or ""))
+        when = entry.get("actual_date") or "未填日期"
+        parts.append(f"{name} {when} {status.label if status else ''}".strip())
+    return "；".join(parts)
+
+
+def format_value(key: str, value, entity_type: str | None = None) -> str:
+    """One stored value as a person reads it: labels for codes, the amount rule, local time, no JSON."""
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if key in SUMMARISED:
+        return SUMMARISED[key]
     if isinstance(value, bool):
         return "是" if value else "否"
-    enum = ENUM_FIELDS.get(key)
-    if enum is not None and isinstance(value, str):
-        member = enum.from_label(value)
-        return member.label if member else value
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
+    if key == "size_bytes" and isinstance(value, int | float):
+        return _size(value)
+    if key == "milestone_updates" and isinstance(value, dict):
+        return _milestones(value)
+    if key == "class_counts" and isinstance(value, dict):
+        return "，".join(f"{_class(k)} {v}" for k, v in value.items())
+    if isinstance(value, dict):
+        return "；".join(
+            f"{field_label(str(k), entity_type)}：{format_value(str(k), v)}" for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return "、".join(format_value(key, v, entity_type) for v in value)
+    if isinstance(value, int | float | Decimal):
+        return _number(str(value), key)
+    text = str(value)
+    label = _enum_label(key, text, entity_type)
+    if label:
+        return label
+    if _DECIMAL.match(text):
+        return _number(text, key)
+    if _TIMESTAMP.match(text):
+        try:
+            return format_local(datetime.fromisoformat(text))
+        except ValueError:
+            return text
+    return text
+
+
+def _class(value: str) -> str:
+    member = ProjectClass.from_label(value)
+    return member.label if member else value
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _same(old, new) -> bool:
+    """Equal as stored, or equal as numbers (100 and 100.0000), or both blank: not a change."""
+    if _empty(old) and _empty(new):
+        return True
+    if old == new:
+        return True
+    try:
+        return Decimal(str(old)) == Decimal(str(new))
+    except (InvalidOperation, ValueError):
+        return False
 
 
 def field_changes(
     before: dict | None, after: dict | None, entity_type: str | None = None
 ) -> list[tuple[str, str, str]]:
-    """(field label, old, new) for every key whose value differs, in a stable order."""
-    before, after = before or {}, after or {}
-    keys = list(dict.fromkeys([*before, *after]))
+    """(field label, old, new) for each key whose value differs, in a stable order; no-changes left out."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    keys = [k for k in dict.fromkeys([*before, *after]) if k not in HIDDEN]
     return [
-        (field_label(k, entity_type), format_value(k, before.get(k)), format_value(k, after.get(k)))
+        (
+            field_label(k, entity_type),
+            format_value(k, before.get(k), entity_type),
+            format_value(k, after.get(k), entity_type),
+        )
         for k in keys
-        if before.get(k) != after.get(k)
+        if not _same(before.get(k), after.get(k))
     ]

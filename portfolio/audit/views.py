@@ -5,6 +5,7 @@ from flask import current_app, render_template, request
 from portfolio.audit import bp
 from portfolio.audit.display import action_label, entity_label, field_changes
 from portfolio.audit.forms import AuditFilterForm
+from portfolio.audit.names import entity_names
 from portfolio.audit.queries import list_actions, list_entity_types, list_entries
 from portfolio.auth.queries import list_users
 from portfolio.numbers import parse_int
@@ -23,6 +24,7 @@ def index():
         "audit/index.html",
         form=form,
         page=page,
+        names=entity_names(page.entries),
         changes=field_changes,
         action_label=action_label,
         entity_label=entity_label,

@@ -205,6 +205,8 @@ def _comparable(value):
         return value.isoformat()
     if isinstance(value, LifecycleStatus):
         return value.label
+    if isinstance(value, str) and not value.strip():
+        return None  # an emptied text box and a never-filled one are the same: no change to log
     return value
 
 

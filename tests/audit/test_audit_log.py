@@ -52,7 +52,7 @@ def test_admins_and_planners_browse_everyone_else_is_refused(role_client, log):
 def test_changes_read_as_before_and_after_in_chinese(role_client, log):
     html = role_client("planner").get("/audit?action=user.update").get_data(as_text=True)
     assert _rows(html) == 1
-    assert "修改账号" in html and "账号 #" in html
+    assert "修改账号" in html and "账号：" in html and "账号 #" not in html  # named, not numbered
     assert (
         '角色：</span><span class="diff-old">市级牵头部门</span> → <span class="diff-new">评估人员</span>'
         in html

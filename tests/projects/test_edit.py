@@ -65,7 +65,7 @@ def test_planner_edits_fields_and_each_change_is_audited(role_client, app):
     assert entry.before["total_investment_wan"] == "1000" and entry.after["total_investment_wan"] == "1200.5"
     assert entry.after["2022年计划投资"] == "50"
     history = client.get(f"/projects/{project.id}").get_data(as_text=True)
-    assert "修改项目信息" in history and "1200.5" in history
+    assert "修改项目信息" in history and "1,200.5" in history  # the amount rule
 
 
 def test_stale_form_is_refused_and_keeps_the_input(role_client, app):
