@@ -29,6 +29,7 @@ VOCABULARY = frozenset(
     | {"indicator_id", "user_id", "batch_id"}
     | {"item_id", "file_id"}  # 督办 items and the files of their answers
     | {"plan_id", "category_id"}
+    | {"key"}  # a 口径 (definition) by its key
 )
 # Per-endpoint URL arguments the world cannot supply by name.
 OVERRIDES: dict[str, dict] = {"static": {"filename": "css/app.css"}}

@@ -48,10 +48,10 @@ SCOPED_ARGS = frozenset({"project_id", "report_id", "attachment_id", "item_id", 
 
 @dataclass
 class World:
-    own: dict[str, int]  # URL argument name -> id of the object in the officer's county (温县)
-    other: dict[str, int]  # the same names -> ids of objects of another county (孟州市)
+    own: dict[str, int | str]  # URL argument name -> id of the object in the officer's county (温县)
+    other: dict[str, int | str]  # the same names -> ids of objects of another county (孟州市)
 
-    def args(self, names, variant: str) -> dict[str, int]:
+    def args(self, names, variant: str) -> dict[str, int | str]:
         """Values for these URL argument names, from the given variant ("own" or "other")."""
         source = self.own if variant == "own" else self.other
         return {name: source[name] for name in names if name in source}
@@ -176,6 +176,7 @@ def build_world(users: dict) -> World:
         "batch_id": batch.id,
         "plan_id": plan.id,
         "category_id": plan.categories[-1].id,  # a category without projects: deleting it is allowed
+        "key": "days_behind",  # a 口径 (definition) by its key: /api/v1/definitions/<key>
     }
     return World(
         own=shared

@@ -1,10 +1,15 @@
 """The OpenAPI document, built with apispec from the API's routes and the operations described here.
 
-Every /api/v1 rule must have an entry in OPERATIONS: a test fails on an undocumented endpoint.
+Every /api/v1 rule must have an entry in OPERATIONS: a test fails on an undocumented endpoint. A figure
+that follows a 口径 (portfolio.definitions) says so: its description is the definition's name and rule,
+and `x-definition` gives its key, which /definitions/{key} returns.
 """
+
+import re
 
 from apispec import APISpec
 
+from portfolio.definitions import get_definition, list_definitions
 from portfolio.fields import FIELDS
 
 PAGE_PARAMS = [
@@ -86,12 +91,51 @@ OPERATIONS: dict[str, dict] = {
     "api.summary": {
         "summary": "投资汇总：合计、按类别、按县区、按资金来源",
         "parameters": FILTER_PARAMS,
-        "responses": _ok("汇总", {"type": "object"}),
+        "responses": _ok(
+            "汇总",
+            {
+                "type": "object",
+                "properties": {
+                    "total": {"$ref": "#/components/schemas/SummaryRow"},
+                    "by_category": {"type": "array", "items": {"$ref": "#/components/schemas/SummaryRow"}},
+                    "by_county": {"type": "array", "items": {"$ref": "#/components/schemas/SummaryRow"}},
+                    "by_source": {"type": "array"},
+                },
+            },
+        ),
     },
     "api.oc4ids": {
         "summary": "OC4IDS 0.9 项目包：令牌可见的项目，只含已审核的进度",
         "parameters": [FILTER_PARAMS[0]],
         "responses": _ok("OC4IDS 项目包", {"type": "object"}),
+    },
+    "api.definitions": {
+        "summary": "口径说明：系统中每个统计口径的名称和计算规则，与网页“口径说明”页相同",
+        "responses": _ok(
+            "全部口径",
+            {
+                "type": "object",
+                "properties": {
+                    "definitions": {"type": "array", "items": {"$ref": "#/components/schemas/Definition"}}
+                },
+            },
+        ),
+    },
+    "api.definition": {
+        "summary": "单个口径",
+        "parameters": [
+            {
+                "name": "key",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "enum": [d.key for d in list_definitions()]},
+                "description": "口径代码，即其他接口字段的 x-definition",
+            }
+        ],
+        "responses": {
+            **_ok("口径", {"$ref": "#/components/schemas/Definition"}),
+            "404": {"$ref": "#/components/responses/NotFound"},
+        },
     },
     "api.openapi": {
         "summary": "本文档",
@@ -105,6 +149,28 @@ def _amount(key: str) -> dict:
     return {"type": "number", "nullable": True, "description": FIELDS[key].label_with_unit}
 
 
+def defined(key: str, schema: dict) -> dict:
+    """A figure computed by a 口径: its definition's name and rule, and its key."""
+    d = get_definition(key)
+    return {**schema, "description": f"{d.name}：{d.rule}", "x-definition": key}
+
+
+NUMBER = {"type": "number", "nullable": True}
+PROGRESS = {
+    "type": "object",
+    "description": "截至统计日已通过报告反映的进度与预警",
+    "properties": {
+        "last_period": {"type": "string", "nullable": True},
+        "percent_complete": defined("counted_reports", NUMBER),
+        "year_invested_wan": defined("year_invested", NUMBER),
+        "cumulative_invested_wan": defined("tracked_invested", NUMBER),
+        "cumulative_since_start_wan": defined("cumulative_since_start", NUMBER),
+        "annual_plan_wan": {**NUMBER, "description": "统计日所在年份的计划投资（万元）"},
+        "completion_rate": defined("annual_completion_rate", NUMBER),
+        "warning": defined("warning_level", {"allOf": [{"$ref": "#/components/schemas/Coded"}]}),
+        "warning_reason": {"type": "string", "nullable": True},
+    },
+}
 PROJECT = {
     "type": "object",
     "properties": {
@@ -112,20 +178,44 @@ PROJECT = {
         "project_code": {"type": "string", "nullable": True},
         "name": {"type": "string"},
         "locations": {"type": "array", "items": {"type": "string"}},
-        "total_investment_wan": {
-            "type": "number",
+        "total_investment_wan": _amount("total_investment_wan"),
+        "span_investment_wan": _amount("span_investment_wan"),
+        "pre_tracking_invested_wan": defined("pre_tracking_invested", NUMBER),
+        "pre_tracking_as_of": {
+            "type": "string",
+            "format": "date",
             "nullable": True,
-            "description": FIELDS["total_investment_wan"].label_with_unit,
-        },
-        "span_investment_wan": {
-            "type": "number",
-            "nullable": True,
-            "description": FIELDS["span_investment_wan"].label_with_unit,
+            "description": FIELDS["pre_tracking_as_of"].label,
         },
         "status": {"$ref": "#/components/schemas/Coded"},
-        "progress": {"type": "object", "description": "已审核报告反映的进度与预警"},
+        "progress": PROGRESS,
     },
 }
+SUMMARY_ROW = {
+    "type": "object",
+    "properties": {
+        "label": {"type": "string"},
+        "count": {"type": "integer"},
+        "total_investment_wan": _amount("total_investment_wan"),
+        "span_investment_wan": _amount("span_investment_wan"),
+        "cumulative_invested_wan": defined("tracked_invested", NUMBER),
+        "warnings": {"type": "object", "description": "各预警等级的项目数"},
+    },
+}
+DEFINITION = {
+    "type": "object",
+    "properties": {
+        "key": {"type": "string", "description": "口径代码，其他字段以 x-definition 引用"},
+        "name": {"type": "string", "description": "名称，即页面和报表的表头"},
+        "rule": {"type": "string", "description": "计算规则（口径说明）"},
+        "group": {"type": "string", "description": "所属分组"},
+    },
+}
+
+
+def openapi_path(rule: str) -> str:
+    """/api/v1/projects/<int:project_id> → /projects/{project_id}."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.removeprefix("/api/v1"))
 
 
 def build_spec(app) -> dict:
@@ -145,6 +235,8 @@ def build_spec(app) -> dict:
         "Coded", {"type": "object", "properties": {"code": {"type": "string"}, "label": {"type": "string"}}}
     )
     spec.components.schema("Project", PROJECT)
+    spec.components.schema("SummaryRow", SUMMARY_ROW)
+    spec.components.schema("Definition", DEFINITION)
     spec.components.schema(
         "ProjectDetail",
         {
@@ -176,7 +268,7 @@ def build_spec(app) -> dict:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.endpoint.startswith("api.") or rule.endpoint not in OPERATIONS:
             continue
-        path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+        path = openapi_path(rule.rule)
         operation = {"security": [{"bearer": []}], **OPERATIONS[rule.endpoint]}
         spec.path(path=path, operations={"get": operation})
     return spec.to_dict()

@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from portfolio.definitions.investment import cumulative_since_start
+
 
 def num(value) -> float | int | None:
     """A Decimal amount as a JSON number: whole amounts as integers."""
@@ -45,19 +47,24 @@ def project_row(p, progress) -> dict:
         "end_year": p.end_year,
         "total_investment_wan": num(p.total_investment_wan),
         "span_investment_wan": num(p.span_investment_wan),
+        "pre_tracking_invested_wan": num(p.pre_tracking_invested_wan),
+        "pre_tracking_as_of": moment(p.pre_tracking_as_of),
         "planned_start": month(p.planned_start),
         "planned_end": month(p.planned_end),
         "status": coded(p.status),
-        "progress": progress_values(progress),
+        "progress": progress_values(progress, p.pre_tracking_invested_wan),
     }
 
 
-def progress_values(progress) -> dict:
+def progress_values(progress, pre_tracking_wan: Decimal | None = None) -> dict:
     return {
         "last_period": progress.last_period_code,
         "percent_complete": num(progress.percent_complete),
         "year_invested_wan": num(progress.year_invested_wan),
         "cumulative_invested_wan": num(progress.cumulative_invested_wan),
+        "cumulative_since_start_wan": num(
+            cumulative_since_start(pre_tracking_wan, progress.cumulative_invested_wan)
+        ),
         "annual_plan_wan": num(progress.annual_plan_wan),
         "completion_rate": num(progress.completion_rate),
         "warning": coded(progress.warning.level),
@@ -79,6 +86,11 @@ def report_values(r, funding: dict) -> dict:
         "submitted_at": moment(r.submitted_at),
         "reviewed_at": moment(r.reviewed_at),
     }
+
+
+def definition_values(d) -> dict:
+    """One 口径 as the /definitions page shows it: key, name, the rule, its group."""
+    return {"key": d.key, "name": d.name, "rule": d.rule, "group": d.group}
 
 
 def milestone_values(m) -> dict:

@@ -14,6 +14,7 @@ from portfolio.api import bp
 from portfolio.api.errors import api_error
 from portfolio.api.openapi import build_spec
 from portfolio.api.serialize import (
+    definition_values,
     funding_values,
     milestone_values,
     num,
@@ -24,6 +25,7 @@ from portfolio.api.serialize import (
     summary_row,
 )
 from portfolio.db import utcnow, write_intent
+from portfolio.definitions import find_definition, list_definitions
 from portfolio.errors import DomainError
 from portfolio.funding.queries import funds_by_report, get_project_funding, get_source_totals
 from portfolio.numbers import parse_int
@@ -204,6 +206,21 @@ def summary():
 def oc4ids():
     plan = get_selected_plan(ProjectFilters.from_args(request.args).plan_id)
     return jsonify(export_package(plan, current_app.config, request.url_root, api_user()))
+
+
+@bp.route("/definitions")
+@api_requires("definitions.view")
+def definitions():
+    return jsonify({"definitions": [definition_values(d) for d in list_definitions()]})
+
+
+@bp.route("/definitions/<key>")
+@api_requires("definitions.view")
+def definition(key: str):
+    found = find_definition(key)
+    if found is None:
+        raise ApiRefusal(404, "没有这个口径。")
+    return jsonify(definition_values(found))
 
 
 @bp.route("/openapi.json")

@@ -31,6 +31,11 @@ def get_definition(key: str) -> Definition:
     return _REGISTRY[key]
 
 
+def find_definition(key: str) -> Definition | None:
+    """One definition by a key that came from outside (a URL): None when there is none."""
+    return _REGISTRY.get(key)
+
+
 def list_definitions() -> list[Definition]:
     """Every definition, grouped in the page's order, then in the order they were defined."""
     return sorted(_REGISTRY.values(), key=lambda d: GROUPS.index(d.group))

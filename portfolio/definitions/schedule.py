@@ -48,6 +48,16 @@ STARTED = define(
     "进度与预警",
 )
 
+WARNING_LEVEL = define(
+    "warning_level",
+    "预警颜色",
+    "按落后（百分点）的精确值与预警阈值比较：落后达到黄色阈值（含）为黄色预警，超过红色阈值为红色预警；"
+    "计划开工月之后满规定月数仍不满足“已开工”的为红色预警。已竣工为正常，调出、取消不适用，"
+    "没有已通过报告的不着色。阈值由市级牵头部门在“预警阈值”页设置，默认黄色 10 个百分点、红色 30 个百分点、"
+    "未开工 3 个月。",
+    "进度与预警",
+)
+
 
 def months_between(start: date, end: date) -> int:
     """Whole calendar months from start's month to end's month (same month: 0)."""
