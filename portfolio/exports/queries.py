@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from portfolio.db import session
 from portfolio.errors import NotFound
+from portfolio.exports.sheet_projects import SheetProject, load_sheet_projects
 from portfolio.numbers import parse_int
 from portfolio.permissions import visible_projects
 from portfolio.projects.models import LifecycleStatus, Location, Plan, Project
@@ -14,7 +15,7 @@ from portfolio.projects.queries import (
     get_selected_plan,
     with_register_details,
 )
-from portfolio.reporting.models import ReportingPeriod, StatusReport
+from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.queries import NOT_REPORTING
 
 
@@ -31,13 +32,12 @@ def get_location(key: str) -> Location:
     return location
 
 
-def list_sheet_projects(user, plan: Plan, filters: ProjectFilters) -> list[Project]:
+def list_sheet_projects(user, plan: Plan, filters: ProjectFilters) -> list[SheetProject]:
     """The user's visible projects in the plan, narrowed like the project list, with what sheets show."""
     stmt = filtered_projects(user, filters, plan)
     if filters.status is None:  # projects moved out of the annex leave the sheets unless asked for
         stmt = stmt.where(Project.status != LifecycleStatus.WITHDRAWN)
-    stmt = with_register_details(stmt).options(selectinload(Project.plan))
-    return list(session.scalars(stmt))
+    return load_sheet_projects(stmt)
 
 
 def list_reportable_ids(user, ids: list[int]) -> set[int]:
@@ -51,6 +51,13 @@ def list_template_projects(user, plan: Plan) -> list[Project]:
     stmt = filtered_projects(user, ProjectFilters(), plan).where(Project.status.not_in(NOT_REPORTING))
     stmt = with_register_details(stmt).options(selectinload(Project.plan), selectinload(Project.annual_plans))
     return list(session.scalars(stmt))
+
+
+def list_report_statuses(projects, period: ReportingPeriod) -> dict[int, ReportStatus]:
+    """project_id → the status of its report for the period (projects without one are absent)."""
+    stmt = select(StatusReport.project_id, StatusReport.status).where(StatusReport.period_id == period.id)
+    wanted = {p.id for p in projects}
+    return {pid: status for pid, status in session.execute(stmt) if pid in wanted}
 
 
 def list_period_reports(projects: list[Project], period: ReportingPeriod) -> dict[int, StatusReport]:

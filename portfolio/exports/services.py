@@ -9,7 +9,7 @@ from portfolio.db import session
 from portfolio.definitions.reports import ReportState, report_state
 from portfolio.errors import DomainError
 from portfolio.exports.progress_sheet import build_rows, write_progress_sheet
-from portfolio.exports.queries import list_period_reports, list_sheet_projects
+from portfolio.exports.queries import list_period_reports, list_report_statuses, list_sheet_projects
 from portfolio.exports.sheet_layout import (
     CITY,
     Book,
@@ -57,9 +57,9 @@ def _projects_and_progress(actor, period: ReportingPeriod, filters: ProjectFilte
     return projects, progress_for(projects, period.ends_on, period)
 
 
-def _report_states(projects: list[Project], period: ReportingPeriod) -> dict[int, ReportState]:
-    reports = list_period_reports(projects, period)
-    return {p.id: report_state(reports[p.id].status if p.id in reports else None) for p in projects}
+def _report_states(projects, period: ReportingPeriod) -> dict[int, ReportState]:
+    statuses = list_report_statuses(projects, period)
+    return {p.id: report_state(statuses.get(p.id)) for p in projects}
 
 
 def _write_progress(
