@@ -22,12 +22,14 @@ from portfolio.exports.sheet_layout import (
 from portfolio.exports.supervision import supervision_rows, write_supervision_sheet
 from portfolio.exports.template_upload import FilledRow, Issue, TemplateFile, read_template
 from portfolio.funding.columns import FundingChoice, choose_columns, funding_values
+from portfolio.funding.queries import funds_of_reports
+from portfolio.funding.services import save_report_with_funds
 from portfolio.localtime import local_today
 from portfolio.projects.models import Location, Project
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportingPeriod, StatusReport
 from portfolio.reporting.progress import progress_for
-from portfolio.reporting.services import EDITABLE, FIELDS, ReportInput, save_report
+from portfolio.reporting.services import EDITABLE, FIELDS, ReportInput
 from portfolio.supervision.queries import latest_items
 
 
@@ -153,6 +155,14 @@ def export_supervision(
     )
 
 
+def _same_funds(funds: dict | None, stored: dict) -> bool:
+    """The row's funds received equal the stored ones (a template without funding columns leaves them)."""
+    if funds is None:
+        return True
+    ours = {sid: amount for sid, amount in funds.items() if amount}
+    return ours.keys() == stored.keys() and all(ours[sid].compare(stored[sid]) == 0 for sid in ours)
+
+
 def _unchanged(data: ReportInput, report: StatusReport) -> bool:
     """The row repeats what the stored report already holds (milestones are not in the template)."""
     for name, _label in FIELDS:
@@ -167,18 +177,26 @@ def _unchanged(data: ReportInput, report: StatusReport) -> bool:
     return True
 
 
-def _outcome(row: FilledRow, report: StatusReport | None) -> str:
+def _outcome(row: FilledRow, report: StatusReport | None, stored_funds: dict) -> str:
     if row.data is None:
         return "blank"
-    if report is not None and report.status not in EDITABLE and _unchanged(row.data, report):
+    if (
+        report is not None
+        and report.status not in EDITABLE
+        and _unchanged(row.data, report)
+        and _same_funds(row.funds, stored_funds)
+    ):
         return "unchanged"
     return "submit"
 
 
 def _submit_row(actor, template: TemplateFile, row: FilledRow, today: date | None) -> None:
+    period = template.period
     try:
         with session.begin_nested():
-            save_report(actor, row.project, template.period, row.data, row.version, submit=True, today=today)
+            save_report_with_funds(
+                actor, row.project, period, row.data, row.funds, row.version, submit=True, today=today
+            )
     except DomainError as e:
         template.issues.append(Issue(row.row, "", "", f"{row.project.name}：{e.message}"))
 
@@ -196,9 +214,11 @@ def import_template(
     if template.issues:
         return template
     reports = list_period_reports([r.project for r in template.rows], template.period)
+    funds = funds_of_reports([r.id for r in reports.values()])
     with session.begin_nested() as savepoint:  # released on leaving the block unless rolled back here
         for row in template.rows:
-            row.outcome = _outcome(row, reports.get(row.project.id))
+            report = reports.get(row.project.id)
+            row.outcome = _outcome(row, report, funds.get(report.id, {}) if report else {})
             if row.outcome == "submit":
                 _submit_row(actor, template, row, today)
         if dry_run or template.issues:

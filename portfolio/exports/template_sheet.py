@@ -1,8 +1,10 @@
 """The fill-in template (进度填报模板): one row per project the user may report on, for one period.
 
 Identity columns are locked; input cells are unlocked and validated (status dropdown, number ranges).
-Project ids and report versions sit in hidden columns; a very hidden sheet holds the period and an HMAC
-of the period and the ids under the app's secret key, so an upload can prove it came from here unaltered.
+After the fixed columns come the funds received this period (本期到位资金), one column per funding source
+of the plan. Project ids and report versions sit in hidden columns; a very hidden sheet holds the period,
+the sources' ids and an HMAC of the period, the project ids and the source ids under the app's secret key,
+so an upload can prove it came from here unaltered.
 """
 
 import hashlib
@@ -25,6 +27,8 @@ from portfolio.exports.sheet_layout import (
     write_text,
 )
 from portfolio.fields import FIELDS
+from portfolio.funding.models import FundingSource
+from portfolio.funding.queries import funds_of_reports, list_sources
 from portfolio.localtime import local_today
 from portfolio.projects.models import LifecycleStatus
 from portfolio.reporting.models import ReportingPeriod
@@ -62,16 +66,31 @@ COLUMNS = [
 ]
 HEADERS = [c.header for c in COLUMNS]
 REQUIRED = ("invested_wan", "percent_complete", "progress_text")  # what a submitted report must hold
+FUNDS = "funds"  # the field of the funding columns: one per source, the funds received this period
 
 
-def signature(secret: str, plan_id: int, period_code: str, project_ids) -> str:
-    """HMAC-SHA256 over the plan, the period and the sorted project ids (row order may change)."""
+def funding_header(source_name: str) -> str:
+    return f"本期到位资金：{source_name}（万元）"
+
+
+def template_columns(sources: list[FundingSource]) -> list[TemplateColumn]:
+    """The fixed columns, then one 本期到位资金 column per funding source, in the plan's order."""
+    return COLUMNS + [
+        TemplateColumn(f"fund:{s.id}", funding_header(s.name), 13, "money", field=FUNDS) for s in sources
+    ]
+
+
+def signature(secret: str, plan_id: int, period_code: str, project_ids, source_ids=()) -> str:
+    """HMAC-SHA256 over the plan, the period, the sorted project ids (row order may change) and the
+    funding columns' source ids in column order (a template without funding columns signs none)."""
     message = f"{plan_id}|{period_code}|{','.join(str(i) for i in sorted(project_ids))}"
+    if source_ids:
+        message += f"|{','.join(str(i) for i in source_ids)}"
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def _validations(ws, first: int, last: int) -> None:
-    col = {c.key: i for i, c in enumerate(COLUMNS)}
+def _validations(ws, first: int, last: int, columns: list[TemplateColumn]) -> None:
+    col = {c.key: i for i, c in enumerate(columns)}
     common = {"error_title": "填写有误", "error_type": "stop"}
     ws.data_validation(
         first, col["invested_wan"], last, col["invested_wan"],
@@ -94,9 +113,16 @@ def _validations(ws, first: int, last: int) -> None:
             {"validate": "length", "criteria": "<=", "value": MAX_TEXT,
              "error_message": f"内容不能超过 {MAX_TEXT} 字。", **common},
         )  # fmt: skip
+    funds = [i for i, c in enumerate(columns) if c.field == FUNDS]
+    if funds:
+        ws.data_validation(
+            first, funds[0], last, funds[-1],
+            {"validate": "decimal", "criteria": ">=", "value": 0,
+             "error_message": "本期到位资金应为不小于 0 的数字（单位：万元），未到位留空。", **common},
+        )  # fmt: skip
 
 
-def _row_values(project, report, annual_plan, seq: int) -> dict:
+def _row_values(project, report, annual_plan, seq: int, funds: dict, sources: list) -> dict:
     values = {
         "project_id": project.id,
         "version": report.version if report else None,
@@ -112,28 +138,33 @@ def _row_values(project, report, annual_plan, seq: int) -> dict:
         if column.field:
             value = getattr(report, column.field) if report else None
             values[column.key] = value.label if isinstance(value, LifecycleStatus) else value
+    for source in sources:
+        values[f"fund:{source.id}"] = funds.get(source.id)
     return values
 
 
-def _write_data_sheet(book: Book, period: ReportingPeriod, unit: str, today: date, rows: list[dict]) -> None:
+def _write_data_sheet(
+    book: Book, period: ReportingPeriod, unit: str, today: date, rows: list[dict], columns: list
+) -> None:
     ws = book.sheet(DATA_SHEET)
-    last_col = len(COLUMNS) - 1
+    last_col = len(columns) - 1
     title = f"“{period.plan.short_name}”生态环境保护重大工程项目进度填报表（{period_label(period)}）"
     ws.set_row(0, 28)
     ws.merge_range(0, 0, 0, last_col, title, book.fmt("title"))
     note = (
         f"填报单位：{unit}　下载日期：{chinese_date(today)}　单位：万元。灰色列为项目信息，不可修改；"
-        "白色列请填写，填好后在系统“调度表导出”页上传，每行生成一份已报送的进度报告；不填的行将被跳过。"
+        "白色列请填写（本期到位资金按来源填写，未到位留空），填好后在系统“调度表导出”页上传，"
+        "每行生成一份已报送的进度报告；不填的行将被跳过。"
     )
     ws.set_row(1, 32)
     ws.merge_range(1, 0, 1, last_col, note, book.fmt("note"))
     ws.set_row(2, 32)
-    for c, column in enumerate(COLUMNS):
+    for c, column in enumerate(columns):
         ws.write_string(2, c, column.header, book.fmt("header"))
         ws.set_column(c, c, column.width, None, {"hidden": column.key in ("project_id", "version")})
     for r, values in enumerate(rows, start=FIRST_DATA_ROW):
-        fit_row_height(ws, r, values, COLUMNS)
-        for c, column in enumerate(COLUMNS):
+        fit_row_height(ws, r, values, columns)
+        for c, column in enumerate(columns):
             tint = {"unlocked": True} if column.field else {"tint": "subcategory"}
             value = values[column.key]
             if column.style in ("money", "rate", "int"):
@@ -141,7 +172,7 @@ def _write_data_sheet(book: Book, period: ReportingPeriod, unit: str, today: dat
             else:
                 write_text(book, ws, r, c, value, column.style, **tint)
     if rows:
-        _validations(ws, FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows) - 1)
+        _validations(ws, FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows) - 1, columns)
     ws.freeze_panes(FIRST_DATA_ROW, 4)
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_landscape()
@@ -151,7 +182,9 @@ def _write_data_sheet(book: Book, period: ReportingPeriod, unit: str, today: dat
     ws.activate()
 
 
-def _write_meta(book: Book, actor, period: ReportingPeriod, ids: list[int], secret: str) -> None:
+def _write_meta(
+    book: Book, actor, period: ReportingPeriod, ids: list[int], source_ids: list[int], secret: str
+) -> None:
     ws = book.sheet(META_SHEET)
     entries = [
         ("format", FORMAT_TAG),
@@ -160,7 +193,8 @@ def _write_meta(book: Book, actor, period: ReportingPeriod, ids: list[int], secr
         ("period_code", period.code),
         ("user", getattr(actor, "username", "") or ""),
         ("project_ids", ",".join(str(i) for i in ids)),
-        ("signature", signature(secret, period.plan_id, period.code, ids)),
+        ("source_ids", ",".join(str(i) for i in source_ids)),
+        ("signature", signature(secret, period.plan_id, period.code, ids, source_ids)),
     ]
     for r, (key, value) in enumerate(entries):
         ws.write_string(r, 0, key)
@@ -183,11 +217,17 @@ def export_template(actor, period: ReportingPeriod, secret: str, today: date | N
     plans = {
         p.id: next((a.amount_wan for a in p.annual_plans if a.year == period.year), None) for p in projects
     }
-    rows = [_row_values(p, reports.get(p.id), plans[p.id], i) for i, p in enumerate(projects, start=1)]
+    sources = list_sources(period.plan_id)
+    received = funds_of_reports([r.id for r in reports.values()])
+    funds = {pid: received.get(r.id, {}) for pid, r in reports.items()}
+    rows = [
+        _row_values(p, reports.get(p.id), plans[p.id], i, funds.get(p.id, {}), sources)
+        for i, p in enumerate(projects, start=1)
+    ]
     book = Book()
     unit = reporting_unit(actor)
-    _write_data_sheet(book, period, unit, today, rows)
-    _write_meta(book, actor, period, [p.id for p in projects], secret)
+    _write_data_sheet(book, period, unit, today, rows, template_columns(sources))
+    _write_meta(book, actor, period, [p.id for p in projects], [s.id for s in sources], secret)
     return ExportFile(
         book.close(),
         f"进度填报模板_{unit}_{period_label(period)}.xlsx",

@@ -33,8 +33,11 @@ from portfolio.exports.template_sheet import (
     MAX_TEXT,
     META_SHEET,
     REQUIRED,
+    funding_header,
     signature,
 )
+from portfolio.funding.models import FundingSource
+from portfolio.funding.queries import list_sources
 from portfolio.numbers import INT_MAX, NumberProblem, check_money, parse_int, parse_percent
 from portfolio.projects.models import LifecycleStatus, Project, ProjectUnit
 from portfolio.reporting.models import ReportingPeriod
@@ -66,6 +69,13 @@ class FilledRow:
     data: ReportInput | None  # None: nothing filled in, the row is skipped
     version: int | None
     outcome: str = ""  # submit, unchanged or blank
+    # 本期到位资金 by source id (None where blank); None when the template has no funding columns.
+    funds: dict[int, Decimal | None] | None = None
+    source_names: dict[int, str] = field(default_factory=dict)
+
+    def funds_named(self) -> list[tuple[str, Decimal]]:
+        """(source name, amount) of the sources with funds received, for the preview."""
+        return [(self.source_names[sid], a) for sid, a in (self.funds or {}).items() if a]
 
 
 @dataclass
@@ -140,12 +150,21 @@ def _money_text(raw, what: str) -> Decimal | None:
     return check_money(raw, what)
 
 
-def _check_origin(meta: dict, ids: list[int], secret: str) -> ReportingPeriod:
+def _source_ids(meta: dict) -> list[int]:
+    """The funding columns' source ids, in column order (none in a template without funding columns)."""
+    raw = meta.get("source_ids", "")
+    ids = [parse_int(part) for part in raw.split(",")] if raw else []
+    if any(i is None for i in ids):
+        raise RefusedTemplate("模板校验失败：资金来源信息被修改过。请重新下载模板，只在白色单元格中填写。")
+    return ids
+
+
+def _check_origin(meta: dict, ids: list[int], source_ids: list[int], secret: str) -> ReportingPeriod:
     period_id = parse_int(meta.get("period_id"))
     period = session.get(ReportingPeriod, period_id) if period_id else None
     if period is None or period.code != meta.get("period_code") or str(period.plan_id) != meta.get("plan_id"):
         raise RefusedTemplate("模板中的填报期间在系统中不存在或已变更，请重新下载模板。")
-    expected = signature(secret, period.plan_id, period.code, ids)
+    expected = signature(secret, period.plan_id, period.code, ids, source_ids)
     if len(set(ids)) != len(ids) or not hmac.compare_digest(expected, meta.get("signature", "")):
         raise RefusedTemplate(
             "模板校验失败：隐藏的项目编号或期间信息被修改过（或增删了行）。请重新下载模板，只在白色单元格中填写。"
@@ -157,6 +176,25 @@ def _check_header(rows: list[list]) -> None:
     header = rows[FIRST_DATA_ROW - 1] if len(rows) >= FIRST_DATA_ROW else []
     if [str(v).strip() for v in header[: len(HEADERS)]] != HEADERS:
         raise RefusedTemplate("模板表头被修改过，无法识别各列，请重新下载模板后填写。")
+
+
+def _funding_columns(
+    rows: list[list], source_ids: list[int], period: ReportingPeriod
+) -> list[tuple[int, FundingSource]]:
+    """(column index, source) of each 本期到位资金 column, checked against the plan's sources as they are."""
+    header = rows[FIRST_DATA_ROW - 1] if len(rows) >= FIRST_DATA_ROW else []
+    current = {s.id: s for s in list_sources(period.plan_id)}
+    found = []
+    for c, source_id in enumerate(source_ids, start=len(COLUMNS)):
+        source = current.get(source_id)
+        text = str(header[c]).strip() if c < len(header) else ""
+        if source is None or text != funding_header(source.name):
+            raise RefusedTemplate(
+                "下载模板后资金来源清单已变更（或到位资金的表头被修改），无法确定各列对应的资金来源，"
+                "请重新下载模板后填写。"
+            )
+        found.append((c, source))
+    return found
 
 
 def _load_projects(ids: list[int]) -> dict[int, Project]:
@@ -184,34 +222,54 @@ def _check_scope(actor, projects: dict[int, Project], ids: list[int]) -> None:
 
 
 def _issue(issues: list[Issue], row: int, key: str, message: str, value=None) -> None:
-    c = COL[key]
-    issues.append(
-        Issue(row, column_letter(c + 1), COLUMNS[c].header, message, None if value is None else str(value))
-    )
+    _issue_at(issues, row, COL[key], COLUMNS[COL[key]].header, message, value)
+
+
+def _issue_at(issues: list[Issue], row: int, c: int, header: str, message: str, value=None) -> None:
+    issues.append(Issue(row, column_letter(c + 1), header, message, None if value is None else str(value)))
 
 
 def _cell(cells: list, key: str):
-    c = COL[key]
+    return _cell_at(cells, COL[key])
+
+
+def _cell_at(cells: list, c: int):
     return cells[c] if c < len(cells) and cells[c] != "" else None
 
 
 def _number(cells, key, row, issues, places: str, check) -> Decimal | None:
-    raw = _cell(cells, key)
+    return _number_at(cells, COL[key], COLUMNS[COL[key]].header, row, issues, places, check)
+
+
+def _number_at(cells, c: int, header: str, row, issues, places: str, check) -> Decimal | None:
+    raw = _cell_at(cells, c)
     if is_blank(raw):
         return None
     try:
-        value = check(raw.strip() if isinstance(raw, str) else raw, COLUMNS[COL[key]].header)
+        value = check(raw.strip() if isinstance(raw, str) else raw, header)
     except NumberProblem as e:
-        _issue(issues, row, key, e.message, raw)
+        _issue_at(issues, row, c, header, e.message, raw)
         return None
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP) if value is not None else None
 
 
-def _parse_row(cells: list, row: int, issues: list[Issue]) -> ReportInput | None:
-    """The report the row describes, or None when nothing was filled in; problems go to `issues`."""
-    inputs = [c for c in COLUMNS if c.field]
-    if all(is_blank(_cell(cells, c.key)) for c in inputs):
+def _parse_funds(cells: list, row: int, issues: list[Issue], funding: list) -> dict | None:
+    """本期到位资金 by source id from the funding columns; None when the template has none."""
+    if not funding:
         return None
+    return {
+        source.id: _number_at(cells, c, funding_header(source.name), row, issues, "0.0001", _money_text)
+        for c, source in funding
+    }
+
+
+def _parse_row(
+    cells: list, row: int, issues: list[Issue], funding: list
+) -> tuple[ReportInput | None, dict | None]:
+    """The report and funds a row describes, or (None, None) when it is blank; problems go to `issues`."""
+    inputs = [COL[c.key] for c in COLUMNS if c.field] + [c for c, _source in funding]
+    if all(is_blank(_cell_at(cells, c)) for c in inputs):
+        return None, None
     texts = {}
     for key in TEXT_FIELDS:
         raw = _cell(cells, key)
@@ -235,7 +293,7 @@ def _parse_row(cells: list, row: int, issues: list[Issue]) -> ReportInput | None
     for key in REQUIRED:
         if getattr(data, key) is None and is_blank(_cell(cells, key)):
             _issue(issues, row, key, "报送时必须填写")
-    return data
+    return data, _parse_funds(cells, row, issues, funding)
 
 
 def read_owner(data: bytes) -> str:
@@ -253,19 +311,23 @@ def read_template(
     _check_header(sheet)
     located = _project_ids(sheet)
     ids = [pid for _, pid, _ in located]
-    period = _check_origin(meta, ids, secret)
+    source_ids = _source_ids(meta)
+    period = _check_origin(meta, ids, source_ids, secret)
     if expected_period is not None and expected_period.id != period.id:
         raise RefusedTemplate(
             f"这是 {period.code} 期间的模板，不能导入到 {expected_period.code} 期间。"
             f"请下载 {expected_period.code} 的模板。"
         )
+    funding = _funding_columns(sheet, source_ids, period)
     projects = _load_projects(ids)
     _check_scope(actor, projects, ids)
     result = TemplateFile(period, meta.get("user", ""))
+    names = {source.id: source.name for _c, source in funding}
     for row, pid, version in located:
-        cells = sheet[row - 1]
-        data = _parse_row(cells, row, result.issues)
-        result.rows.append(FilledRow(row, projects[pid], data, version, "" if data else "blank"))
+        data, funds = _parse_row(sheet[row - 1], row, result.issues, funding)
+        result.rows.append(
+            FilledRow(row, projects[pid], data, version, "" if data else "blank", funds, names)
+        )
     return result
 
 

@@ -116,10 +116,20 @@ def get_project_funding(project: Project, as_of: date) -> ProjectFundingView:
 
 def get_report_funding(report: StatusReport) -> dict[int, Decimal]:
     """source id → funds received in this report's period, whatever its status."""
-    stmt = select(ReportFunding.source_id, ReportFunding.amount_wan).where(
-        ReportFunding.report_id == report.id
+    return funds_of_reports([report.id]).get(report.id, {})
+
+
+def funds_of_reports(report_ids: list[int]) -> dict[int, dict[int, Decimal]]:
+    """report id → {source id: funds received in its period}, whatever the reports' status."""
+    if not report_ids:
+        return {}
+    stmt = select(ReportFunding.report_id, ReportFunding.source_id, ReportFunding.amount_wan).where(
+        ReportFunding.report_id.in_(report_ids)
     )
-    return {sid: money(amount) for sid, amount in session.execute(stmt)}
+    found: dict[int, dict[int, Decimal]] = {}
+    for rid, sid, amount in session.execute(stmt):
+        found.setdefault(rid, {})[sid] = money(amount)
+    return found
 
 
 @dataclass
