@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -221,6 +222,24 @@ def test_locked_period_refuses_reports(app, users, project, role_client):
     assert "期间已锁定" in officer.get(_url(period, project)).get_data(as_text=True)
     response = officer.post(_url(period, project), data=report_form(send="报送"))
     assert "已锁定" in response.get_data(as_text=True) and _report(project, period) is None
+
+
+def test_a_locked_period_shows_the_form_read_only(app, users, project, role_client):
+    open_now = make_period(users["planner"], f"{project.plan.start_year + 1}Q1")
+    session.commit()
+    officer = role_client("officer")
+    officer.post(_url(open_now, project), data=report_form(save="暂存"))
+    open_now.deadline = date.today() - timedelta(days=1)  # the deadline passes with the draft unsent
+    session.commit()
+    html = officer.get(_url(open_now, project)).get_data(as_text=True)
+    assert "期间已锁定" in html and "只供查看" in html
+    head, body = html.split('<fieldset class="form-body" disabled>', 1)
+    body = body.split("</fieldset>", 1)[0]
+    visible = r'<(textarea|select)\b|<input(?![^>]*type="hidden")'
+    assert re.search(visible, head.split('class="report-form"', 1)[1]) is None  # nothing editable outside
+    assert re.search(visible, body) and 'type="file"' not in html  # the values stay readable, no uploads
+    assert 'name="send"' not in html and 'name="save"' not in html
+    assert "主体结构完成六成" in body
 
 
 def test_project_history_partial_lists_every_state(app, users, project, role_client):
