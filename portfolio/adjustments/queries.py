@@ -45,6 +45,9 @@ class AdjustmentReport:
     current_totals: Totals
     rows: list[AdjustedProject]
     labels: dict = field(default_factory=lambda: dict(FIELDS))
+    # project id → its values at the baseline and now (what the totals add up; the evaluation scopes them)
+    baseline_values: dict[int, dict] = field(default_factory=dict)
+    current_values: dict[int, dict] = field(default_factory=dict)
 
     def count(self, kind: AdjustmentKind) -> int:
         return sum(1 for r in self.rows if r.kind == kind)
@@ -127,4 +130,4 @@ def get_adjustment_report(plan: Plan) -> AdjustmentReport:
         rows.append(AdjustedProject(project_id, name, kind, old, new, keys, events.get(project_id, [])))
     order = list(AdjustmentKind)
     rows.sort(key=lambda r: (order.index(r.kind), r.project_id))
-    return AdjustmentReport(plan, baseline, baseline_totals, current_totals, rows)
+    return AdjustmentReport(plan, baseline, baseline_totals, current_totals, rows, dict(FIELDS), before, now)

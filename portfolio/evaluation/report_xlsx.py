@@ -135,6 +135,8 @@ PROJECT_COLUMNS = [
     ("县区", "county", 10),
     (FIELDS["lead_unit"].label, "lead_unit", 22),
     (FIELDS["span_investment_wan"].label_with_unit, "span_investment_wan", 14),
+    ("原规划期投资(万元)", "baseline_span_investment_wan", 14),
+    ("规划调整", "adjustment", 10),
     ("截至评估年计划投资(万元)", "planned_to_date_wan", 14),
     ("累计完成投资(万元)", "cumulative_invested_wan", 14),
     ("系统计算分类", "computed_label", 12),
@@ -168,6 +170,7 @@ COMMENT_KEYS = (
 )
 NUMERIC_KEYS = {
     "span_investment_wan",
+    "baseline_span_investment_wan",
     "planned_to_date_wan",
     "cumulative_invested_wan",
     "score",
@@ -180,7 +183,8 @@ LABELS = {k.value: k.label for k in ProjectClass}
 def _cell(row: dict, key: str):
     if key == "computed_label":
         return LABELS[row["computed_class"]]
-    return _dec(row[key]) if key in NUMERIC_KEYS else row[key]
+    value = row.get(key)  # a round frozen before a column existed leaves it blank
+    return _dec(value) if key in NUMERIC_KEYS else value
 
 
 def _rows(rows: list[dict], keys) -> list[list]:
@@ -212,6 +216,49 @@ def _groups(ws, groups: list[dict], first: str) -> None:
     _table(ws, 1, headers, rows, [24, 8, *[10] * len(ProjectClass), 16, 16, 16, 12, 12])
 
 
+ADJUSTMENT_COLUMNS = [
+    ("项目名称", "name", 40),
+    ("类型", "kind_label", 8),
+    ("调整内容", "fields", 30),
+    ("原总投资(万元)", "baseline_total_wan", 14),
+    ("调整后总投资(万元)", "current_total_wan", 14),
+    ("原规划期投资(万元)", "baseline_span_wan", 14),
+    ("调整后规划期投资(万元)", "current_span_wan", 14),
+    ("调整原因及文号", "notes", 50),
+]
+
+
+def _adjustments(ws, data: dict) -> None:
+    """规划调整情况: the original plan's and the adjusted plan's totals, then each adjusted project."""
+    adj = data.get("adjustments")
+    if not adj:
+        ws.cell(
+            row=1,
+            column=1,
+            value="本规划尚未建立基线（首次导入项目附件时冻结），或本报告定稿于规划调整功能上线之前。",
+        )
+        return
+    totals = [
+        [f"原规划（{format_local(adj['frozen_at'])} 冻结的基线）", *_totals(adj["baseline"])],
+        ["调整后规划", *_totals(adj["current"])],
+    ]
+    row = _table(ws, 1, ["", "项目数", "总投资(万元)", "规划期投资(万元)"], totals, [40, 10, 16, 16])
+    counts = adj["counts"]
+    line = (
+        f"新增项目 {counts['added']} 个，调出 {counts['withdrawn']} 个，"
+        f"内容、投资或年限调整 {counts['changed']} 个。"
+    )
+    ws.cell(row=row - 1, column=1, value=line)
+    money_keys = {k for _, k, _ in ADJUSTMENT_COLUMNS if k.endswith("_wan")}
+    rows = [[_dec(r[k]) if k in money_keys else r[k] for _, k, _ in ADJUSTMENT_COLUMNS] for r in adj["rows"]]
+    headers = [h for h, _, _ in ADJUSTMENT_COLUMNS]
+    _table(ws, row + 1, headers, rows, [w for _, _, w in ADJUSTMENT_COLUMNS])
+
+
+def _totals(side: dict) -> list:
+    return [int(side["count"]), _dec(side["total_wan"]), _dec(side["span_wan"])]
+
+
 def _concerns(ws, data: dict) -> None:
     mine = [p for p in data["projects"] if p["final_class"] in CONCERNS]
     headers, widths = _headers(CONCERN_KEYS)
@@ -225,7 +272,7 @@ def _comments(ws, data: dict) -> None:
 
 
 def write_report(data: dict, out: BinaryIO) -> None:
-    """Write the seven-sheet report workbook to a binary stream."""
+    """Write the eight-sheet report workbook to a binary stream."""
     wb = Workbook()
     for name, attrs in STYLES.items():
         wb.add_named_style(NamedStyle(name=name, **attrs))
@@ -234,6 +281,7 @@ def write_report(data: dict, out: BinaryIO) -> None:
     for title, writer in (
         ("指标评估", _indicators),
         ("项目分类", _projects),
+        ("规划调整情况", _adjustments),
         ("分类别统计", lambda ws, d: _groups(ws, d["by_category"], "项目类别")),
         ("分县区统计", lambda ws, d: _groups(ws, d["by_county"], "县区")),
         ("滞后及未启动项目", _concerns),

@@ -2,6 +2,7 @@
 only the projects that officer answers for (the rule of permissions.visible_projects), with every count,
 group and total recomputed from those rows, so no figure of another county shows through."""
 
+from portfolio.evaluation.adjustments import adjustment_totals
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
 from portfolio.evaluation.queries import list_visible_project_ids
 from portfolio.evaluation.snapshot import INACTIVE_LINE, MULTI_COUNTY, NO_COUNTY, group_rows, report_data
@@ -26,5 +27,7 @@ def report_for(round_: EvaluationRound, user) -> dict:
         "class_counts": {k.value: sum(1 for r in rows if r["final_class"] == k.value) for k in ProjectClass},
         "by_category": group_rows(rows, "category", categories),
         "by_county": group_rows(rows, "county", counties),
+        "adjustments": data.get("adjustments")
+        and data["adjustments"] | adjustment_totals(data["adjustments"], visible),
         "scope_note": "本报告仅含您负责（所在县区或所在单位牵头、配合）的项目。",
     }

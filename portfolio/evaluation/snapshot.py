@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from portfolio.auth.models import User
 from portfolio.db import money, session, utcnow
+from portfolio.evaluation.adjustments import adjustment_section, project_adjustments
 from portfolio.evaluation.classify import CLASS_RULE, Classification, classify_project
 from portfolio.evaluation.indicator_assessment import (
     PRO_RATA_RULE,
@@ -255,6 +256,10 @@ def build_report(round_: EvaluationRound) -> dict:
     places = {loc.name: loc.sort_order for a in assessments for loc in a.project.locations}
     indicators = indicator_rows(plan, round_.as_of.year, list_verdicts(round_))
     county_order = sorted(places, key=places.get)
+    adjustments = adjustment_section(plan)
+    marks = project_adjustments(adjustments)
+    for row in rows:  # the project section reads each project against the original plan
+        row["adjustment"], row["baseline_span_investment_wan"] = marks.get(row["project_id"], ("", None))
     return {
         "version": SNAPSHOT_VERSION,
         "round": {"id": round_.id, "name": round_.name, "as_of": round_.as_of.isoformat()},
@@ -269,4 +274,5 @@ def build_report(round_: EvaluationRound) -> dict:
         "class_counts": {k.value: sum(1 for r in rows if r["final_class"] == k.value) for k in ProjectClass},
         "by_category": group_rows(rows, "category", [c.name for c in plan.categories]),
         "by_county": group_rows(rows, "county", [*county_order, MULTI_COUNTY, NO_COUNTY]),
+        "adjustments": adjustments,
     }

@@ -189,6 +189,7 @@ def test_report_workbook_reopens_and_matches_the_database(world, role_client):
         "评估概况",
         "指标评估",
         "项目分类",
+        "规划调整情况",
         "分类别统计",
         "分县区统计",
         "滞后及未启动项目",
@@ -203,11 +204,11 @@ def test_report_workbook_reopens_and_matches_the_database(world, role_client):
         .where(StatusReport.status == ReportStatus.APPROVED, ReportingPeriod.ends_on <= round_.as_of)
     )
     assert float(approved) == sum(INVESTED_BY_MID_TERM.values())
-    assert sum(row[7] for row in projects) == pytest.approx(float(approved))
+    assert sum(row[9] for row in projects) == pytest.approx(float(approved))
     planned = session.scalar(
         select(func.sum(AnnualPlan.amount_wan)).where(AnnualPlan.year <= round_.as_of.year)
     )
-    assert sum(row[6] for row in projects) == pytest.approx(float(planned))
+    assert sum(row[8] for row in projects) == pytest.approx(float(planned))
     for sheet in ("分类别统计", "分县区统计"):
         rows = list(wb[sheet].iter_rows(min_row=2, values_only=True))
         at = [r[0] for r in rows].index("合计")
