@@ -20,6 +20,7 @@ DOMAINS = (
     "annex",
     "reporting",
     "exports",
+    "layouts",
     "evaluation",
     "audit",
     "home",

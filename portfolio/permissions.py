@@ -43,6 +43,7 @@ ROLE_ACTIONS: dict[str, frozenset[Role]] = {
     "warning.configure": frozenset({ADMIN, PLANNER}),
     "export.download": EVERYONE,  # (scoped)
     "template.use": frozenset({ADMIN, PLANNER, OFFICER}),  # (scoped)
+    "layout.manage": frozenset({ADMIN, PLANNER}),  # define, import and delete sheet layouts (版式)
     "evaluation.view": EVERYONE,
     "evaluation.edit": frozenset({ADMIN, REVIEWER}),
     "evaluation.finalize": frozenset({ADMIN, REVIEWER}),

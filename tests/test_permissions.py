@@ -30,6 +30,7 @@ VOCABULARY = frozenset(
     | {"item_id", "file_id"}  # 督办 items and the files of their answers
     | {"plan_id", "category_id"}
     | {"key"}  # a 口径 (definition) by its key
+    | {"layout_id"}  # sheet layouts (版式)
 )
 # Per-endpoint URL arguments the world cannot supply by name.
 OVERRIDES: dict[str, dict] = {"static": {"filename": "css/app.css"}}

@@ -25,6 +25,7 @@ from portfolio.evaluation.models import (
     ProjectClass,
     TargetKind,
 )
+from portfolio.layouts.models import SheetLayout
 from portfolio.projects.models import Plan
 from portfolio.reporting.models import Attachment, PeriodKind, ReportingPeriod, StatusReport
 from portfolio.supervision.models import (
@@ -163,7 +164,13 @@ def build_world(users: dict) -> World:
     own_item, own_item_file = _supervision_item(own_project, users["planner"])
     other_item, other_item_file = _supervision_item(other_project, users["planner"])
     spare = make_user("spare", "reviewer")
-    session.add_all([round_, assessment, indicator, batch])
+    layout = SheetLayout(
+        name="测试版式",
+        spec={"title": "{规划}项目表（{期间}）", "columns": [{"key": "name", "header": "项目名称"}]},
+        version=1,
+        builtin=False,
+    )
+    session.add_all([round_, assessment, indicator, batch, layout])
     session.flush()
     record(users["admin"], "user.create", spare, after={"username": "spare"})
     session.commit()
@@ -175,6 +182,7 @@ def build_world(users: dict) -> World:
         "user_id": spare.id,
         "batch_id": batch.id,
         "plan_id": plan.id,
+        "layout_id": layout.id,
         "category_id": plan.categories[-1].id,  # a category without projects: deleting it is allowed
         "key": "days_behind",  # a 口径 (definition) by its key: /api/v1/definitions/<key>
     }

@@ -14,6 +14,8 @@ from portfolio.projects.models import LifecycleStatus, Milestone, MilestoneKind,
 from portfolio.reporting.models import PeriodStatus, ReportStatus
 
 ACTION_LABELS = {
+    "layout.save": "保存报表版式",
+    "layout.delete": "删除报表版式",
     "user.create": "创建账号",
     "user.update": "修改账号",
     "user.enable": "启用账号",
@@ -75,6 +77,7 @@ ACTION_LABELS = {
 }
 
 ENTITY_LABELS = {
+    "SheetLayout": "报表版式",
     "User": "账号",
     "Project": "项目",
     "StatusReport": "进度报告",

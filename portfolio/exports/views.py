@@ -21,6 +21,7 @@ from portfolio.exports.template_sheet import export_template
 from portfolio.exports.template_upload import stash_upload, take_upload
 from portfolio.funding.columns import MEASURES, FundingChoice
 from portfolio.funding.queries import list_sources
+from portfolio.layouts.queries import list_county_names, list_layouts
 from portfolio.localtime import local_today
 from portfolio.numbers import parse_int
 from portfolio.permissions import requires
@@ -38,8 +39,9 @@ from portfolio.unit_of_work import discard, refuse
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _send(file: ExportFile) -> Response:
-    response = Response(file.content, mimetype=XLSX)
+def send_export(file: ExportFile, mimetype: str = XLSX) -> Response:
+    """A download that is never cached, with its Chinese file name and an ASCII fallback."""
+    response = Response(file.content, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(file.filename, file.fallback)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -68,6 +70,8 @@ def index():
         form=form,
         funding_sources=list_sources(plan.id),
         funding_measures=MEASURES,
+        layouts=list_layouts(),
+        counties=list_county_names(),
     )
 
 
@@ -78,7 +82,9 @@ def progress_sheet(period_id):
     filters = ProjectFilters.from_args(request.args)
     county = get_location(str(filters.county_id)) if filters.county_id else None
     funding = FundingChoice.from_args(request.args)
-    return _send(export_progress(current_user, _period(period_id, filters), filters, county, funding=funding))
+    return send_export(
+        export_progress(current_user, _period(period_id, filters), filters, county, funding=funding)
+    )
 
 
 @bp.route("/exports/counties.xlsx", defaults={"period_id": None})
@@ -86,7 +92,7 @@ def progress_sheet(period_id):
 @requires("export.download")
 def county_sheets(period_id):
     filters = ProjectFilters.from_args(request.args)
-    return _send(export_county_sheets(current_user, _period(period_id, filters), filters))
+    return send_export(export_county_sheets(current_user, _period(period_id, filters), filters))
 
 
 @bp.route("/exports/supervision.xlsx", defaults={"period_id": None})
@@ -94,7 +100,7 @@ def county_sheets(period_id):
 @requires("export.download")
 def supervision(period_id):
     filters = ProjectFilters.from_args(request.args)
-    return _send(export_supervision(current_user, _period(period_id, filters), filters))
+    return send_export(export_supervision(current_user, _period(period_id, filters), filters))
 
 
 @bp.route("/exports/history.xlsx")
@@ -106,7 +112,7 @@ def history_sheet():
 @bp.route("/exports/periods/<int:period_id>/reminders.xlsx")
 @requires("reminder.view")
 def reminder_list(period_id):
-    return _send(export_reminder_list(list_reminders(get_period(period_id)), local_today()))
+    return send_export(export_reminder_list(list_reminders(get_period(period_id)), local_today()))
 
 
 @bp.route("/exports/template.xlsx", defaults={"period_id": None})
@@ -116,7 +122,7 @@ def template(period_id):
     plan = select_plan(ProjectFilters.from_args(request.args))
     period = get_period(period_id) if period_id else get_open_period(plan, local_today())
     try:
-        return _send(export_template(current_user, period, current_app.config["SECRET_KEY"]))
+        return send_export(export_template(current_user, period, current_app.config["SECRET_KEY"]))
     except DomainError as e:
         refuse(e)
         return redirect(url_for("exports.index", period=period.id))
