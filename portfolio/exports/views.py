@@ -106,7 +106,7 @@ def supervision(period_id):
 @bp.route("/exports/history.xlsx")
 @requires("export.download")
 def history_sheet():
-    return _send(export_history(current_user, GridFilters.from_args(request.args)))
+    return send_export(export_history(current_user, GridFilters.from_args(request.args)))
 
 
 @bp.route("/exports/periods/<int:period_id>/reminders.xlsx")
