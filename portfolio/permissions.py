@@ -93,12 +93,14 @@ def officer_responsible_for(user: User, project: Project) -> bool:
     """A county officer answers for a project located in their county or led or supported by their unit."""
     if user.unit_id is not None and any(link.unit_id == user.unit_id for link in project.unit_links):
         return True
-    if user.county_id is not None:
-        if any(loc.id == user.county_id for loc in project.locations):
-            return True
-        if any(link.unit.county_id == user.county_id for link in project.unit_links):
-            return True
-    return False
+    return user.county_id is not None and user.county_id in responsible_counties(project)
+
+
+def responsible_counties(project: Project) -> set[int]:
+    """The counties whose officers answer for a project: where it is built, and the counties of its units
+    (the rule visible_projects states in SQL)."""
+    counties = {loc.id for loc in project.locations}
+    return counties | {link.unit.county_id for link in project.unit_links if link.unit.county_id is not None}
 
 
 def visible_projects(user: User) -> ColumnElement[bool]:

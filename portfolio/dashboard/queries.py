@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from portfolio.dashboard.filters import BoardFilters
 from portfolio.db import money, session
+from portfolio.definitions.investment import annual_rate, planned_share
 from portfolio.funding.queries import SourceTotal, get_source_totals
 from portfolio.projects.models import Category, LifecycleStatus, Location, Plan, Project, ProjectLocation
 from portfolio.projects.queries import filtered_projects, get_selected_plan
@@ -23,7 +24,6 @@ from portfolio.reporting.models import ProgressRow, ReportingPeriod, ReportStatu
 from portfolio.reporting.progress import (
     ProjectProgress,
     anchor_period_id,
-    completion_rate,
     default_as_of,
     progress_for,
 )
@@ -40,20 +40,24 @@ class BoardRow(SummaryRow):
 
     annual_wan: Decimal = ZERO
     year_wan: Decimal = ZERO
+    planned_year_wan: Decimal = ZERO  # year_wan of the projects that have a plan for the year
 
     def add(self, project, progress: ProjectProgress) -> None:
         super().add(project, progress)
         self.annual_wan += progress.annual_plan_wan or ZERO
         self.year_wan += progress.year_invested_wan
+        self.planned_year_wan += planned_share(progress.year_invested_wan, progress.annual_plan_wan)
 
-    def add_group(self, level, count, total, span, done, year_done=0, annual=0) -> None:
+    def add_group(self, level, count, total, span, done, year_done=0, annual=0, planned_done=0) -> None:
         super().add_group(level, count, total, span, done)
         self.annual_wan += Decimal(annual) / SCALE
         self.year_wan += Decimal(year_done) / SCALE
+        self.planned_year_wan += Decimal(planned_done) / SCALE
 
     @property
     def annual_rate(self) -> Decimal | None:
-        return completion_rate(self.year_wan, self.annual_wan)
+        """年度计划完成率 (definitions.investment.ANNUAL_RATE): only projects with a plan count."""
+        return annual_rate([(self.planned_year_wan, self.annual_wan)])
 
 
 @dataclass(frozen=True)

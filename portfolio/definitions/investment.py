@@ -1,5 +1,6 @@
 """Investment measures: completion in the tracker, before it, since the start, and the rates."""
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from portfolio.definitions.registry import define
@@ -21,7 +22,9 @@ YEAR_INVESTED = define(
 ANNUAL_RATE = define(
     "annual_completion_rate",
     "年度计划完成率",
-    "项目的年度累计完成投资 ÷ 该项目当年计划投资 × 100%；没有当年计划投资的项目不计算。",
+    "项目的年度累计完成投资 ÷ 该项目当年计划投资 × 100%；没有当年计划投资的项目不计算。"
+    "小计、合计行只计有当年计划投资的项目：这些项目的年度累计完成投资之和 ÷ 它们的当年计划投资之和 × 100%，"
+    "没有当年计划投资的项目的完成投资不计入分子（但计入“年度累计完成投资”列的小计）。",
     "投资",
 )
 PRE_TRACKING = define(
@@ -63,6 +66,22 @@ def rate_for_display(done: Decimal | None, planned: Decimal | None) -> Decimal |
     """The same rate rounded to one decimal for display."""
     value = rate(done, planned)
     return None if value is None else value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def planned_share(year_done: Decimal | None, annual_plan: Decimal | None) -> Decimal:
+    """The part of a project's year-to-date investment that counts toward a group's annual rate (ANNUAL_RATE):
+    all of it when the project has a plan for the year, nothing when it has none."""
+    return (year_done or ZERO) if annual_plan else ZERO
+
+
+def annual_rate(pairs: Iterable[tuple[Decimal | None, Decimal | None]]) -> Decimal | None:
+    """年度计划完成率 of one project or a group, from (year-to-date investment, annual plan) pairs, one
+    decimal: only projects with a plan that year count, in the numerator and the denominator alike."""
+    done = planned = ZERO
+    for year_done, annual_plan in pairs:
+        done += planned_share(year_done, annual_plan)
+        planned += annual_plan or ZERO
+    return rate_for_display(done, planned)
 
 
 def cumulative_since_start(pre_tracking_wan: Decimal | None, tracked_wan: Decimal | None) -> Decimal:

@@ -12,7 +12,7 @@ from itertools import groupby
 from xlsxwriter.worksheet import Worksheet
 
 from portfolio.db import LabelledEnum
-from portfolio.definitions.investment import cumulative_since_start
+from portfolio.definitions.investment import annual_rate, cumulative_since_start
 from portfolio.definitions.reports import ReportState
 from portfolio.exports.sheet_layout import (
     LEVEL_FILLS,
@@ -30,7 +30,7 @@ from portfolio.exports.sheet_layout import (
 )
 from portfolio.fields import span_label
 from portfolio.projects.models import Plan, Project
-from portfolio.reporting.progress import ProjectProgress, completion_rate
+from portfolio.reporting.progress import ProjectProgress
 
 # The 口径说明 written under the sheet, from portfolio.definitions.
 NOTE_KEYS = (
@@ -137,12 +137,14 @@ def project_values(
 
 
 def group_values(kind: str, label: str, members: list[SheetRow], extra_keys=()) -> SheetRow:
-    """A 小计 or 合计 row: the sum of its project rows; a project without an approved report adds nothing."""
+    """A 小计 or 合计 row: the sum of its project rows; a project without an approved report adds nothing,
+    and a column blank in every row stays blank (not 0.00)."""
     values: dict = {"name": label}
     for key in (*SUM_KEYS, *extra_keys):
-        amounts = (r.values.get(key) for r in members)
-        values[key] = sum((a for a in amounts if isinstance(a, Decimal)), Decimal(0))
-    values["completion_rate"] = completion_rate(values["year_invested"], values["annual_plan"])
+        amounts = [a for a in (r.values.get(key) for r in members) if isinstance(a, Decimal)]
+        values[key] = sum(amounts, Decimal(0)) if amounts else None
+    rated = (r.values for r in members if isinstance(r.values.get("year_invested"), Decimal))
+    values["completion_rate"] = annual_rate((v["year_invested"], v["annual_plan"]) for v in rated)
     return SheetRow(kind, values)
 
 
@@ -245,10 +247,12 @@ def write_progress_sheet(
     plan: Plan,
     rows: list[SheetRow],
     extra_columns: Sequence[Column] = (),
+    note: str = "",
 ) -> Worksheet:
     """One formatted, printable progress sheet in the workbook, its 口径说明 under the table.
 
-    Extra columns (funding by source) follow 开工以来累计完成投资.
+    Extra columns (funding by source) follow 开工以来累计完成投资; a note (shared projects) follows
+    the report counts.
     """
     columns = progress_columns(plan)
     at = next(i for i, c in enumerate(columns) if c.key == "cumulative") + 1
@@ -257,6 +261,6 @@ def write_progress_sheet(
     header_row = write_heading(book, ws, title, unit_line, f"{date_line}　　单位：万元", len(columns))
     body = write_header(book, ws, header_row, columns)
     after = write_rows(book, ws, body, columns, rows)
-    write_notes(book, ws, after, columns, NOTE_KEYS, state_counts(rows))
+    write_notes(book, ws, after, columns, NOTE_KEYS, state_counts(rows), note)
     setup_page(ws, header_row, body - 1)
     return ws

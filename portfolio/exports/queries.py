@@ -32,6 +32,14 @@ def get_location(key: str) -> Location:
     return location
 
 
+def list_locations(ids: list[int] | None) -> list[Location]:
+    """These counties (every county with None) in their usual order."""
+    stmt = select(Location).order_by(Location.sort_order, Location.id)
+    if ids is not None:
+        stmt = stmt.where(Location.id.in_(ids))
+    return list(session.scalars(stmt))
+
+
 def list_sheet_projects(user, plan: Plan, filters: ProjectFilters) -> list[SheetProject]:
     """The user's visible projects in the plan, narrowed like the project list, with what sheets show."""
     stmt = filtered_projects(user, filters, plan)

@@ -9,7 +9,12 @@ from portfolio.db import session
 from portfolio.definitions.reports import ReportState, report_state
 from portfolio.errors import DomainError
 from portfolio.exports.progress_sheet import build_rows, write_progress_sheet
-from portfolio.exports.queries import list_period_reports, list_report_statuses, list_sheet_projects
+from portfolio.exports.queries import (
+    list_locations,
+    list_period_reports,
+    list_report_statuses,
+    list_sheet_projects,
+)
 from portfolio.exports.sheet_layout import (
     CITY,
     Book,
@@ -25,6 +30,7 @@ from portfolio.funding.columns import FundingChoice, choose_columns, funding_val
 from portfolio.funding.queries import funds_of_reports
 from portfolio.funding.services import save_report_with_funds
 from portfolio.localtime import local_today
+from portfolio.permissions import responsible_counties
 from portfolio.projects.models import Location, Project
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportingPeriod, StatusReport
@@ -65,7 +71,7 @@ def _report_states(projects, period: ReportingPeriod) -> dict[int, ReportState]:
 
 
 def _write_progress(
-    book: Book, actor, period, county, projects, progress, today: date, name: str, funding=None
+    book: Book, actor, period, county, projects, progress, today: date, name: str, funding=None, note=""
 ) -> None:
     columns = choose_columns(period.plan_id, funding) if funding else []
     extra = funding_values([p.id for p in projects], period.ends_on, period.id) if columns else None
@@ -78,6 +84,7 @@ def _write_progress(
         period.plan,
         build_rows(projects, progress, _report_states(projects, period), extra),
         [Column(c.key, c.header, 12, "money", c.group) for c in columns],
+        note,
     )
 
 
@@ -108,25 +115,47 @@ def export_progress(
     )
 
 
-def _by_location(projects: list[Project]) -> list[tuple[Location, list[Project]]]:
-    groups: dict[int, tuple[Location, list[Project]]] = {}
+def _by_county(actor, projects: list[Project]) -> list[tuple[Location, list[Project]]]:
+    """Each county with exactly the projects its officer sees: built there or with a unit of the county.
+    A county officer gets only their own county's sheet."""
+    groups: dict[int, list[Project]] = {}
     for project in projects:
-        for location in project.locations:
-            groups.setdefault(location.id, (location, []))[1].append(project)
-    return sorted(groups.values(), key=lambda g: g[0].sort_order)
+        for county_id in responsible_counties(project):
+            groups.setdefault(county_id, []).append(project)
+    own = getattr(actor, "county_id", None)
+    locations = list_locations([i for i in groups if own is None or i == own])
+    return [(location, groups[location.id]) for location in locations]
+
+
+def shared_note(county: Location, projects: list[Project], names: dict[int, str]) -> str:
+    """The line under a county's sheet naming its projects that other counties answer for too."""
+    shared = []
+    for project in projects:
+        counties = responsible_counties(project) - {county.id}
+        if counties:
+            others = "、".join(name for i, name in names.items() if i in counties)
+            shared.append(f"{project.name}（与{others}共同负责）")
+    if not shared:
+        return ""
+    listed = "；".join(shared)
+    return f"共同负责的项目 {len(shared)} 个，也列在其他县区的表中，各县区表的合计不可相加：{listed}。"
 
 
 def export_county_sheets(
     actor, period: ReportingPeriod, filters: ProjectFilters, today: date | None = None
 ) -> ExportFile:
-    """One workbook, one progress sheet per county (a project in two counties appears in both)."""
+    """One workbook, one progress sheet per county holding what that county's officer sees on the web
+    (a project built in one county and led by another's unit appears in both, with a note)."""
     projects, progress = _projects_and_progress(actor, period, filters)
     book = Book()
-    for location, members in _by_location(projects):
+    counties = _by_county(actor, projects)
+    names = {location.id: location.name for location in list_locations(None)}
+    for location, members in counties:
+        note = shared_note(location, members, names)
         _write_progress(
-            book, actor, period, location, members, progress, today or local_today(), location.name
+            book, actor, period, location, members, progress, today or local_today(), location.name, note=note
         )
-    if not projects:
+    if not counties:
         _write_progress(book, actor, period, None, [], progress, today or local_today(), "推进情况表")
     return ExportFile(
         book.close(),

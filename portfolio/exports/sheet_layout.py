@@ -220,10 +220,10 @@ def write_header(book: Book, ws: Worksheet, row: int, columns: list[Column]) -> 
 
 
 def write_notes(
-    book: Book, ws: Worksheet, row: int, columns: list[Column], keys: tuple[str, ...], lead: str = ""
+    book: Book, ws: Worksheet, row: int, columns: list[Column], keys: tuple[str, ...], *leads: str
 ) -> int:
-    """The 口径说明 under a table: a lead line, then one merged row per definition; returns the next row."""
-    lines = ([lead] if lead else []) + ["口径说明："]
+    """The 口径说明 under a table: lead lines, then one merged row per definition; returns the next row."""
+    lines = [lead for lead in leads if lead] + ["口径说明："]
     lines += [f"{d.name}：{d.rule}" for d in notes_for(*keys)]
     width = sum(c.width for c in columns)
     for offset, line in enumerate(lines, start=1):

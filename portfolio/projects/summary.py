@@ -118,7 +118,8 @@ def _scaled_sum(column):
 
 def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county: dict, year=None) -> None:
     """Count and sum by category, by county and by warning level from the read model; rows without a key
-    in the dicts are left out. With `year`, also that year's annual plan and approved investment."""
+    in the dicts are left out. With `year`, also that year's approved investment, annual plan and the
+    approved investment of projects with a plan that year."""
     projects = stmt.with_only_columns(
         Project.id,
         Project.category_id,
@@ -139,7 +140,12 @@ def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county:
     if year is not None:
         on_year = (AnnualPlan.project_id == projects.c.id) & (AnnualPlan.year == year)
         joined = joined.outerjoin(AnnualPlan, on_year)
-        figures += [_scaled_sum(ProgressRow.year_invested_wan), _scaled_sum(AnnualPlan.amount_wan)]
+        planned_done = case((AnnualPlan.amount_wan > 0, ProgressRow.year_invested_wan), else_=None)
+        figures += [
+            _scaled_sum(ProgressRow.year_invested_wan),
+            _scaled_sum(AnnualPlan.amount_wan),
+            _scaled_sum(planned_done),  # the numerator of the annual rate (definitions ANNUAL_RATE)
+        ]
     grouped = select(projects.c.category_id, level, *figures).select_from(joined)
     for category_id, lvl, *sums in session.execute(grouped.group_by(projects.c.category_id, level)):
         if category_id in by_category:

@@ -8,13 +8,14 @@ Only approved status reports count. At the end of a period the answer is read fr
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy import case, func, select
 
 from portfolio.audit.services import record
 from portfolio.db import money, session
+from portfolio.definitions.investment import annual_rate
 from portfolio.localtime import local_today
 from portfolio.projects.models import LifecycleStatus, Project
 from portfolio.reporting.models import ProgressRow, ReportingPeriod, Setting, StatusReport
@@ -74,10 +75,8 @@ def save_thresholds(actor, thresholds: Thresholds) -> None:
 
 
 def completion_rate(done: Decimal, planned: Decimal | None) -> Decimal | None:
-    """Percent of the annual plan completed, one decimal; None when nothing was planned."""
-    if not planned:
-        return None
-    return (done / planned * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """A project's 年度计划完成率 (definitions.investment.ANNUAL_RATE), one decimal; None without a plan."""
+    return annual_rate([(done, planned)])
 
 
 def progress_for(

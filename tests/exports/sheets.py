@@ -1,7 +1,7 @@
 """Reading exported workbooks back in tests, with openpyxl (formats, layout) and calamine (values)."""
 
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
 import python_calamine
@@ -80,20 +80,40 @@ def amount(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.0001"))
 
 
+def blank(value) -> bool:
+    return value in ("", None) or value in REPORT_STATES
+
+
 def assert_groups_add_up(rows: list[tuple[str, list]]) -> None:
-    """Every 小计 equals the sum of the project rows under it, and 合计 equals the sum of all projects."""
+    """Every 小计 equals the sum of the project rows under it, and 合计 equals the sum of all projects;
+    a column blank in every member row is blank in the group row, not 0.00; the group's 年度计划完成率
+    counts only projects with an annual plan (definitions ANNUAL_RATE)."""
     checked = 0
     for kind, row in rows:
         if kind == "project":
             continue
         members = _members(rows, row)
         for key in SUM_KEYS:
+            if all(blank(m[COL[key]]) for m in members):
+                assert blank(row[COL[key]]), (kind, key, row[COL[key]])
+                continue
             assert amount(row[COL[key]]) == sum((amount(m[COL[key]]) for m in members), Decimal(0)), (
                 kind,
                 key,
             )
+        assert row[COL["completion_rate"]] == expected_rate(members), (kind, row[COL["name"]])
         checked += 1
     assert checked
+
+
+def expected_rate(members: list[list]):
+    """The group rate recomputed from the rows: planned projects' year investment over their plans."""
+    planned = [m for m in members if not blank(m[COL["annual_plan"]]) and amount(m[COL["annual_plan"]])]
+    plan = sum((amount(m[COL["annual_plan"]]) for m in planned), Decimal(0))
+    if not plan:
+        return ""
+    done = sum((amount(m[COL["year_invested"]]) for m in planned), Decimal(0))
+    return float((done / plan * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _members(rows: list[tuple[str, list]], head: list) -> list[list]:
