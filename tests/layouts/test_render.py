@@ -38,7 +38,7 @@ def test_finance_sheet_groups_by_county_with_subtotals_and_a_total(world, users)
     assert body[1] == ["温县小计（2个）", None, 3700.5, 1100, 1200.5, 75.5]
     assert body[2] == ["温县污水处理厂提标改造", "温县住建局", 2500.5, 800, 1200.5, 75.5]
     assert body[3] == ["温县光伏发电项目", "温县发改委", 1200, 300, None, None]
-    assert body[4] == ["孟州市小计（1个）", None, 1000, 0, 500, 70]
+    assert body[4] == ["孟州市小计（1个）", None, 1000, None, 500, 70]  # blank in every row: blank, not 0
     assert rows[9] == ["孟州市VOCs治理", "孟州市生态环境分局", 1000, None, 500, 70]
     assert rows[11][0] == "审核人：" and rows[11][3] == "填报人："
 
