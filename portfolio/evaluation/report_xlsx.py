@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from portfolio.evaluation.indicator_assessment import IndicatorStatus
 from portfolio.evaluation.indicators import parse_number
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
+from portfolio.evaluation.report_notes import SHEET_NOTES, write_sheet_notes
 from portfolio.exports.safe_text import clean_text, looks_like_formula
 from portfolio.fields import FIELDS, MONEY_FORMAT
 from portfolio.localtime import format_local
@@ -18,6 +19,9 @@ HEAD_FILL = PatternFill("solid", fgColor="EEF2F5")
 THIN = Side(style="thin", color="BFC6CE")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CONCERNS = (ProjectClass.LAGGING.value, ProjectClass.NOT_STARTED.value)
+# Rate headers name their denominator, as the summary's do (the rules are in the sheet's 口径说明).
+RATE_HEAD = "计划完成率(%)（÷截至评估年计划投资）"
+SPAN_RATE_HEAD = "规划期投资完成率(%)（÷规划期投资）"
 # Named styles, registered once per workbook: assigning a name per cell is far cheaper than four objects.
 STYLES = {
     "ev-head": dict(
@@ -52,6 +56,9 @@ def _table(ws, start_row: int, headers: list[str], rows: list[list], widths: lis
         ws.cell(row=start_row, column=col, value=text).style = "ev-head"
     for col, width in enumerate(widths or [], start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    sized = [ws.column_dimensions[get_column_letter(c)].width or 8 for c in range(1, len(headers) + 1)]
+    if lines := _lines(headers, [int(w) for w in sized]):  # long headers (a rate naming its denominator)
+        ws.row_dimensions[start_row].height = 15 * lines
     for r, values in enumerate(rows, start=start_row + 1):
         for col, value in enumerate(values, start=1):
             _put(ws, r, col, value)
@@ -81,6 +88,10 @@ def _lines(values: list, widths: list[int] | None) -> int | None:
     return need if need > 1 else None
 
 
+SUMMARY_WIDTHS = [28, 18, 24, 20, 16]
+SUMMARY_WIDTH = sum(SUMMARY_WIDTHS)  # the rule lines are merged across these five columns
+
+
 def _summary(ws, data: dict) -> None:
     r = data["round"]
     ws.append([f"{data['plan']['name']} · {r['name']}报告"])
@@ -94,19 +105,19 @@ def _summary(ws, data: dict) -> None:
     ws.append([f"评估截止日：{r['as_of']}    状态：{status}"])
     classes = [[k.label, data["class_counts"].get(k.value, 0)] for k in ProjectClass]
     row = _table(
-        ws, 4, ["项目评估分类", "项目数"], [*classes, ["合计", len(data["projects"])]], [28, 18, 24, 20, 16]
+        ws, 4, ["项目评估分类", "项目数"], [*classes, ["合计", len(data["projects"])]], SUMMARY_WIDTHS
     )
     statuses = [[s.label, data["indicator_counts"].get(s.value, 0)] for s in IndicatorStatus]
     row = _table(ws, row, ["指标评估状态", "指标数"], [*statuses, ["合计", len(data["indicators"])]])
     total = next(g for g in data["by_category"] if g["name"] == "合计")
     keys = ("span_investment_wan", "planned_to_date_wan", "cumulative_invested_wan", "plan_rate_pct")
-    heads = ["规划期投资(万元)", "截至评估年计划投资(万元)", "累计完成投资(万元)", "计划完成率(%)"]
+    heads = ["规划期投资(万元)", "截至评估年计划投资(万元)", "系统内累计完成投资(万元)", RATE_HEAD]
     row = _table(ws, row, ["投资", *heads[:3], heads[3]], [["全部项目", *_rows([total], keys)[0]]])
     for offset, (label, key) in enumerate((("指标评估规则：", "indicator"), ("项目分类规则：", "project"))):
         ws.merge_cells(start_row=row + offset, start_column=1, end_row=row + offset, end_column=5)
         cell = ws.cell(row=row + offset, column=1, value=label + data["rules"][key])
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[row + offset].height = 96
+        ws.row_dimensions[row + offset].height = 15 * (_lines([cell.value], [SUMMARY_WIDTH]) or 1) + 4
 
 
 def _value(text: str):
@@ -138,7 +149,7 @@ PROJECT_COLUMNS = [
     ("原规划期投资(万元)", "baseline_span_investment_wan", 14),
     ("规划调整", "adjustment", 10),
     ("截至评估年计划投资(万元)", "planned_to_date_wan", 14),
-    ("累计完成投资(万元)", "cumulative_invested_wan", 14),
+    ("系统内累计完成投资(万元)", "cumulative_invested_wan", 14),
     ("系统计算分类", "computed_label", 12),
     ("评估分类", "final_label", 12),
     ("计算依据", "reason", 44),
@@ -205,8 +216,8 @@ def _projects(ws, data: dict) -> None:
 
 
 def _groups(ws, groups: list[dict], first: str) -> None:
-    money_heads = ["规划期投资(万元)", "截至评估年计划投资(万元)", "累计完成投资(万元)", "计划完成率(%)"]
-    headers = [first, "项目数", *[k.label for k in ProjectClass], *money_heads, "规划期完成率(%)"]
+    money_heads = ["规划期投资(万元)", "截至评估年计划投资(万元)", "系统内累计完成投资(万元)", RATE_HEAD]
+    headers = [first, "项目数", *[k.label for k in ProjectClass], *money_heads, SPAN_RATE_HEAD]
     keys = ("span_investment_wan", "planned_to_date_wan", "cumulative_invested_wan", "plan_rate_pct")
     rows = [
         [g["name"], g["projects"], *[g["counts"][k.value] for k in ProjectClass]]
@@ -294,4 +305,6 @@ def write_report(data: dict, out: BinaryIO) -> None:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
     for ws in wb.worksheets[1:]:
         ws.freeze_panes = "A2"
+    for ws in wb.worksheets:
+        write_sheet_notes(ws, SHEET_NOTES[ws.title])
     wb.save(out)

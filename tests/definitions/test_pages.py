@@ -39,3 +39,22 @@ def test_project_page_explains_its_figures(app, users, role_client):
     for key in ("cumulative_since_start", "expected_pct", "days_behind", "started", "counted_reports"):
         assert f'data-definition="{key}"' in html
     assert "无已通过报告" in html
+
+
+def test_where_colours_are_set_and_shown_the_rule_is_the_definition(app, users, role_client):
+    """The thresholds page and the period page state 序时进度 and the colour rule from the definitions."""
+    from portfolio.definitions import get_definition
+
+    project = make_project(planned_start=date(2023, 1, 1), planned_end=date(2023, 12, 1))
+    period = make_period(project.plan, "2023Q4")
+    session.commit()
+    planner = role_client("planner")
+    thresholds = planner.get("/reporting/thresholds").get_data(as_text=True)
+    assert "计划工期中已过去的月份占比" not in thresholds
+    assert get_definition("expected_pct").rule in thresholds
+    for key in ("expected_pct", "behind_points", "warning_level", "started"):
+        assert f'data-definition="{key}"' in thresholds
+    page = planner.get(f"/reporting/periods/{period.id}").get_data(as_text=True)
+    for key in ("report_state", "counted_reports", "expected_pct", "warning_level"):
+        assert f'data-definition="{key}"' in page
+    assert get_definition("warning_level").rule in page

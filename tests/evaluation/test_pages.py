@@ -180,6 +180,22 @@ def test_officers_see_only_their_projects_in_the_working_list(world, role_client
     assert role_client("other_officer").get(f"/evaluation/assessments/{other.id}").status_code == 404
 
 
+def _table(ws) -> list[tuple]:
+    """A sheet's table rows under its header, up to the blank row above its 口径说明."""
+    rows = []
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if all(v is None for v in row):
+            break
+        rows.append(row)
+    return rows
+
+
+def _notes(ws) -> list[str]:
+    """The 口径说明 lines under a sheet's table."""
+    texts = [row[0] for row in ws.iter_rows(values_only=True) if row and isinstance(row[0], str)]
+    return texts[texts.index("口径说明：") :] if "口径说明：" in texts else []
+
+
 def test_report_workbook_reopens_and_matches_the_database(world, role_client):
     round_ = world["round"]
     response = role_client("reviewer").get(f"/evaluation/rounds/{round_.id}/report.xlsx")
@@ -195,7 +211,7 @@ def test_report_workbook_reopens_and_matches_the_database(world, role_client):
         "滞后及未启动项目",
         "评审意见",
     ]
-    projects = list(wb["项目分类"].iter_rows(min_row=2, values_only=True))
+    projects = _table(wb["项目分类"])
     in_db = session.scalar(select(func.count()).where(ProjectAssessment.round_id == round_.id))
     assert len(projects) == in_db == len(world["projects"])
     approved = session.scalar(
@@ -210,7 +226,7 @@ def test_report_workbook_reopens_and_matches_the_database(world, role_client):
     )
     assert sum(row[8] for row in projects) == pytest.approx(float(planned))
     for sheet in ("分类别统计", "分县区统计"):
-        rows = list(wb[sheet].iter_rows(min_row=2, values_only=True))
+        rows = _table(wb[sheet])
         at = [r[0] for r in rows].index("合计")
         total, apart = rows[at], rows[at + 1 :]  # withdrawn and cancelled projects on their own line
         assert total[1] == in_db and sum(r[1] for r in rows[:at]) == in_db
@@ -230,9 +246,9 @@ def test_report_workbook_reopens_and_matches_the_database(world, role_client):
     classes = len(ProjectAssessment.final_class.type.enum_class)
     summary = {r[0]: r[1] for r in wb["评估概况"].iter_rows(min_row=5, max_row=4 + classes, values_only=True)}
     assert summary == {k.label: by_class.get(k, 0) for k in ProjectAssessment.final_class.type.enum_class}
-    concerns = list(wb["滞后及未启动项目"].iter_rows(min_row=2, values_only=True))
+    concerns = _table(wb["滞后及未启动项目"])
     assert len(concerns) == 7  # 4 lagging and 3 not started in the hand-computed portfolio
-    assert len(list(wb["指标评估"].iter_rows(min_row=2))) == 25
+    assert len(_table(wb["指标评估"])) == 25
 
 
 def test_page_queries_do_not_grow_with_projects(world, role_client, users):
@@ -286,7 +302,7 @@ def test_an_empty_plan_and_a_later_plan_render(app, users, role_client):
     page = client.get(f"/evaluation/rounds/{round_.id}/report").get_data(as_text=True)
     assert "该规划尚未载入指标" in page and "2030-12-31" in page
     wb = load_workbook(BytesIO(client.get(f"/evaluation/rounds/{round_.id}/report.xlsx").data))
-    assert list(wb["项目分类"].iter_rows(min_row=2)) == []
+    assert _table(wb["项目分类"]) == []
     listing = client.get("/evaluation/").get_data(as_text=True)
     assert "新建“十五五”中期评估（截至 2028-12-31）" in listing and "新建“十五五”终期评估" not in listing
 
@@ -340,3 +356,32 @@ def test_a_stale_finalize_is_refused(world, role_client):
     assert done.status_code == 302
     session.expire_all()
     assert session.get(EvaluationRound, r.id).status == RoundStatus.FINALIZED
+
+
+def test_every_sheet_of_the_report_workbook_ends_with_its_definitions(world, role_client):
+    """口径说明 under each sheet, word for word from portfolio.definitions, as under the 调度表."""
+    from portfolio.definitions import notes_for
+    from portfolio.evaluation.report_notes import SHEET_NOTES
+
+    response = role_client("reviewer").get(f"/evaluation/rounds/{world['round'].id}/report.xlsx")
+    wb = load_workbook(BytesIO(response.data))
+    assert set(SHEET_NOTES) == set(wb.sheetnames)
+    for ws in wb.worksheets:
+        expected = ["口径说明："] + [f"{d.name}：{d.rule}" for d in notes_for(*SHEET_NOTES[ws.title])]
+        assert _notes(ws) == expected, ws.title
+        first = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "口径说明：")
+        merged = {str(m) for m in ws.merged_cells.ranges}
+        assert any(m.startswith(f"A{first}:") for m in merged), ws.title  # across the table
+    groups = _notes(wb["分类别统计"])
+    assert any(
+        line.startswith("计划完成率（评估）：系统内累计完成投资 ÷ 截至评估年计划投资") for line in groups
+    )
+    assert any(line.startswith("规划期投资完成率：") for line in groups)
+    head = next(wb["分类别统计"].iter_rows(max_row=1, values_only=True))
+    assert "计划完成率(%)（÷截至评估年计划投资）" in head and "规划期投资完成率(%)（÷规划期投资）" in head
+    assert "系统内累计完成投资(万元)" in head
+    page = (
+        role_client("reviewer").get(f"/evaluation/rounds/{world['round'].id}/report").get_data(as_text=True)
+    )
+    assert page.count('data-definition="evaluation_plan_rate"') == 2  # under both group tables
+    assert "（÷截至评估年计划投资）" in page
