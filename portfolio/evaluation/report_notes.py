@@ -20,6 +20,7 @@ SHEET_NOTES: dict[str, tuple[str, ...]] = {
         "qualitative_verdict",
     ),
     "项目分类": ("project_class", "started", "expected_pct", "behind_time", *INVESTMENT[:3]),
+    "规划调整情况": ("plan_baseline",),
     "分类别统计": ("project_class", *INVESTMENT, "span_completion_rate"),
     "分县区统计": ("project_class", *INVESTMENT, "span_completion_rate"),
     "滞后及未启动项目": ("project_class", "started", "behind_time"),

@@ -54,7 +54,8 @@ def test_the_workbook_has_the_adjustments_and_each_project_its_original_investme
     assert rows[1][1] == 86 and Decimal(str(rows[1][2])) == _totals(adjusted["first"])[1]
     assert Decimal(str(rows[2][2])) == _totals(adjusted["second"])[1]
     listed = rows[rows.index(next(r for r in rows if r[0] == "项目名称")) + 1 :]
-    listed = [r for r in listed if r[0]]
+    listed = listed[: next((i for i, r in enumerate(listed) if all(v is None for v in r)), len(listed))]
+    listed = [r for r in listed if r[0]]  # the table ends at the blank row above its 口径说明
     assert sorted(r[1] for r in listed) == ["新增", "调出", "调整"]
     assert all(r[7] == f"{REASON}（{DOC}）" for r in listed)
     projects = list(wb["项目分类"].iter_rows(values_only=True))
