@@ -5,7 +5,9 @@
 For each size, seeds a fresh database (SQLite by default, or DATABASE_URL) with that many projects and four
 quarters of approved reports for half of them (the seeding of bench_pages), then times GET /dashboard for a
 planner (whole city), a planner on one period and county, and a county officer, through the Flask test
-client. Prints the median and p95 in milliseconds.
+client; then the status-history grid (进度历史, one page of 50 rows × 8 periods, unfiltered and filtered by
+warning) and its sheet of every row (fewer requests: it writes the whole portfolio). Prints the median and
+p95 in milliseconds.
 """
 
 import argparse
@@ -42,12 +44,17 @@ def _measure(size: int, requests: int) -> list[tuple[str, float, float]]:
             for name, user in (("planner", planner), ("officer", officer)):
                 clients[name] = app.test_client()
                 login_as(clients[name], user)
+        sheet_requests = max(requests // 5, 2)
         cases = [
-            ("planner", "/dashboard"),
-            ("planner", f"/dashboard?period={period}&county={county}&map=warnings"),
-            ("officer", "/dashboard"),
+            ("planner", "/dashboard", requests),
+            ("planner", f"/dashboard?period={period}&county={county}&map=warnings", requests),
+            ("officer", "/dashboard", requests),
+            ("planner", "/projects/history", requests),
+            ("planner", "/projects/history?level=red&page=3", requests),
+            ("officer", "/projects/history", requests),
+            ("planner", "/exports/history.xlsx", sheet_requests),
         ]
-        results = [(f"{who} {url}", *_time(clients[who], url, requests)) for who, url in cases]
+        results = [(f"{who} {url}", *_time(clients[who], url, n)) for who, url, n in cases]
         app.extensions["db_engine"].dispose()
         return results
 
