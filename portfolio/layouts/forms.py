@@ -29,6 +29,7 @@ from portfolio.layouts.spec import (
 from portfolio.number_fields import BoundedIntegerField, IdSelectField
 
 BLANK_ROWS = 3
+NEW_ROWS = 8
 
 
 class Checkboxes(SelectMultipleField):
@@ -96,10 +97,13 @@ class LayoutForm(FlaskForm):
             entry.form.key.choices = choices
 
     def add_blank_rows(self, choices: list[tuple[str, str]]) -> None:
-        """Blank rows to add columns with, unless the form already ends with some."""
+        """Blank rows to add columns with (more on a new layout), unless the form already has some."""
         blank = sum(1 for e in self.columns.entries if not (e.form.key.data or "").strip())
-        for _ in range(max(BLANK_ROWS - blank, 0)):
-            self.columns.append_entry({"width": 12, "style": "money"})
+        wanted = BLANK_ROWS if len(self.columns.entries) > blank else NEW_ROWS
+        for _ in range(max(wanted - blank, 0)):
+            self.columns.append_entry(
+                {"position": len(self.columns.entries) + 1, "width": 12, "style": "money"}
+            )
         self.set_choices(choices)
 
     def spec(self, labels: dict[str, str]) -> LayoutSpec:

@@ -15,6 +15,7 @@ from portfolio.exports.progress_sheet import SUM_KEYS, SheetRow
 from portfolio.exports.queries import list_period_reports
 from portfolio.exports.sheet_layout import (
     CITY,
+    NUMERIC_STYLES,
     Book,
     Column,
     ExportFile,
@@ -123,7 +124,8 @@ def export_all_layouts(
 class Preview:
     title: str
     headers: list[str]
-    rows: list[list]  # (kind, [cell text])
+    rows: list[tuple[str, list[str]]]  # (kind, cell texts)
+    numeric: list[bool]  # right-aligned columns
 
 
 def _cell(value) -> str:
@@ -153,4 +155,4 @@ def preview_layout(actor, spec: LayoutSpec, period: ReportingPeriod, limit: int 
                 cells.append(_cell(value))
         rows.append((row.kind, cells))
     headers = [f"{c.group}／{c.header}" if c.group else c.header for c in prepared.columns]
-    return Preview(text.title, headers, rows)
+    return Preview(text.title, headers, rows, [c.style in NUMERIC_STYLES for c in prepared.columns])

@@ -60,7 +60,7 @@ def test_planner_defines_previews_saves_and_downloads_the_finance_sheet(world, r
     )
     text = preview.get_data(as_text=True)
     assert "预览：焦作市“十四五”重大项目资金情况表（2025年第1季度）" in text
-    assert "<td>温县小计（2个）</td>" in text and "<td>1,200.50</td>" in text
+    assert '<td class="">温县小计（2个）</td>' in text and '<td class="num">1,200.50</td>' in text
     assert session.scalar(select(SheetLayout)) is None  # a preview saves nothing
     saved = planner.post("/layouts/new", data=finance_form(), follow_redirects=True)
     assert "已保存报表版式“财政局资金情况表”（第 1 版）" in saved.get_data(as_text=True)
