@@ -97,12 +97,17 @@ def import_annex_command(path, plan_key, dry_run, as_json, reason, doc_number):
 @click.option("--plan", "plan_key", default=None, help="规划的编号、名称或简称（多个规划有同一期间时必填）")
 @click.option("--sheet", type=click.Choice(["progress", "counties", "supervision"]), default="progress",
               help="progress 调度表；counties 分县区调度表；supervision 督办清单")  # fmt: skip
+@click.option("--funding", "measures", multiple=True, type=click.Choice(["planned", "period", "cumulative"]),
+              help="加资金列（调度表、分县区调度表），可重复：planned 计划资金（按来源）；"
+                   "period 本期到位资金；cumulative 累计到位资金")  # fmt: skip
+@click.option("--source", "sources", multiple=True,
+              help="资金列只列这些来源（名称或别名，可重复；默认全部来源）")  # fmt: skip
 @command
-def export_progress_command(period_code, output, county, plan_key, sheet):
+def export_progress_command(period_code, output, county, plan_key, sheet, measures, sources):
     """Export a period's progress sheet (调度表), per-county workbook or supervision list."""
     from portfolio.cli.exports import run_export
 
-    run_export(period_code, output, county, plan_key, sheet)
+    run_export(period_code, output, county, plan_key, sheet, (measures, sources))
 
 
 @click.command("import-progress")

@@ -20,6 +20,7 @@ from portfolio.exports.services import (
     import_template,
 )
 from portfolio.exports.template_upload import TemplateFile, read_owner
+from portfolio.funding.columns import FundingChoice
 from portfolio.permissions import can
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.selection import find_period
@@ -28,20 +29,28 @@ from portfolio.unit_of_work import discard
 SHEETS = ("progress", "counties", "supervision")
 
 
-def run_export(period_code: str, output: str, county: str | None, plan_key: str | None, sheet: str) -> None:
-    """Write one of the period's sheets for every project (or one county's) to a file."""
+def run_export(
+    period_code: str, output: str, county: str | None, plan_key: str | None, sheet: str, funding=((), ())
+) -> None:
+    """Write one of the period's sheets for every project (or one county's) to a file.
+
+    `funding` is (measure keys, source names) for the funding columns of the 调度表 and per-county workbook.
+    """
     try:
         period = find_period(period_code, plan_key)
         filters = replace(ProjectFilters(), plan_id=period.plan_id)
         location = get_location(county) if county else None
+        choice = FundingChoice.from_names(period.plan_id, *funding)
+        if choice.measures and sheet == "supervision":
+            raise DomainError("督办清单没有资金列；--funding 用于调度表和分县区调度表。")
         if sheet == "counties":
-            file = export_county_sheets(Operator(), period, filters)
+            file = export_county_sheets(Operator(), period, filters, funding=choice)
         elif sheet == "supervision":
             file = export_supervision(
                 Operator(), period, replace(filters, county_id=location and location.id)
             )
         else:
-            file = export_progress(Operator(), period, filters, location)
+            file = export_progress(Operator(), period, filters, location, funding=choice)
     except DomainError as e:
         raise click.ClickException(e.message) from e
     Path(output).write_bytes(file.content)

@@ -142,21 +142,27 @@ def shared_note(county: Location, projects: list[Project], names: dict[int, str]
 
 
 def export_county_sheets(
-    actor, period: ReportingPeriod, filters: ProjectFilters, today: date | None = None
+    actor,
+    period: ReportingPeriod,
+    filters: ProjectFilters,
+    today: date | None = None,
+    funding: FundingChoice | None = None,
 ) -> ExportFile:
     """One workbook, one progress sheet per county holding what that county's officer sees on the web
-    (a project built in one county and led by another's unit appears in both, with a note)."""
+    (a project built in one county and led by another's unit appears in both, with a note).
+
+    `funding` adds the same funding columns as the 调度表 to every county's sheet.
+    """
     projects, progress = _projects_and_progress(actor, period, filters)
     book = Book()
+    today = today or local_today()
     counties = _by_county(actor, projects)
     names = {location.id: location.name for location in list_locations(None)}
     for location, members in counties:
         note = shared_note(location, members, names)
-        _write_progress(
-            book, actor, period, location, members, progress, today or local_today(), location.name, note=note
-        )
+        _write_progress(book, actor, period, location, members, progress, today, location.name, funding, note)
     if not counties:
-        _write_progress(book, actor, period, None, [], progress, today or local_today(), "推进情况表")
+        _write_progress(book, actor, period, None, [], progress, today, "推进情况表", funding)
     return ExportFile(
         book.close(),
         f"{period.plan.short_name}重大工程项目推进情况表_分县区_{period_label(period)}.xlsx",

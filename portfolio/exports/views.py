@@ -92,7 +92,10 @@ def progress_sheet(period_id):
 @requires("export.download")
 def county_sheets(period_id):
     filters = ProjectFilters.from_args(request.args)
-    return send_export(export_county_sheets(current_user, _period(period_id, filters), filters))
+    funding = FundingChoice.from_args(request.args)
+    return send_export(
+        export_county_sheets(current_user, _period(period_id, filters), filters, funding=funding)
+    )
 
 
 @bp.route("/exports/supervision.xlsx", defaults={"period_id": None})

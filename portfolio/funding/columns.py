@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from portfolio.errors import DomainError
+from portfolio.funding.parse import source_key, source_lookup
 from portfolio.funding.queries import list_sources, planned_by_project, received_by_project
 from portfolio.numbers import parse_int
 
@@ -26,6 +28,22 @@ class FundingChoice:
         measures = tuple(m for m in MEASURES if m in args.getlist("fund"))
         ids = tuple(n for n in (parse_int(s) for s in args.getlist("src")) if n is not None)
         return cls(measures, ids)
+
+    @classmethod
+    def from_names(cls, plan_id: int, measures, names) -> "FundingChoice":
+        """The command line's choice: measure keys and source names or aliases (none: every source)."""
+        if names and not measures:
+            raise DomainError(
+                "指定资金来源时请同时用 --funding 选择资金口径（planned、period、cumulative）。"
+            )
+        sources = list_sources(plan_id)
+        lookup = source_lookup(sources)
+        ids = {s.name: s.id for s in sources}
+        unknown = [n for n in names if source_key(n) not in lookup]
+        if unknown:
+            raise DomainError(f"找不到资金来源：{'、'.join(unknown)}。该规划的资金来源有：{'、'.join(ids)}。")
+        chosen = tuple(dict.fromkeys(ids[lookup[source_key(n)]] for n in names))
+        return cls(tuple(m for m in MEASURES if m in measures), chosen)
 
     def as_args(self) -> dict:
         return {"fund": list(self.measures), "src": list(self.source_ids)}
