@@ -23,7 +23,7 @@ NAV = [
     ("reporting.reminders", "催报", "reminder.view"),
     ("exports.index", "调度表导出", "export.download"),
     ("layouts.index", "报表版式", "layout.manage"),
-    ("evaluation.rounds", "中期评估", "evaluation.view"),
+    ("evaluation.rounds", "规划评估", "evaluation.view"),
     ("annex.upload", "附件导入", "annex.import"),
     ("audit.index", "操作日志", "audit.view"),
     ("plans.index", "规划管理", "plan.manage"),

@@ -47,7 +47,7 @@ def test_reviewer_overrides_finalizes_and_downloads(live):
         page.fill("input[name=username]", "reviewer")
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
-        page.click("nav.mainnav >> text=中期评估")
+        page.click("nav.mainnav >> text=规划评估")
         page.click(f"a[href='/evaluation/rounds/{ids['round']}']")
         page.click(f"text={ids['name']}")
         page.select_option("select[name=final_class]", "on_schedule")
