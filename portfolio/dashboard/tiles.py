@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from portfolio.definitions.investment import rate
+from portfolio.definitions.schedule import YEAR_RATE_BAND, year_schedule_exact
 from portfolio.reporting.warnings import Level
 
 # name -> (row, column), 1-based for CSS grid.
@@ -30,7 +32,6 @@ TILE_POSITIONS: dict[str, tuple[int, int]] = {
 
 MAP_MODES = {"rate": "按年度计划完成率着色", "warnings": "按预警着色"}
 # A county this many points below the year's pro-rata share is yellow; twice as far, red.
-RATE_BAND = Decimal(15)
 
 
 @dataclass(frozen=True)
@@ -45,22 +46,18 @@ class Tile:
     count: int
 
 
-def year_share(as_of: date) -> Decimal:
-    """The share of the calendar year elapsed at as_of, in whole months (序时进度 of an annual plan)."""
-    return (Decimal(as_of.month) / 12 * 100).quantize(Decimal("0.1"))
-
-
 def _rate_tile(row, share: Decimal) -> tuple[str, str, str]:
-    rate = row.annual_rate
-    if rate is None:
+    """Coloured by the exact rate against the exact year schedule (county_tile_colour); shown rounded."""
+    exact = rate(row.planned_year_wan, row.annual_wan)
+    if exact is None:
         return "none", "—", "无年度计划"
-    if rate >= share:
+    if exact >= share:
         tone = "green"
-    elif rate >= share - RATE_BAND:
+    elif exact >= share - YEAR_RATE_BAND:
         tone = "yellow"
     else:
         tone = "red"
-    return tone, f"{rate}%", "年度计划完成率"
+    return tone, f"{row.annual_rate}%", "年度计划完成率"
 
 
 def _warning_tile(row) -> tuple[str, str, str]:
@@ -76,7 +73,7 @@ def _warning_tile(row) -> tuple[str, str, str]:
 
 def build_tiles(rows, as_of: date, mode: str) -> list[Tile]:
     """One tile per location row of the dashboard, coloured by completion rate or by warnings."""
-    share = year_share(as_of)
+    share = year_schedule_exact(as_of)
     tiles = []
     for row in rows:
         if not row.count:

@@ -58,6 +58,35 @@ WARNING_LEVEL = define(
     "进度与预警",
 )
 
+PLAN_SCHEDULE = define(
+    "plan_schedule",
+    "规划期序时进度",
+    "把规划期首月当作计划开工月、末月当作计划完工月，按“序时进度”的同一规则计算："
+    "（截止月 − 规划期首月 + 1）÷ 规划期月数 × 100%。驾驶舱以它衡量规划期投资完成率，"
+    "“按序时进度应完成” = 规划期投资 × 规划期序时进度。",
+    "进度与预警",
+)
+YEAR_SCHEDULE = define(
+    "year_schedule",
+    "年度序时进度",
+    "截止日所在月份 ÷ 12 × 100%，当月按整月计入（3 月底为 25%）。",
+    "进度与预警",
+)
+YEAR_RATE_BAND = Decimal(15)  # points below the year's schedule a county's tile stays yellow
+TILE_COLOUR = define(
+    "county_tile_colour",
+    "县区方块颜色",
+    "按年度计划完成率着色时，以精确值比较：不低于年度序时进度为绿色，低于但差距不超过 "
+    f"{YEAR_RATE_BAND} 个百分点为黄色，差距更大为红色，没有项目或没有年度计划为灰色。"
+    "按预警着色时：有红色预警项目为红色，否则有黄色预警项目为黄色，否则为绿色。",
+    "进度与预警",
+)
+
+
+def year_schedule_exact(as_of: date) -> Decimal:
+    """年度序时进度 in percent, unrounded (see YEAR_SCHEDULE)."""
+    return Decimal(as_of.month) / 12 * 100
+
 
 def months_between(start: date, end: date) -> int:
     """Whole calendar months from start's month to end's month (same month: 0)."""
