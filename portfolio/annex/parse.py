@@ -86,6 +86,21 @@ def _sheet_category(sheet: Sheet, header: Header, ctx: PlanContext) -> int | Non
     return None
 
 
+# Columns without which a project cannot be recorded: a header the importer does not know stops the import.
+REQUIRED_COLUMNS = ("total_investment_wan", "span_investment_wan", "years", "units", "locations")
+
+
+def _missing_message(sheet: Sheet, header: Header, key: str, ctx: PlanContext) -> str:
+    """Which field is missing, which headers were not recognised, and the header texts that would be."""
+    label = span_label(ctx.span_name) if key == "span_investment_wan" else FIELDS[key].label
+    unknown = "、".join(f"“{c.header}”（{c.letter}列）" for c in header.unknown) or "无"
+    accepted = "、".join(f"“{h}”" for h in dict.fromkeys((label, *FIELDS[key].headers[:3])))
+    return (
+        f"工作表“{sheet.name}”第 {header.first_row} 行的表头中找不到“{label}”列（必需），整个文件未导入。"
+        f"表头中无法识别的列：{unknown}。请把该列的表头改为 {accepted} 等名称后重新导入。"
+    )
+
+
 def _header_issues(sheet: Sheet, header: Header, ctx: PlanContext, parsed: Parsed) -> None:
     for col in header.unknown:
         parsed.issues.append(
@@ -112,14 +127,13 @@ def _header_issues(sheet: Sheet, header: Header, ctx: PlanContext, parsed: Parse
             )
         )
     cols = header.by_field()
-    for key in ("total_investment_wan", "span_investment_wan", "years", "units", "locations"):
+    for key in REQUIRED_COLUMNS:
         if key not in cols:
-            label = span_label(ctx.span_name) if key == "span_investment_wan" else FIELDS[key].label
             parsed.issues.append(
                 Issue(
-                    WARNING,
+                    ERROR,
                     "missing-column",
-                    f"工作表“{sheet.name}”缺少“{label}”列。",
+                    _missing_message(sheet, header, key, ctx),
                     sheet.name,
                     header.first_row,
                 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import python_calamine
 
+from portfolio.annex.formats import OLE_MAGIC, ZIP_MAGIC, describe_ole, describe_other, describe_zip
 from portfolio.errors import DomainError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -24,8 +25,6 @@ MAX_COLUMNS = 40
 MAX_CELLS = 2_000_000
 SCAN_CHUNK = 1 << 20
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 # A cell reference beyond column AN (40) or row 99,999: three letters, A[O-Z], [B-Z]x, or six digits.
 FAR_CELL = re.compile(rb' r="(?:[A-Z]{3}|A[O-Z]|[B-Z][A-Z])[0-9]| r="[A-Z]{0,3}[0-9]{6}')
 
@@ -63,12 +62,9 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
     if len(data) > MAX_FILE_BYTES:
         raise UnreadableAnnex(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请拆分后再导入。")
     if data.startswith(OLE_MAGIC):
-        raise UnreadableAnnex(
-            "这是旧版 Excel（.xls）或加密（设置了打开密码）的工作簿。"
-            "请在 Excel 中取消密码后“另存为” .xlsx 格式再导入。"
-        )
+        raise UnreadableAnnex(describe_ole(data))
     if not data.startswith(ZIP_MAGIC):
-        raise UnreadableAnnex(_not_xlsx_message(data))
+        raise UnreadableAnnex(describe_other(data))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -77,17 +73,8 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
     _check_directory(infos, len(data))
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
-        raise UnreadableAnnex("压缩包中没有 Excel 工作簿（缺少 xl/workbook.xml），请上传 .xlsx 文件。")
+        raise UnreadableAnnex(describe_zip(archive, names))
     return archive
-
-
-def _not_xlsx_message(data: bytes) -> str:
-    head = data[:512].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")) or b"<html" in head:
-        return "这是网页（HTML/XML）文件而不是 Excel 工作簿，请在 Excel 中另存为 .xlsx 后再导入。"
-    if b"," in head or b"\t" in head:
-        return "这是文本（CSV）文件而不是 Excel 工作簿，请在 Excel 中另存为 .xlsx 后再导入。"
-    return "无法识别的文件格式，请上传 Excel 2007 及以上版本的 .xlsx 文件。"
 
 
 def _check_directory(infos: list[zipfile.ZipInfo], size: int) -> None:
