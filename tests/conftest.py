@@ -2,7 +2,7 @@
 
 SQLite (default): the migrations run once into a template file, copied for each test.
 PostgreSQL (TEST_DATABASE_URL=postgresql+psycopg://…): the migrations run once, and each test
-starts from truncated tables.
+starts from emptied tables with the reference data restored from a snapshot schema.
 """
 
 import functools
@@ -57,29 +57,58 @@ def migrated_template(tmp_path_factory) -> str:
     if PG_URL:
         engine = make_engine(PG_URL)
         with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {_PG_SNAPSHOT} CASCADE"))
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         schema.upgrade(engine)
+        _seed(PG_URL)
+        # A copy of each seeded table, restored at the start of every test (see database_url).
+        with engine.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {_PG_SNAPSHOT}"))
+            for table in Base.metadata.sorted_tables:
+                if conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {table.name})")).scalar():
+                    conn.execute(text(f"CREATE TABLE {_PG_SNAPSHOT}.{table.name} AS TABLE {table.name}"))
+                    _pg_seeded.append(table.name)
         engine.dispose()
         return PG_URL
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
     schema.upgrade(engine)
     engine.dispose()
-    # The reference data goes into the template too, so each test's copy starts with it (the app
-    # fixture's seed_reference then finds it all present and writes nothing).
-    seeder = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "seed"})
+    _seed(f"sqlite:///{path}")
+    return str(path)
+
+
+# The reference data (locations, the 14th plan, funding sources) is written once into the template,
+# so a test's database starts with it and the app fixture's seed_reference finds it all present.
+_PG_SNAPSHOT = "test_reference"
+_pg_seeded: list[str] = []
+
+
+def _seed(url: str) -> None:
+    seeder = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "seed"})
     with seeder.app_context():
         from portfolio.db import session
 
         seed_reference()
         session.commit()
     seeder.extensions["db_engine"].dispose()
-    return str(path)
 
 
 @functools.cache
 def _pg_engine():
     return make_engine(PG_URL)
+
+
+def _share_the_pg_engine():
+    """On PostgreSQL every app of the run uses one engine, so its pool and dialect set-up are paid once."""
+    import portfolio.db
+
+    build = portfolio.db.make_engine
+    portfolio.db.make_engine = lambda url: _pg_engine() if url == PG_URL else build(url)
+
+
+if PG_URL:
+    _share_the_pg_engine()
 
 
 @pytest.fixture
@@ -90,6 +119,8 @@ def database_url(migrated_template, tmp_path) -> str:
         with _pg_engine().begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
+            for name in _pg_seeded:
+                conn.execute(text(f"INSERT INTO {name} SELECT * FROM {_PG_SNAPSHOT}.{name}"))
         return PG_URL
     target = tmp_path / "test.db"
     shutil.copyfile(migrated_template, target)
@@ -124,7 +155,8 @@ def app(database_url, tmp_path):
 
         session.commit()
         yield app
-    app.extensions["db_engine"].dispose()
+    if not PG_URL:  # the shared PostgreSQL engine keeps its pool for the next test
+        app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture
