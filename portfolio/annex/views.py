@@ -20,7 +20,9 @@ from portfolio.annex.staging import discard as discard_staged
 from portfolio.errors import DomainError
 from portfolio.numbers import parse_int
 from portfolio.permissions import requires
-from portfolio.projects.services import get_plan, list_plans
+from portfolio.plans.state import plan_choices
+from portfolio.projects.queries import list_plans
+from portfolio.projects.services import get_plan
 from portfolio.unit_of_work import after_commit, discard, refuse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +39,7 @@ def _staging() -> Path:
 
 def _upload_form() -> AnnexUploadForm:
     form = AnnexUploadForm()
-    form.plan_id.choices = [(p.id, f"{p.short_name}：{p.name}") for p in list_plans()]
+    form.plan_id.choices = plan_choices(list_plans(), lambda p: f"{p.short_name}：{p.name}")
     return form
 
 

@@ -13,7 +13,7 @@ from portfolio.evaluation.services import record_indicator_value, set_provincial
 from portfolio.evaluation.snapshot import indicator_rows
 from portfolio.localtime import local_today
 from portfolio.permissions import requires
-from portfolio.projects.services import list_plans
+from portfolio.projects.queries import list_plans
 from portfolio.unit_of_work import refuse
 
 

@@ -41,7 +41,8 @@ from portfolio.evaluation.snapshot import assessment_detail
 from portfolio.evaluation.verdicts import save_indicator_verdict, verdict_choices
 from portfolio.numbers import parse_int
 from portfolio.permissions import authorize, requires
-from portfolio.projects.services import get_plan, list_plans
+from portfolio.projects.queries import list_plans
+from portfolio.projects.services import get_plan
 from portfolio.unit_of_work import refuse
 
 

@@ -75,10 +75,6 @@ def get_plan(key: str | int | None = None) -> Plan:
     raise DomainError(f"未找到规划“{key}”。现有规划：{names}")
 
 
-def list_plans() -> list[Plan]:
-    return list(session.scalars(select(Plan).order_by(Plan.start_year)))
-
-
 @dataclass
 class ProjectEdit:
     """The fields a planner edits on a project; money in 万元."""

@@ -12,7 +12,9 @@ from portfolio.funding.queries import get_report_funding, list_funds_before, lis
 from portfolio.funding.services import save_report_with_funds
 from portfolio.localtime import local_today
 from portfolio.permissions import authorize, requires
-from portfolio.projects.services import get_plan, list_plans
+from portfolio.plans.state import plan_choices
+from portfolio.projects.queries import list_plans
+from portfolio.projects.services import get_plan
 from portfolio.reporting import bp, queries
 from portfolio.reporting.attachments import max_bytes, path_of
 from portfolio.reporting.forms import (
@@ -57,7 +59,7 @@ def _reporting_helpers():
 @requires("period.view")
 def periods():
     form = PeriodOpenForm()
-    form.plan_id.choices = [(p.id, p.name) for p in list_plans()]
+    form.plan_id.choices = plan_choices(list_plans())
     cadence = current_app.config["REPORTING_CADENCE"]
     return render_template(
         "reporting/periods.html", periods=list_periods(current_user), form=form, cadence=cadence
@@ -68,7 +70,7 @@ def periods():
 @requires("period.manage")
 def open_period_view():
     form = PeriodOpenForm()
-    form.plan_id.choices = [(p.id, p.name) for p in list_plans()]
+    form.plan_id.choices = plan_choices(list_plans())
     if not form.validate_on_submit():
         flash("；".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("reporting.periods"))

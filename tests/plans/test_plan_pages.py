@@ -1,6 +1,7 @@
 """Plan management over HTTP: create the 15th plan, edit and reorder its categories, close it; all audited."""
 
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -208,6 +209,9 @@ def test_a_closed_plan_is_read_only_except_evaluation(app, role_client, users):
     assert "已关闭" in page and "保存类别" not in page and "重新开放" in page
     refused = planner.post(f"/plans/{plan.id}/categories", data={"name": "新类别"}, follow_redirects=True)
     assert "已关闭，只能查看和开展评估" in refused.get_data(as_text=True)
+    for form_page in ("/annex/upload", "/reporting/periods"):  # offered, but marked and not selectable
+        html = planner.get(form_page).get_data(as_text=True)
+        assert re.search(rf'<option disabled value="{plan.id}">[^<]*（已关闭）</option>', html), form_page
     upload = planner.post(
         "/annex/upload",
         data={"plan_id": str(plan.id), "file": (io.BytesIO(annex_bytes()), "annex.xlsx")},
