@@ -7,6 +7,9 @@
   document.querySelectorAll("div.chart[data-chart]").forEach(function (el) {
     var option = options[el.getAttribute("data-chart")];
     if (!option) return;
+    // An empty chart element is hidden (.chart:empty) so that without JavaScript only the table shows; show
+    // it before ECharts measures it, or the chart is drawn at the 100 px fallback width until a resize.
+    el.style.display = "block";
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option);
     charts.push(chart);

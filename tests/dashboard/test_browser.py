@@ -30,6 +30,9 @@ def test_dashboard_draws_every_chart_and_prints(live, tmp_path):
         for name in CHARTS:
             expect(page.locator(f'div[data-chart="{name}"] canvas')).to_have_count(1)
         expect(page.locator("details.chart-data[open]")).to_have_count(0)
+        # Drawn at the card's width from the start, not at ECharts' 100 px fallback for a hidden element.
+        widths = page.eval_on_selector_all("div.chart[data-chart] canvas", "cs => cs.map(c => c.clientWidth)")
+        assert min(widths) > 300, widths
         expect(page.locator("a.tile")).to_have_count(11)
         screenshot(page, "dashboard-1440")
         pdf = page.pdf(path=str(tmp_path / "dashboard.pdf"), prefer_css_page_size=True)
