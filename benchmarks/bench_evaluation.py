@@ -4,17 +4,25 @@
 
 Seeds projects and a year of approved reports (the same seeding as bench_pages), then times creating the
 mid-term round, the draft report (computed live), the workbook, finalizing, and the frozen report.
+The report workbook is also set against bare XlsxWriter writing the same cells (time and peak memory).
 DATABASE_URL may name a PostgreSQL database instead (its tables are dropped and rebuilt).
 """
 
 import argparse
 import tempfile
 import time
+import tracemalloc
+from io import BytesIO
+
+import xlsxwriter
+from openpyxl import load_workbook
 
 from benchmarks.bench_pages import _database_url, _seed_reports, _time
 from portfolio import create_app
 from portfolio.db import session
 from portfolio.evaluation.indicators import load_indicators
+from portfolio.evaluation.report_xlsx import write_report
+from portfolio.evaluation.scope import report_for
 from portfolio.evaluation.services import create_round, default_rounds, finalize_round
 from tests.factories import bulk_projects, login_as, make_user, seed_reference
 
@@ -24,6 +32,73 @@ def _timed(label: str, fn):
     result = fn()
     print(f"{label:<48}{(time.perf_counter() - started) * 1000:>10.1f} ms")
     return result
+
+
+def _cells(content: bytes) -> list[list[tuple]]:
+    """Every non-empty cell of each sheet of a workbook, read back: what bare XlsxWriter is asked to write."""
+    book = load_workbook(BytesIO(content))
+    return [
+        [(c.row - 1, c.column - 1, c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+        for ws in book.worksheets
+    ]
+
+
+def _bare(sheets: list[list[tuple]]) -> None:
+    wb = xlsxwriter.Workbook(BytesIO(), {"in_memory": True})
+    text = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    number = wb.add_format({"border": 1, "valign": "top"})
+    money = wb.add_format({"border": 1, "valign": "top", "num_format": "#,##0.00"})
+    for n, cells in enumerate(sheets):
+        ws = wb.add_worksheet(f"S{n}")
+        for row, col, value in cells:
+            if isinstance(value, str):
+                ws.write_string(row, col, value, text)
+            elif isinstance(value, int | float):
+                ws.write_number(row, col, value, money if isinstance(value, float) else number)
+            else:
+                ws.write(row, col, value, number)
+    wb.close()
+
+
+def _peak(fn) -> float:
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def workbook_against_bare(round_, user) -> None:
+    """Whole report.xlsx (report data + writing) against bare XlsxWriter writing its cells, same run."""
+
+    def whole() -> bytes:
+        out = BytesIO()
+        write_report(report_for(round_, user), out)
+        return out.getvalue()
+
+    data = report_for(round_, user)
+    sheets = _cells(whole())
+    times = {}
+    for label, fn in (
+        ("whole", whole),
+        ("writing", lambda: write_report(data, BytesIO())),
+        ("bare", lambda: _bare(sheets)),
+    ):
+        samples = []
+        for _ in range(3):
+            started = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - started)
+        times[label] = min(samples)
+    peaks = {"whole": _peak(whole), "bare": _peak(lambda: _bare(sheets))}
+    cells = sum(len(c) for c in sheets)
+    whole_s, writing, bare = times["whole"], times["writing"], times["bare"]
+    print(f"report.xlsx: {cells} cells; whole {whole_s:.2f} s, writing {writing:.2f} s, bare {bare:.2f} s")
+    print(
+        f"report.xlsx whole / bare {whole_s / bare:.2f}x, writing / bare {writing / bare:.2f}x (target 1.5x)"
+    )
+    ratio = peaks["whole"] / peaks["bare"]
+    print(f"report.xlsx peak: whole {peaks['whole']:.0f} MB, bare {peaks['bare']:.0f} MB, ratio {ratio:.2f}x")
 
 
 def main() -> None:
@@ -47,6 +122,7 @@ def main() -> None:
                 lambda: create_round(reviewer, plan, *default_rounds(plan)[0]),
             )
             session.commit()
+            workbook_against_bare(round_, reviewer)
             client = app.test_client()
             login_as(client, reviewer)
         base = f"/evaluation/rounds/{round_.id}"
