@@ -1,6 +1,8 @@
 """Reads behind layouts: the layouts themselves, and the projects a layout's sheet holds."""
 
-from sqlalchemy import select
+from dataclasses import replace
+
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from portfolio.db import session
@@ -52,14 +54,18 @@ def list_county_names() -> list[str]:
     return list(session.scalars(select(Location.name).order_by(Location.sort_order)))
 
 
-def list_layout_projects(
-    user, plan: Plan, filters: LayoutFilters, county: Location | None, annual: bool = False
-) -> list[Project]:
-    """The user's visible projects in the plan that the layout's filters (and the chosen county) keep."""
-    stmt = filtered_projects(user, ProjectFilters(county_id=county.id if county else None), plan)
+def layout_projects_stmt(
+    user, plan: Plan, filters: LayoutFilters, county: Location | None, narrowed: ProjectFilters | None = None
+) -> Select:
+    """SELECT Project: the user's visible projects in the plan that the layout's filters, the chosen county
+    and the project list's filters (when a sheet is downloaded from the list) keep."""
+    narrowed = narrowed or ProjectFilters()
+    if county is not None:
+        narrowed = replace(narrowed, county_id=county.id)
+    stmt = filtered_projects(user, narrowed, plan)
     if filters.status:
         stmt = stmt.where(Project.status.in_([LifecycleStatus(s) for s in filters.status]))
-    else:  # projects moved out of the annex leave the sheets unless asked for, as on the fixed sheets
+    elif narrowed.status is None:  # projects moved out of the annex leave the sheets unless asked for
         stmt = stmt.where(Project.status != LifecycleStatus.WITHDRAWN)
     if filters.category:
         numbers = select(Category.id).where(
@@ -73,6 +79,11 @@ def list_layout_projects(
             .where(Location.name.in_(filters.county))
         )
         stmt = stmt.where(Project.id.in_(places))
+    return stmt
+
+
+def list_full_projects(stmt: Select, annual: bool) -> list[Project]:
+    """The projects as ORM objects, for layouts that show fields the sheets' plain rows leave out."""
     stmt = with_register_details(stmt).options(selectinload(Project.plan))
     if annual:
         stmt = stmt.options(selectinload(Project.annual_plans))

@@ -71,7 +71,13 @@ def _signature(book: Book, ws: Worksheet, row: int, ncols: int) -> int:
 
 
 def write_layout_sheet(
-    book: Book, spec: LayoutSpec, name: str, columns: list[Column], rows: list[SheetRow], text: SheetText
+    book: Book,
+    spec: LayoutSpec,
+    name: str,
+    columns: list[Column],
+    rows: list[SheetRow],
+    text: SheetText,
+    note: str = "",
 ) -> Worksheet:
     """One sheet of a layout in the workbook."""
     ws = book.sheet(name)
@@ -79,7 +85,7 @@ def write_layout_sheet(
     body = _header(book, ws, header_row, columns)
     after = write_rows(book, ws, body, columns, rows)
     if spec.notes:
-        after = write_notes(book, ws, after, columns, NOTE_KEYS, state_counts(rows))
+        after = write_notes(book, ws, after, columns, NOTE_KEYS, state_counts(rows), note)
     if spec.signature:
         _signature(book, ws, after + 1, len(columns))
     setup_page(ws, header_row, body - 1)

@@ -44,8 +44,8 @@ def register_values(project: Project, progress: ProjectProgress, annual: bool) -
         "seq_no": project.seq_no,
         "category": project.category.name,
         "subcategory": project.subcategory.name if project.subcategory else None,
-        "nature": project.nature,
-        "content": project.content,
+        "nature": getattr(project, "nature", None),
+        "content": getattr(project, "content", None),
         "start_year": project.start_year,
         "end_year": project.end_year,
         "planned_start": month_text(project.planned_start),
@@ -53,8 +53,8 @@ def register_values(project: Project, progress: ProjectProgress, annual: bool) -
         "lead_unit": _units(project, True),
         "support_units": _units(project, False),
         "status": project.status.label,
-        "project_code": project.project_code,
-        "note": project.note,
+        "project_code": getattr(project, "project_code", None),
+        "note": getattr(project, "note", None),
         "percent_complete": progress.percent_complete,
     }
     if annual:

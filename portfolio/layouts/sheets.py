@@ -14,7 +14,6 @@ from portfolio.exports.filenames import safe_filename
 from portfolio.exports.progress_sheet import SUM_KEYS, SheetRow
 from portfolio.exports.queries import list_period_reports
 from portfolio.exports.sheet_layout import (
-    CITY,
     NUMERIC_STYLES,
     Book,
     Column,
@@ -23,10 +22,11 @@ from portfolio.exports.sheet_layout import (
     period_label,
     reporting_unit,
 )
+from portfolio.exports.sheet_projects import load_sheet_projects
 from portfolio.funding.queries import list_sources
 from portfolio.layouts.catalogue import catalogue
 from portfolio.layouts.models import SheetLayout
-from portfolio.layouts.queries import list_layout_projects, list_layouts
+from portfolio.layouts.queries import layout_projects_stmt, list_full_projects, list_layouts
 from portfolio.layouts.render import SheetText, write_layout_sheet
 from portfolio.layouts.rows import funding_values, layout_rows
 from portfolio.layouts.spec import LayoutSpec, expand_title
@@ -44,15 +44,37 @@ class Prepared:
     rows: list[SheetRow]
 
 
-def layout_columns(spec: LayoutSpec) -> list[Column]:
-    return [Column(c.key, c.header, c.width, c.style, c.group or None) for c in spec.columns]
+def layout_columns(spec: LayoutSpec, plan_short_name: str) -> list[Column]:
+    """The sheet's columns; a header may name the plan ({规划}), as “十四五”投资 does."""
+    return [
+        Column(
+            c.key,
+            c.header.replace("{规划}", plan_short_name),
+            c.width,
+            c.style,
+            c.group.replace("{规划}", plan_short_name) or None,
+        )
+        for c in spec.columns
+    ]
 
 
-def prepare(actor, spec: LayoutSpec, period: ReportingPeriod, county: Location | None) -> Prepared:
-    """The columns and body rows of a layout for a period, in the user's scope (and a county, if chosen)."""
+# Fields the sheets' plain project rows (exports.sheet_projects) do not carry.
+FULL_FIELDS = {"nature", "content", "project_code", "note"}
+
+
+def load_projects(actor, spec: LayoutSpec, period: ReportingPeriod, county: Location | None, narrowed=None):
+    """The layout's projects: plain rows in a fixed number of queries, ORM objects if a column needs them."""
+    stmt = layout_projects_stmt(actor, period.plan, spec.filters, county, narrowed)
+    annual = any(c.key.startswith("annual:") for c in spec.columns)
+    if annual or any(c.key in FULL_FIELDS for c in spec.columns):
+        return list_full_projects(stmt, annual)
+    return load_sheet_projects(stmt)
+
+
+def prepare(actor, spec: LayoutSpec, period: ReportingPeriod, projects: list) -> Prepared:
+    """The columns and body rows of a layout for a period over these (visible, filtered) projects."""
     keys = [c.key for c in spec.columns]
     annual = any(k.startswith("annual:") for k in keys)
-    projects = list_layout_projects(actor, period.plan, spec.filters, county, annual)
     progress = progress_for(projects, period.ends_on, period)
     if spec.filters.warning:
         projects = [p for p in projects if progress[p.id].warning.level.value in spec.filters.warning]
@@ -63,22 +85,21 @@ def prepare(actor, spec: LayoutSpec, period: ReportingPeriod, county: Location |
     choices = catalogue(list_sources(period.plan_id), period.plan.years)
     sums = [k for k in keys if k in choices and choices[k].summed and k not in SUM_KEYS]
     rows = layout_rows(projects, progress, states, extra, spec.grouping, spec.sort, sums, annual)
-    return Prepared(layout_columns(spec), rows)
+    return Prepared(layout_columns(spec, period.plan.short_name), rows)
 
 
 def sheet_text(actor, spec: LayoutSpec, period: ReportingPeriod, county: Location | None, today) -> SheetText:
     title = expand_title(spec.title, period.plan.short_name, period_label(period), county and county.name)
-    return SheetText(
-        title.replace("{市}", CITY),
-        f"填报单位：{reporting_unit(actor, county)}",
-        f"日期：{chinese_date(today)}",
-    )
+    return SheetText(title, f"填报单位：{reporting_unit(actor, county)}", f"日期：{chinese_date(today)}")
 
 
-def write_layout(book: Book, actor, name: str, spec: LayoutSpec, period, county, today: date) -> None:
-    prepared = prepare(actor, spec, period, county)
+def write_layout(
+    book: Book, actor, sheet: str, spec: LayoutSpec, period, county, today: date, projects, note: str = ""
+) -> None:
+    """One sheet of the layout in the workbook, over these projects; `note` follows the report counts."""
+    prepared = prepare(actor, spec, period, projects)
     text = sheet_text(actor, spec, period, county, today)
-    write_layout_sheet(book, spec, spec.sheet_name or name, prepared.columns, prepared.rows, text)
+    write_layout_sheet(book, spec, sheet, prepared.columns, prepared.rows, text, note)
 
 
 def _filename(name: str, period: ReportingPeriod, county: Location | None) -> str:
@@ -94,9 +115,11 @@ def export_layout(
     today: date | None = None,
 ) -> ExportFile:
     """A layout's sheet for a period, with the user's scope (and a county, if chosen) applied."""
+    spec = LayoutSpec.from_dict(layout.spec)
     book = Book()
+    projects = load_projects(actor, spec, period, county)
     write_layout(
-        book, actor, layout.name, LayoutSpec.from_dict(layout.spec), period, county, today or local_today()
+        book, actor, spec.sheet_name or layout.name, spec, period, county, today or local_today(), projects
     )
     return ExportFile(
         book.close(), _filename(layout.name, period, county), f"layout-{layout.id}-{period.code}.xlsx"
@@ -140,7 +163,7 @@ def _cell(value) -> str:
 
 def preview_layout(actor, spec: LayoutSpec, period: ReportingPeriod, limit: int = PREVIEW_ROWS) -> Preview:
     """The title, headers and first rows of what the sheet will hold, for the editor."""
-    prepared = prepare(actor, spec, period, None)
+    prepared = prepare(actor, spec, period, load_projects(actor, spec, period, None))
     text = sheet_text(actor, spec, period, None, local_today())
     rows = []
     for row in prepared.rows[:limit]:
