@@ -15,6 +15,7 @@ from portfolio.exports.sheet_layout import (
     setup_page,
     write_header,
     write_heading,
+    write_notes,
     write_number,
     write_text,
 )
@@ -107,5 +108,6 @@ def export_adjustments(report: AdjustmentReport, today: date) -> ExportFile:
     _write_row(book, ws, body, _totals(report), tint="total")
     for seq, row in enumerate(report.rows, start=1):
         _write_row(book, ws, body + seq, row_values(seq, row))
+    write_notes(book, ws, body + len(report.rows), COLUMNS, ("plan_baseline",))
     setup_page(ws, header_row, body - 1)
     return ExportFile(book.close(), f"{plan.short_name}规划调整情况表.xlsx", "plan-adjustments.xlsx")

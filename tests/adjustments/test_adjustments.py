@@ -9,6 +9,7 @@ import pytest
 
 from portfolio.adjustments.models import AdjustmentKind, PlanAdjustment, PlanBaseline
 from portfolio.db import session
+from portfolio.definitions import get_definition
 from tests.annex.helpers import plan
 from tests.annex.workbooks import Layout, Row, annex_rows, build
 from tests.dashboard.html import figures, number
@@ -101,6 +102,9 @@ def test_reimporting_an_adjusted_annex_records_it_with_reason_and_document(plann
     body = [r for r in rows if isinstance(r[0], int)]
     assert len(body) == 3 and all(r[8] == REASON and r[9] == DOC for r in body)
     assert any("总投资（万元）" in r[3] and "60,000" in r[3] for r in body)
+    notes = [r[0] for r in rows if isinstance(r[0], str)]
+    rule = get_definition("plan_baseline")
+    assert notes[-2:] == ["口径说明：", f"{rule.name}：{rule.rule}"]  # under the table, from the definitions
 
 
 def test_importing_the_same_annex_again_needs_no_note(planner):

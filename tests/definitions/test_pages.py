@@ -58,3 +58,10 @@ def test_where_colours_are_set_and_shown_the_rule_is_the_definition(app, users, 
     for key in ("report_state", "counted_reports", "expected_pct", "warning_level"):
         assert f'data-definition="{key}"' in page
     assert get_definition("warning_level").rule in page
+
+
+def test_the_home_pages_explain_their_warning_lists(app, users, role_client):
+    for role in ("planner", "officer"):
+        html = role_client(role).get("/home").get_data(as_text=True)
+        for key in ("warning_level", "expected_pct", "behind_points", "started"):
+            assert f'data-definition="{key}"' in html, role
