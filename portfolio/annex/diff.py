@@ -10,7 +10,7 @@ Stored projects of the plan left unmatched (and not already 调出) are withdraw
 
 from dataclasses import dataclass, field
 
-from portfolio.annex.report import CREATED, UNCHANGED, UPDATED, ProjectRecord
+from portfolio.annex.report import CREATED, RENUMBERED, UNCHANGED, UPDATED, ProjectRecord
 from portfolio.annex.stored import StoredProject
 from portfolio.annex.validate import name_key
 from portfolio.projects.models import LifecycleStatus
@@ -91,4 +91,9 @@ def apply_actions(records: list[ProjectRecord], diff: Diff) -> None:
         r.changes = {k: (old[k], new[k]) for k in new if not _same(k, old[k], new[k])}
         if i in diff.restored:
             r.changes["status"] = (LifecycleStatus.WITHDRAWN.label, LifecycleStatus.PLANNING.label)
-        r.action = UPDATED if r.changes else UNCHANGED
+        if not r.changes:
+            r.action = UNCHANGED
+        elif r.changes.keys() == {"seq_no"}:  # rows inserted or removed above it moved its number
+            r.action = RENUMBERED
+        else:
+            r.action = UPDATED

@@ -20,5 +20,7 @@ class ImportBatch(Base):
     created_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_count: Mapped[int] = mapped_column(Integer, default=0)
     unchanged_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Projects whose only change was their 序号 (a row inserted above moves every later number).
+    renumbered_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     withdrawn_count: Mapped[int] = mapped_column(Integer, default=0)
     warning_count: Mapped[int] = mapped_column(Integer, default=0)

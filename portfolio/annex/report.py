@@ -9,6 +9,7 @@ from portfolio.numbers import format_wan
 
 ERROR, WARNING = "error", "warning"
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+RENUMBERED = "renumbered"  # only the 序号 differs: not an update, counted apart
 
 
 @dataclass
@@ -169,6 +170,7 @@ class ImportReport:
             "created": actions.count(CREATED),
             "updated": actions.count(UPDATED),
             "unchanged": actions.count(UNCHANGED),
+            "renumbered": actions.count(RENUMBERED),
             "withdrawn": len(self.withdrawn),
             "errors": len(self.errors),
             "warnings": len(self.warnings),

@@ -101,7 +101,8 @@ def confirm():
     after_commit(lambda: discard_staged(staging, sha))  # the staged file goes once the import is kept
     c = report.counts
     flash(
-        f"导入完成：新增 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}，调出 {c['withdrawn']}。",
+        f"导入完成：新增 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}，"
+        f"仅序号变动 {c['renumbered']}，调出 {c['withdrawn']}。",
         "success",
     )
     return redirect(url_for("annex.batch", batch_id=report.batch_id))

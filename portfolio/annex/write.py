@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from portfolio.annex.diff import Diff
 from portfolio.annex.funding_write import insert_funding, replace_funding, source_ids
 from portfolio.annex.models import ImportBatch
-from portfolio.annex.report import CREATED, UPDATED, ImportReport, ProjectRecord, plain
+from portfolio.annex.report import CREATED, RENUMBERED, UPDATED, ImportReport, ProjectRecord, plain
 from portfolio.audit.models import AuditEntry
 from portfolio.audit.services import record as audit
 from portfolio.db import refresh_statistics, session, utcnow
@@ -56,8 +56,13 @@ def write_import(actor, plan: Plan, report: ImportReport, matched: Diff, new_sub
             project = orm[stored.id]
             project.source_sheet, project.source_row = r.sheet[:100], r.row
             _update(actor, project, r, refs, batch)
-        elif stored is not None and (stored.source_sheet, stored.source_row) != (r.sheet[:100], r.row):
-            moved.append({"pid": stored.id, "sheet": r.sheet[:100], "row": r.row, "ts": stored.updated_at})
+        elif stored is not None and (
+            r.action == RENUMBERED or (stored.source_sheet, stored.source_row) != (r.sheet[:100], r.row)
+        ):
+            seq = r.seq_no if r.action == RENUMBERED else stored.seq_no
+            moved.append(
+                {"pid": stored.id, "sheet": r.sheet[:100], "row": r.row, "seq": seq, "ts": stored.updated_at}
+            )
     _move_sources(moved)
     _withdraw(actor, [orm[p.id] for p in matched.withdrawn], batch)
     audit(
@@ -82,6 +87,7 @@ def _new_batch(actor, plan: Plan, report: ImportReport) -> ImportBatch:
         created_count=counts["created"],
         updated_count=counts["updated"],
         unchanged_count=counts["unchanged"],
+        renumbered_count=counts["renumbered"],
         withdrawn_count=counts["withdrawn"],
         warning_count=counts["warnings"],
     )
@@ -267,15 +273,20 @@ def _created_values(r: ProjectRecord) -> dict:
 
 
 def _move_sources(moved: list[dict]) -> None:
-    """Where unchanged projects now sit in the file. Not a change of the project: a Core UPDATE keeps
-    its version (open edit forms stay valid) and its updated_at."""
+    """Where unchanged projects now sit in the file, and their 序号. Not a change of the project: a Core
+    UPDATE keeps its version (open edit forms stay valid) and its updated_at."""
     if not moved:
         return
     table = Project.__table__
     stmt = (
         update(table)
         .where(table.c.id == bindparam("pid"))
-        .values(source_sheet=bindparam("sheet"), source_row=bindparam("row"), updated_at=bindparam("ts"))
+        .values(
+            source_sheet=bindparam("sheet"),
+            source_row=bindparam("row"),
+            seq_no=bindparam("seq"),
+            updated_at=bindparam("ts"),
+        )
     )
     session.connection().execute(stmt, moved)
 

@@ -51,8 +51,8 @@ def _print(report: ImportReport) -> None:
         label = "错误" if issue.severity == "error" else "提示"
         click.echo(f"[{label}] {where}{cell} {issue.code}：{issue.message}")
     click.echo(
-        f"新增 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}，调出 {c['withdrawn']}；"
-        f"错误 {c['errors']}，提示 {c['warnings']}。"
+        f"新增 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}，"
+        f"仅序号变动 {c['renumbered']}，调出 {c['withdrawn']}；错误 {c['errors']}，提示 {c['warnings']}。"
     )
     for name in report.withdrawn:
         click.echo(f"  调出：{name}")

@@ -11,6 +11,8 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
+from portfolio.adjustments.services import AdjustmentNote
+from portfolio.annex.models import ImportBatch
 from portfolio.annex.parse import REQUIRED_COLUMNS
 from portfolio.annex.reader import UnreadableAnnex
 from portfolio.annex.services import import_annex
@@ -20,7 +22,7 @@ from portfolio.exports.template_upload import RefusedTemplate
 from portfolio.fields import FIELDS
 from portfolio.projects.models import Project
 from tests.annex.helpers import plan
-from tests.annex.workbooks import ANNEX_HEADERS, Layout, build
+from tests.annex.workbooks import ANNEX_HEADERS, Layout, Row, annex_rows, build
 
 # The column of the built annex that holds each required field.
 COLUMN_OF = {
@@ -94,3 +96,51 @@ def test_each_format_sent_instead_of_xlsx_is_named_with_what_to_do(app, users, k
     with pytest.raises(RefusedTemplate) as refused:
         import_template(users["officer"], data, "secret", dry_run=True)
     assert all(w in refused.value.message for w in words), refused.value.message
+
+
+def _import(data: bytes, dry_run: bool = False):
+    note = AdjustmentNote("按规划中期调整", "焦环〔2024〕1号")
+    report = import_annex(None, data, "annex.xlsx", plan(), dry_run=dry_run, note=note)
+    assert report.ok, [(i.row, i.message) for i in report.errors]
+    return report
+
+
+def test_a_row_inserted_near_the_top_renumbers_but_does_not_update(app, role_client):
+    rows = annex_rows()
+    _import(build(Layout(), rows))
+    projects = [r for r in rows if r.kind == "project"]
+    first = rows.index(projects[0])
+    # One project inserted above all others moves every later 序号 by one; two real edits besides.
+    inserted = Row("project", dict(projects[0].values, name="插入的新项目", seq=1))
+    shifted = [
+        Row(r.kind, dict(r.values, seq=r.values["seq"] + 1)) if r.kind == "project" else r for r in rows
+    ]
+    shifted.insert(first, inserted)
+    edited = [r for r in shifted if r.kind == "project"]
+    edited[5].values["total"] = edited[5].values["total"] + 1
+    edited[40].values["content"] = "调整后的建设内容"
+    data = build(Layout(), shifted)
+    report = _import(data, dry_run=True)
+    c = report.counts
+    assert (c["created"], c["updated"], c["withdrawn"]) == (1, 2, 0)
+    renumbered = [p for p in report.projects if p.action == "renumbered"]
+    assert c["renumbered"] == len(renumbered) > 80 and c["unchanged"] == 0
+    assert all(p.changes.keys() == {"seq_no"} for p in renumbered)
+    # The preview shows them apart from the updates; the confirmed import stores the new numbers
+    # without counting them as changes of the project.
+    page = role_client("planner").post(
+        "/annex/upload",
+        data={"plan_id": str(plan().id), "file": (io.BytesIO(data), "annex.xlsx")},
+        content_type="multipart/form-data",
+    )
+    html = page.get_data(as_text=True)
+    assert f'<b data-count="renumbered">{c["renumbered"]}</b>仅序号变动' in html
+    assert "更新项目（2）" in html
+    version = session.scalar(select(Project.version).where(Project.name == renumbered[0].name))
+    done = _import(data)
+    assert done.counts == c | {"errors": 0}
+    moved = session.scalar(select(Project).where(Project.name == renumbered[0].name))
+    assert moved.seq_no == renumbered[0].seq_no and moved.version == version
+    batch = session.get(ImportBatch, done.batch_id)
+    assert (batch.updated_count, batch.renumbered_count) == (2, c["renumbered"])
+    assert _import(data, dry_run=True).counts["unchanged"] == len(report.projects)  # again: nothing
