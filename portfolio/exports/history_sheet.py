@@ -60,8 +60,8 @@ def _fixed_values(seq: int, project) -> dict:
     return {
         "seq": seq,
         "name": project.name,
-        "locations": "、".join(loc.name for loc in project.locations),
-        "lead_unit": "、".join(link.unit.name for link in project.unit_links if link.is_lead),
+        "locations": project.locations,
+        "lead_unit": project.lead_units,
         "status": project.status.label,
     }
 

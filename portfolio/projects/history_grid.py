@@ -5,6 +5,7 @@ shown and the lead unit (牵头单位). The page shows one page of rows; the she
 from the progress read model (portfolio.reporting.progress_history), a fixed number of statements a page.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,12 +13,21 @@ from sqlalchemy import Select, func, select
 
 from portfolio.db import session
 from portfolio.numbers import parse_int
-from portfolio.projects.models import Category, Plan, Project, ProjectUnit, Subcategory, Unit
+from portfolio.projects.models import (
+    Category,
+    LifecycleStatus,
+    Location,
+    Plan,
+    Project,
+    ProjectLocation,
+    ProjectUnit,
+    Subcategory,
+    Unit,
+)
 from portfolio.projects.queries import (
     ProjectFilters,
     filtered_projects,
     get_selected_plan,
-    with_register_details,
 )
 from portfolio.reporting.models import ProgressRow, ReportingPeriod
 from portfolio.reporting.progress import level_in_sql
@@ -26,6 +36,15 @@ from portfolio.reporting.selection import list_history_periods
 from portfolio.reporting.warnings import Level
 
 ORDER = (Category.number, Subcategory.number, Project.seq_no, Project.id)
+# What a row shows and what its cells need (GridProject's fields, in order).
+COLUMNS = (
+    Project.id,
+    Project.plan_id,
+    Project.name,
+    Project.status,
+    Project.planned_start,
+    Project.planned_end,
+)
 
 
 @dataclass(frozen=True)
@@ -76,8 +95,22 @@ class GridFilters:
 
 
 @dataclass(frozen=True)
+class GridProject:
+    """What a row shows of its project, read as plain rows: the sheet holds thousands, no ORM objects."""
+
+    id: int
+    plan_id: int
+    name: str
+    status: LifecycleStatus
+    planned_start: date | None
+    planned_end: date | None
+    locations: str = ""  # 温县、孟州市
+    lead_units: str = ""
+
+
+@dataclass(frozen=True)
 class GridRow:
-    project: Project
+    project: GridProject
     cells: list[HistoryCell]
 
 
@@ -109,11 +142,34 @@ def _grid_projects(user, filters: GridFilters, plan: Plan, judged: ReportingPeri
 
 
 def _ordered(stmt: Select) -> Select:
-    return with_register_details(
+    return (
         stmt.outerjoin(Category, Category.id == Project.category_id)
         .outerjoin(Subcategory, Subcategory.id == Project.subcategory_id)
         .order_by(*ORDER)
+        .with_only_columns(*COLUMNS)
     )
+
+
+def _names(ids) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """project id → its locations, and → its lead units, in their order."""
+    places, leads = defaultdict(list), defaultdict(list)
+    located = (
+        select(ProjectLocation.project_id, Location.name)
+        .join(Location, Location.id == ProjectLocation.location_id)
+        .where(ProjectLocation.project_id.in_(ids))
+        .order_by(ProjectLocation.project_id, Location.sort_order)
+    )
+    for project_id, name in session.execute(located):
+        places[project_id].append(name)
+    led = (
+        select(ProjectUnit.project_id, Unit.name)
+        .join(Unit, Unit.id == ProjectUnit.unit_id)
+        .where(ProjectUnit.project_id.in_(ids), ProjectUnit.is_lead.is_(True))
+        .order_by(ProjectUnit.project_id, ProjectUnit.position)
+    )
+    for project_id, name in session.execute(led):
+        leads[project_id].append(name)
+    return places, leads
 
 
 def _grid(user, filters: GridFilters, today: date, page_size: int | None) -> HistoryGrid:
@@ -127,7 +183,10 @@ def _grid(user, filters: GridFilters, today: date, page_size: int | None) -> His
         pages = max((total + page_size - 1) // page_size, 1)
         page = min(filters.projects.page, pages)
         ordered = ordered.limit(page_size).offset((page - 1) * page_size)
-    projects = list(session.scalars(ordered))
+    found = session.execute(ordered).all()
+    ids = [r.id for r in found] if page_size else stmt.with_only_columns(Project.id).scalar_subquery()
+    places, leads = _names(ids)
+    projects = [GridProject(*r, "、".join(places[r.id]), "、".join(leads[r.id])) for r in found]
     cells = history_cells(projects, periods)
     rows = [GridRow(p, cells[p.id]) for p in projects]
     return HistoryGrid(plan, filters, periods, judged, rows, total, page, pages)
