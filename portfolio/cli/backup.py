@@ -18,12 +18,14 @@ def _size(path: Path) -> str:
 def backup_command(output):
     """Write one archive: every table, the uploaded attachments and a manifest with checksums."""
     from portfolio.backup.dump import create_backup
+    from portfolio.backup.status import write_backup_status
 
     path = Path(output)
     try:
         manifest = create_backup(engine(), Path(current_app.config["UPLOAD_DIR"]), path)
     except DomainError as e:
         raise click.ClickException(e.message) from e
+    write_backup_status(current_app.config["UPLOAD_DIR"], path, manifest)  # for the admin's home page
     rows = sum(manifest.tables.values())
     attachments = sum(1 for name in manifest.files if name.startswith("files/"))
     click.echo(

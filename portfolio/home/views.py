@@ -1,9 +1,10 @@
 """The home page: one route, a page per role."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from portfolio.auth.models import Role
+from portfolio.backup.status import read_backup_status
 from portfolio.home import bp, queries
 from portfolio.home.sections import sections_for
 from portfolio.localtime import local_today
@@ -33,4 +34,5 @@ def index():
         context["rounds"] = queries.list_reviewer_tasks()
     else:
         context["admin"] = queries.get_admin_home()
+        context["backup"] = read_backup_status(current_app.config["UPLOAD_DIR"])
     return render_template(f"home/{user.role.value}.html", **context)

@@ -121,3 +121,18 @@ def test_admin_sees_locked_failed_and_unused_accounts(role_client, users):
     assert "ghost" in page and "10.0.0.8" in page
     unused = page[page.index("从未登录的账号") :]
     assert "planner" in unused and "（reviewer）" not in unused
+
+
+def test_admin_home_shows_the_last_backup_once_one_is_made(app, role_client, users, tmp_path):
+    admin = role_client("admin")
+    assert "还没有备份记录" in _text(admin.get("/home"))
+    archive = tmp_path / "nightly.zip"
+    result = app.test_cli_runner().invoke(args=["backup", "--output", str(archive)])
+    assert result.exit_code == 0, result.output
+    page = _text(admin.get("/home"))
+    section = page[page.index("最近一次备份") : page.index("被锁定的账号")]
+    assert str(archive.resolve()) in section and "个附件" in section and "还没有备份记录" not in section
+    assert "已超过两天" not in section and "UTC" not in section
+    # An unreadable record is treated as unknown rather than taking the page down.
+    (tmp_path / "last-backup.json").write_text("{not json", encoding="utf-8")
+    assert "还没有备份记录" in _text(admin.get("/home"))
