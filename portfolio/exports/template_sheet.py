@@ -76,7 +76,7 @@ def funding_header(source_name: str) -> str:
 def template_columns(sources: list[FundingSource]) -> list[TemplateColumn]:
     """The fixed columns, then one 本期到位资金 column per funding source, in the plan's order."""
     return COLUMNS + [
-        TemplateColumn(f"fund:{s.id}", funding_header(s.name), 13, "money", field=FUNDS) for s in sources
+        TemplateColumn(f"fund:{s.id}", funding_header(s.name), 14, "money", field=FUNDS) for s in sources
     ]
 
 
@@ -159,6 +159,7 @@ def _write_data_sheet(
     ws.set_row(1, 32)
     ws.merge_range(1, 0, 1, last_col, note, book.fmt("note"))
     ws.set_row(2, 32)
+    fit_row_height(ws, 2, {c.key: c.header for c in columns}, columns)  # the funding headers run long
     for c, column in enumerate(columns):
         ws.write_string(2, c, column.header, book.fmt("header"))
         ws.set_column(c, c, column.width, None, {"hidden": column.key in ("project_id", "version")})
