@@ -111,9 +111,10 @@ def get_selected_plan(plan_id: int | None) -> Plan:
         plan = session.get(Plan, plan_id)
         if plan is not None:
             return plan
-    with_projects = select(Project.plan_id).distinct()
+    # EXISTS probes the plan_id index; IN (SELECT DISTINCT plan_id) read every project on every page.
+    with_projects = select(Project.id).where(Project.plan_id == Plan.id).exists()
     plan = session.scalar(
-        select(Plan).where(Plan.id.in_(with_projects)).order_by(Plan.start_year.desc()).limit(1)
+        select(Plan).where(with_projects).order_by(Plan.start_year.desc()).limit(1)
     ) or session.scalar(select(Plan).order_by(Plan.start_year.desc()).limit(1))
     if plan is None:
         raise NotFound("系统中还没有规划，请先初始化规划数据。")
