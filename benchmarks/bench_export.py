@@ -20,10 +20,14 @@ from sqlalchemy import insert, select
 
 from portfolio import create_app, schema
 from portfolio.db import make_engine, session
-from portfolio.exports.progress_sheet import build_rows, progress_columns, write_progress_sheet
+from portfolio.exports.progress_sheet import build_rows
 from portfolio.exports.queries import list_sheet_projects
-from portfolio.exports.services import Operator, export_progress
+from portfolio.exports.services import Operator
 from portfolio.exports.sheet_layout import LEVEL_FILLS, ROW_TINTS, STYLES, Book
+from portfolio.layouts.builtin import progress_spec
+from portfolio.layouts.progress_sheets import export_progress
+from portfolio.layouts.render import SheetText, write_layout_sheet
+from portfolio.layouts.sheets import layout_columns
 from portfolio.projects.models import Project
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportStatus, StatusReport
@@ -62,7 +66,7 @@ def seed(n: int):
 
 def bare_xlsxwriter(plan, rows) -> float:
     """The same cells, formats, merges and page setup, written straight to XlsxWriter."""
-    columns = progress_columns(plan)
+    columns = layout_columns(progress_spec(), plan.short_name)
     start = time.perf_counter()
     wb = xlsxwriter.Workbook(BytesIO(), {"in_memory": True, "strings_to_formulas": False})
     formats = {}
@@ -100,7 +104,9 @@ def bare_xlsxwriter(plan, rows) -> float:
 def ours(period, rows) -> float:
     start = time.perf_counter()
     book = Book()
-    write_progress_sheet(book, "推进情况表", "title", "unit", "date", period.plan, rows)
+    spec = progress_spec()
+    columns = layout_columns(spec, period.plan.short_name)
+    write_layout_sheet(book, spec, "推进情况表", columns, rows, SheetText("title", "unit", "date"))
     book.close()
     return time.perf_counter() - start
 

@@ -15,9 +15,10 @@ from portfolio import fields, schema
 from portfolio.annex.header import classify_header
 from portfolio.audit.display import field_changes
 from portfolio.db import make_engine, session
-from portfolio.exports.progress_sheet import progress_columns
 from portfolio.exports.sheet_layout import STYLES
 from portfolio.fields import FIELDS, MONEY_FORMAT
+from portfolio.layouts.builtin import progress_spec
+from portfolio.layouts.sheets import layout_columns
 from portfolio.projects.forms import ProjectEditForm
 from portfolio.projects.models import Plan
 from portfolio.projects.services import EDITABLE_FIELDS
@@ -61,7 +62,7 @@ def test_the_audit_display_and_the_progress_sheet_follow_a_changed_label(app, mo
     monkeypatch.setitem(FIELDS, "total_investment_wan", renamed)
     changes = field_changes({"total_investment_wan": "1"}, {"total_investment_wan": "2"}, "Project")
     assert changes == [("估算总投资（万元）", "1", "2")]
-    headers = {c.key: c.header for c in progress_columns(_plan())}
+    headers = {c.key: c.header for c in layout_columns(progress_spec(), _plan().short_name)}
     assert headers["total_investment_wan"] == "估算总投资"
 
 
@@ -76,7 +77,9 @@ def test_an_exported_sheet_uses_the_registry_labels_and_money_format(app, role_c
     for key in ("name", "locations", "units", "years", "total_investment_wan"):
         assert FIELDS[key].label in header_cells, key
     assert "“十四五”投资" in header_cells
-    total_column = [c.key for c in progress_columns(_plan())].index("total_investment_wan") + 1
+    total_column = [c.key for c in layout_columns(progress_spec(), _plan().short_name)].index(
+        "total_investment_wan"
+    ) + 1
     money_cells = [row[total_column - 1] for row in ws.iter_rows(min_row=5) if row[total_column - 1].value]
     assert money_cells and all(c.number_format == MONEY_FORMAT for c in money_cells)
     assert STYLES["money"]["num_format"] == fields.MONEY_FORMAT

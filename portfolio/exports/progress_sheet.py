@@ -19,17 +19,11 @@ from portfolio.exports.sheet_layout import (
     NUMERIC_STYLES,
     Book,
     Column,
-    field_column,
     fit_row_height,
-    setup_page,
-    write_header,
-    write_heading,
-    write_notes,
     write_number,
     write_text,
 )
-from portfolio.fields import span_label
-from portfolio.projects.models import Plan, Project
+from portfolio.projects.models import Project
 from portfolio.reporting.progress import ProjectProgress
 
 # The 口径说明 written under the sheet, from portfolio.definitions.
@@ -51,28 +45,6 @@ SUM_KEYS = (
     "cumulative",
 )
 CHINESE_NUMERALS = "一二三四五六七八九十"
-
-
-def progress_columns(plan: Plan) -> list[Column]:
-    planned, done = "计划投资", "完成投资"
-    return [
-        Column("seq", "序号", 6, "center"),
-        field_column("name", 30),
-        field_column("locations", 10, "center"),
-        field_column("units", 18),
-        field_column("years", 11, "center"),
-        field_column("total_investment_wan", 12, group=planned),
-        field_column("span_investment_wan", 12, group=planned, header=span_label(plan.short_name)),
-        Column("annual_plan", "年度计划投资", 12, "money", planned),
-        Column("period_invested", "本期完成投资", 12, "money", done),
-        Column("year_invested", "年度累计完成投资", 12, "money", done),
-        Column("completion_rate", "年度计划完成率（%）", 10, "rate", done),
-        Column("cumulative", "开工以来累计完成投资", 13, "money", done),
-        Column("progress_text", "形象进度", 32),
-        Column("warning", "预警", 9, "center"),
-        Column("problems", "存在问题", 24),
-        Column("next_steps", "下步计划", 24),
-    ]
 
 
 @dataclass
@@ -236,31 +208,3 @@ def state_counts(rows: list[SheetRow]) -> str:
             counts[row.values["report_state"]] += 1
     parts = "，".join(f"{state.label} {n} 个" for state, n in counts.items() if n)
     return f"本期报告：{parts or '无项目'}。表中数字只计已通过的报告。"
-
-
-def write_progress_sheet(
-    book: Book,
-    sheet_title: str,
-    title: str,
-    unit_line: str,
-    date_line: str,
-    plan: Plan,
-    rows: list[SheetRow],
-    extra_columns: Sequence[Column] = (),
-    note: str = "",
-) -> Worksheet:
-    """One formatted, printable progress sheet in the workbook, its 口径说明 under the table.
-
-    Extra columns (funding by source) follow 开工以来累计完成投资; a note (shared projects) follows
-    the report counts.
-    """
-    columns = progress_columns(plan)
-    at = next(i for i, c in enumerate(columns) if c.key == "cumulative") + 1
-    columns[at:at] = list(extra_columns)
-    ws = book.sheet(sheet_title)
-    header_row = write_heading(book, ws, title, unit_line, f"{date_line}　　单位：万元", len(columns))
-    body = write_header(book, ws, header_row, columns)
-    after = write_rows(book, ws, body, columns, rows)
-    write_notes(book, ws, after, columns, NOTE_KEYS, state_counts(rows), note)
-    setup_page(ws, header_row, body - 1)
-    return ws

@@ -1,6 +1,6 @@
 """Exports: the progress sheet, the per-county workbook and the supervision list, as .xlsx bytes."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -8,9 +8,7 @@ from portfolio.auth.models import Role
 from portfolio.db import session
 from portfolio.definitions.reports import ReportState, report_state
 from portfolio.errors import DomainError
-from portfolio.exports.progress_sheet import build_rows, write_progress_sheet
 from portfolio.exports.queries import (
-    list_locations,
     list_period_reports,
     list_report_statuses,
     list_sheet_projects,
@@ -18,7 +16,6 @@ from portfolio.exports.queries import (
 from portfolio.exports.sheet_layout import (
     CITY,
     Book,
-    Column,
     ExportFile,
     chinese_date,
     period_label,
@@ -26,12 +23,9 @@ from portfolio.exports.sheet_layout import (
 )
 from portfolio.exports.supervision import supervision_rows, write_supervision_sheet
 from portfolio.exports.template_upload import FilledRow, Issue, TemplateFile, read_template
-from portfolio.funding.columns import FundingChoice, choose_columns, funding_values
 from portfolio.funding.queries import funds_of_reports
 from portfolio.funding.services import save_report_with_funds
 from portfolio.localtime import local_today
-from portfolio.permissions import responsible_counties
-from portfolio.projects.models import Location, Project
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportingPeriod, StatusReport
 from portfolio.reporting.progress import progress_for
@@ -68,106 +62,6 @@ def _projects_and_progress(actor, period: ReportingPeriod, filters: ProjectFilte
 def _report_states(projects, period: ReportingPeriod) -> dict[int, ReportState]:
     statuses = list_report_statuses(projects, period)
     return {p.id: report_state(statuses.get(p.id)) for p in projects}
-
-
-def _write_progress(
-    book: Book, actor, period, county, projects, progress, today: date, name: str, funding=None, note=""
-) -> None:
-    columns = choose_columns(period.plan_id, funding) if funding else []
-    extra = funding_values([p.id for p in projects], period.ends_on, period.id) if columns else None
-    write_progress_sheet(
-        book,
-        name,
-        sheet_title(period, "推进情况表", county.name if county else None),
-        f"填报单位：{reporting_unit(actor, county)}",
-        f"日期：{chinese_date(today)}",
-        period.plan,
-        build_rows(projects, progress, _report_states(projects, period), extra),
-        [Column(c.key, c.header, 12, "money", c.group) for c in columns],
-        note,
-    )
-
-
-def export_progress(
-    actor,
-    period: ReportingPeriod,
-    filters: ProjectFilters,
-    county: Location | None = None,
-    today: date | None = None,
-    funding: FundingChoice | None = None,
-) -> ExportFile:
-    """The progress sheet (调度表) of a period for the user's visible, filtered projects.
-
-    `funding` adds the funding columns chosen on the export page (measures × sources).
-    """
-    if county is not None:
-        filters = replace(filters, county_id=county.id)
-    projects, progress = _projects_and_progress(actor, period, filters)
-    book = Book()
-    _write_progress(
-        book, actor, period, county, projects, progress, today or local_today(), "推进情况表", funding
-    )
-    where = f"_{county.name}" if county else ""
-    return ExportFile(
-        book.close(),
-        f"{period.plan.short_name}重大工程项目推进情况表{where}_{period_label(period)}.xlsx",
-        f"progress-{period.code}.xlsx",
-    )
-
-
-def _by_county(actor, projects: list[Project]) -> list[tuple[Location, list[Project]]]:
-    """Each county with exactly the projects its officer sees: built there or with a unit of the county.
-    A county officer gets only their own county's sheet."""
-    groups: dict[int, list[Project]] = {}
-    for project in projects:
-        for county_id in responsible_counties(project):
-            groups.setdefault(county_id, []).append(project)
-    own = getattr(actor, "county_id", None)
-    locations = list_locations([i for i in groups if own is None or i == own])
-    return [(location, groups[location.id]) for location in locations]
-
-
-def shared_note(county: Location, projects: list[Project], names: dict[int, str]) -> str:
-    """The line under a county's sheet naming its projects that other counties answer for too."""
-    shared = []
-    for project in projects:
-        counties = responsible_counties(project) - {county.id}
-        if counties:
-            others = "、".join(name for i, name in names.items() if i in counties)
-            shared.append(f"{project.name}（与{others}共同负责）")
-    if not shared:
-        return ""
-    listed = "；".join(shared)
-    return f"共同负责的项目 {len(shared)} 个，也列在其他县区的表中，各县区表的合计不可相加：{listed}。"
-
-
-def export_county_sheets(
-    actor,
-    period: ReportingPeriod,
-    filters: ProjectFilters,
-    today: date | None = None,
-    funding: FundingChoice | None = None,
-) -> ExportFile:
-    """One workbook, one progress sheet per county holding what that county's officer sees on the web
-    (a project built in one county and led by another's unit appears in both, with a note).
-
-    `funding` adds the same funding columns as the 调度表 to every county's sheet.
-    """
-    projects, progress = _projects_and_progress(actor, period, filters)
-    book = Book()
-    today = today or local_today()
-    counties = _by_county(actor, projects)
-    names = {location.id: location.name for location in list_locations(None)}
-    for location, members in counties:
-        note = shared_note(location, members, names)
-        _write_progress(book, actor, period, location, members, progress, today, location.name, funding, note)
-    if not counties:
-        _write_progress(book, actor, period, None, [], progress, today, "推进情况表", funding)
-    return ExportFile(
-        book.close(),
-        f"{period.plan.short_name}重大工程项目推进情况表_分县区_{period_label(period)}.xlsx",
-        f"progress-by-county-{period.code}.xlsx",
-    )
 
 
 def export_supervision(

@@ -4,6 +4,7 @@ The 调度表 (推进情况表) is one layout; the per-county workbook is the sa
 the funding columns the export page offers are inserted after 开工以来累计完成投资, as they always were.
 """
 
+from portfolio.fields import label, span_label
 from portfolio.funding.columns import FundingColumn
 from portfolio.layouts.spec import LayoutColumn, LayoutSpec
 
@@ -12,17 +13,19 @@ PLANNED, DONE = "计划投资", "完成投资"
 
 
 def progress_spec() -> LayoutSpec:
-    """The 调度表: by category and sub-category with 小计/合计, A3 landscape, 口径说明 under the table."""
+    """The 调度表: by category and sub-category with 小计/合计, A3 landscape, 口径说明 under the table.
+
+    Project-field headers are the registry's labels, read when the layout is built."""
     return LayoutSpec(
         title="焦作市“{规划}”生态环境保护重大工程项目推进情况表（{县区}，{期间}）",
         columns=[
             LayoutColumn("seq", "序号", 6, "center"),
-            LayoutColumn("name", "项目名称", 30, "text"),
-            LayoutColumn("locations", "建设地点", 10, "center"),
-            LayoutColumn("units", "责任单位", 18, "text"),
-            LayoutColumn("years", "建设起止年限", 11, "center"),
-            LayoutColumn("total_investment_wan", "总投资", 12, "money", PLANNED),
-            LayoutColumn("span_investment_wan", "“{规划}”投资", 12, "money", PLANNED),
+            LayoutColumn("name", label("name"), 30, "text"),
+            LayoutColumn("locations", label("locations"), 10, "center"),
+            LayoutColumn("units", label("units"), 18, "text"),
+            LayoutColumn("years", label("years"), 11, "center"),
+            LayoutColumn("total_investment_wan", label("total_investment_wan"), 12, "money", PLANNED),
+            LayoutColumn("span_investment_wan", span_label("{规划}"), 12, "money", PLANNED),
             LayoutColumn("annual_plan", "年度计划投资", 12, "money", PLANNED),
             LayoutColumn("period_invested", "本期完成投资", 12, "money", DONE),
             LayoutColumn("year_invested", "年度累计完成投资", 12, "money", DONE),
