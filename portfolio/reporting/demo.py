@@ -9,9 +9,10 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
+from portfolio.audit.models import AuditEntry
 from portfolio.auth.models import Role, User
 from portfolio.db import session
 from portfolio.localtime import local_today
@@ -145,4 +146,43 @@ def seed_demo_reports(plan: Plan) -> int:
         reports += _history(p, past, open_period, rng, (officer, planner))
     session.add_all(reports)
     session.flush()
+    _audit_trail(reports, {p.id: p.name for p in projects}, {p.id: p.code for p in [*past, open_period]})
     return len(reports)
+
+
+def _audit_trail(reports: list[StatusReport], names: dict[int, str], codes: dict[int, str]) -> None:
+    """The audit entries the workflow would have written: each report's submission and its review.
+
+    The report page counts submissions (第 N 次报送) from these, as the review history lists them."""
+    rows = []
+    for r in reports:
+        what = f"{names[r.project_id]} {codes[r.period_id]} 进度报告"
+        if r.submitted_at is not None:
+            rows.append(
+                _entry(r, "report.submit", r.submitted_by_id, r.submitted_at, f"报送 {what}", "submitted")
+            )
+        if r.status == ReportStatus.APPROVED:
+            rows.append(
+                _entry(r, "report.approve", r.reviewed_by_id, r.reviewed_at, f"审核通过 {what}", "approved")
+            )
+        elif r.status == ReportStatus.RETURNED:
+            after = {"status": "returned", "reason": r.return_reason}
+            entry = _entry(
+                r, "report.return", r.reviewed_by_id, r.reviewed_at, f"退回 {what}：{r.return_reason}"
+            )
+            rows.append(entry | {"after": after})
+    if rows:
+        session.execute(insert(AuditEntry), rows)
+
+
+def _entry(report, action, user_id, at, summary, status=None) -> dict:
+    return {
+        "at": at,
+        "user_id": user_id,
+        "action": action,
+        "entity_type": "StatusReport",
+        "entity_id": report.id,
+        "summary": summary,
+        "before": None,
+        "after": {"status": status} if status else None,
+    }

@@ -1,9 +1,10 @@
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portfolio.annex.services import import_annex
+from portfolio.audit.models import AuditEntry
 from portfolio.db import session
 from portfolio.projects.models import Project
 from portfolio.reporting.demo import seed_demo_reports
@@ -66,3 +67,30 @@ def test_demo_is_deterministic(app, users):
         select(StatusReport.project_id, StatusReport.percent_complete).order_by(StatusReport.id)
     ).all()
     assert [(a, c) for a, _, c in first] == [tuple(r) for r in again]
+
+
+def test_demo_reports_carry_their_submissions_and_reviews(app, users, role_client):
+    _seed(app)
+
+    def entries(action):
+        return dict(
+            session.execute(
+                select(AuditEntry.entity_id, func.count())
+                .where(AuditEntry.entity_type == "StatusReport", AuditEntry.action == action)
+                .group_by(AuditEntry.entity_id)
+            ).all()
+        )
+
+    submits, approvals, returns = (
+        entries("report.submit"),
+        entries("report.approve"),
+        entries("report.return"),
+    )
+    reports = session.scalars(select(StatusReport)).all()
+    for r in reports:
+        assert submits.get(r.id, 0) == (0 if r.status == ReportStatus.DRAFT else 1), r.status
+        assert approvals.get(r.id, 0) == (r.status == ReportStatus.APPROVED)
+        assert returns.get(r.id, 0) == (r.status == ReportStatus.RETURNED)
+    approved = next(r for r in reports if r.status == ReportStatus.APPROVED)
+    page = role_client("planner").get(f"/reporting/reports/{approved.id}").get_data(as_text=True)
+    assert "第 1 次报送" in page and "尚未报送" not in page
