@@ -74,7 +74,13 @@ def summary(result: TemplateFile, dry_run: bool) -> dict:
         "counts": {k: result.count(k) for k in ("submit", "unchanged", "blank")},
         "issues": [asdict(i) for i in result.issues],
         "rows": [
-            {"row": r.row, "project_id": r.project.id, "project": r.project.name, "outcome": r.outcome}
+            {
+                "row": r.row,
+                "project_id": r.project.id,
+                "project": r.project.name,
+                "outcome": r.outcome,
+                "percent_falling": r.falling,
+            }
             for r in result.rows
         ],
     }
@@ -102,6 +108,8 @@ def run_import(path: str, dry_run: bool, as_json: bool, username: str | None, pe
     else:
         for issue in result.issues:
             click.echo(f"第 {issue.row} 行 {issue.column} {issue.header}：{issue.message}")
+        for row in result.falling:
+            click.echo(f"[提示] 第 {row.row} 行 {row.project.name}：{row.falling_message()}")
         counts = report["counts"]
         verb = "将报送" if dry_run else "已报送"
         state = "发现问题，未导入" if result.issues else verb

@@ -29,6 +29,7 @@ from portfolio.localtime import local_today
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportingPeriod, StatusReport
 from portfolio.reporting.progress import progress_for
+from portfolio.reporting.review import compare_percent, list_previous_approved
 from portfolio.reporting.services import EDITABLE, FIELDS, ReportInput
 from portfolio.supervision.queries import latest_items
 
@@ -144,6 +145,10 @@ def import_template(
         return template
     reports = list_period_reports([r.project for r in template.rows], template.period)
     funds = funds_of_reports([r.id for r in reports.values()])
+    previous = list_previous_approved([r.project.id for r in template.rows], template.period)
+    for row in template.rows:
+        if row.data is not None:
+            row.comparison = compare_percent(previous.get(row.project.id), row.data.percent_complete)
     with session.begin_nested() as savepoint:  # released on leaving the block unless rolled back here
         for row in template.rows:
             report = reports.get(row.project.id)

@@ -33,6 +33,7 @@ from portfolio.localtime import local_today
 from portfolio.projects.models import LifecycleStatus
 from portfolio.reporting.models import ReportingPeriod
 from portfolio.reporting.periods import is_open
+from portfolio.reporting.services import EDITABLE
 
 FORMAT_TAG = "portfolio-progress-template/1"
 DATA_SHEET = "进度填报"
@@ -133,6 +134,8 @@ def _row_values(project, report, annual_plan, seq: int, funds: dict, sources: li
         "annual_plan": annual_plan,
         "current_status": project.status.label,
         "report_status": report.status.label if report else "未填报",
+        # A report already submitted or approved cannot be changed by an upload: its row is locked.
+        "locked": report is not None and report.status not in EDITABLE,
     }
     for column in COLUMNS:
         if column.field:
@@ -154,7 +157,8 @@ def _write_data_sheet(
     note = (
         f"填报单位：{unit}　下载日期：{chinese_date(today)}　单位：万元。灰色列为项目信息，不可修改；"
         "白色列请填写（本期到位资金按来源填写，未到位留空），填好后在系统“调度表导出”页上传，"
-        "每行生成一份已报送的进度报告；不填的行将被跳过。"
+        "每行生成一份已报送的进度报告；不填的行将被跳过。本期报告已报送（待审核）或已通过的行为灰色、"
+        "已锁定，不能修改，如需修改请联系市级牵头部门退回。"
     )
     ws.set_row(1, 32)
     ws.merge_range(1, 0, 1, last_col, note, book.fmt("note"))
@@ -166,7 +170,8 @@ def _write_data_sheet(
     for r, values in enumerate(rows, start=FIRST_DATA_ROW):
         fit_row_height(ws, r, values, columns)
         for c, column in enumerate(columns):
-            tint = {"unlocked": True} if column.field else {"tint": "subcategory"}
+            editable = column.field and not values["locked"]
+            tint = {"unlocked": True} if editable else {"tint": "subcategory"}
             value = values[column.key]
             if column.style in ("money", "rate", "int"):
                 write_number(book, ws, r, c, value, column.style, **tint)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import openpyxl
 import python_calamine
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -38,9 +39,10 @@ from portfolio.exports.template_sheet import (
 )
 from portfolio.funding.models import FundingSource
 from portfolio.funding.queries import list_sources
-from portfolio.numbers import INT_MAX, NumberProblem, check_money, parse_int, parse_percent
+from portfolio.numbers import INT_MAX, NumberProblem, check_money, format_wan, parse_int, parse_percent
 from portfolio.projects.models import LifecycleStatus, Project, ProjectUnit
 from portfolio.reporting.models import ReportingPeriod
+from portfolio.reporting.review import Comparison
 from portfolio.reporting.services import ReportInput
 
 COL = {c.key: i for i, c in enumerate(COLUMNS)}
@@ -72,6 +74,20 @@ class FilledRow:
     # 本期到位资金 by source id (None where blank); None when the template has no funding columns.
     funds: dict[int, Decimal | None] | None = None
     source_names: dict[int, str] = field(default_factory=dict)
+    comparison: Comparison | None = None  # the percent complete against the last approved report
+
+    @property
+    def falling(self) -> bool:
+        return self.comparison is not None and self.comparison.falling
+
+    def falling_message(self) -> str:
+        """ "完成百分比 20% 低于上次审核通过的 68.1%（2023Q3），下降 48.1 个百分点，请核实。" """
+        previous = self.comparison.previous
+        return (
+            f"完成百分比 {format_wan(self.data.percent_complete)}% 低于上次审核通过的 "
+            f"{format_wan(previous.percent_complete)}%（{previous.period.code}），"
+            f"下降 {format_wan(-self.comparison.percent_change)} 个百分点，请核实。"
+        )
 
     def funds_named(self) -> list[tuple[str, Decimal]]:
         """(source name, amount) of the sources with funds received, for the preview."""
@@ -87,6 +103,11 @@ class TemplateFile:
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.rows if r.outcome == outcome)
+
+    @property
+    def falling(self) -> list[FilledRow]:
+        """Rows to be submitted whose percent complete is below the last approved one."""
+        return [r for r in self.rows if r.outcome == "submit" and r.falling]
 
 
 def _read_sheets(data: bytes) -> tuple[list[list], list[list]]:
@@ -106,6 +127,25 @@ def _read_sheets(data: bytes) -> tuple[list[list], list[list]]:
         raise
     except Exception as e:  # calamine raises several types for a damaged part
         raise RefusedTemplate(f"无法读取工作簿内容（文件可能已损坏）：{type(e).__name__}") from e
+
+
+def _percent_rows(data: bytes) -> set[int]:
+    """Excel rows whose 累计完成比例 cell is shown as a percentage: typing 35% in Excel stores 0.35 with a
+    percent format, so such a cell's number is a fraction and reads ×100. Only formats are read here; the
+    file has passed the hostile-file checks."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        column = COL["percent_complete"] + 1
+        cells = book[DATA_SHEET].iter_rows(min_row=FIRST_DATA_ROW + 1, min_col=column, max_col=column)
+        found = {
+            cell.row
+            for (cell,) in cells
+            if isinstance(cell.value, int | float) and "%" in (cell.number_format or "")
+        }
+        book.close()
+        return found
+    except Exception:  # a part openpyxl cannot read: the values as calamine read them stand
+        return set()
 
 
 def _meta(rows: list[list]) -> dict[str, str]:
@@ -263,8 +303,15 @@ def _parse_funds(cells: list, row: int, issues: list[Issue], funding: list) -> d
     }
 
 
+def _percent(raw, what: str, as_fraction: bool) -> Decimal | None:
+    """累计完成比例: 35, "35", "35%"; a cell Excel shows as a percentage holds the fraction (0.35)."""
+    if as_fraction and isinstance(raw, int | float) and not isinstance(raw, bool):
+        return parse_percent(Decimal(str(raw)) * 100, what)
+    return parse_percent(raw, what)
+
+
 def _parse_row(
-    cells: list, row: int, issues: list[Issue], funding: list
+    cells: list, row: int, issues: list[Issue], funding: list, as_fraction: bool = False
 ) -> tuple[ReportInput | None, dict | None]:
     """The report and funds a row describes, or (None, None) when it is blank; problems go to `issues`."""
     inputs = [COL[c.key] for c in COLUMNS if c.field] + [c for c, _source in funding]
@@ -283,7 +330,9 @@ def _parse_row(
         _issue(issues, row, "new_status", f"项目状态应从下拉列表中选择（{labels}），不变更则留空", status_raw)
     data = ReportInput(
         progress_text=texts["progress_text"] or None,
-        percent_complete=_number(cells, "percent_complete", row, issues, "0.01", parse_percent),
+        percent_complete=_number(
+            cells, "percent_complete", row, issues, "0.01", lambda raw, what: _percent(raw, what, as_fraction)
+        ),
         invested_wan=_number(cells, "invested_wan", row, issues, "0.0001", _money_text),
         new_status=new_status,
         problems=texts["problems"] or None,
@@ -322,9 +371,10 @@ def read_template(
     projects = _load_projects(ids)
     _check_scope(actor, projects, ids)
     result = TemplateFile(period, meta.get("user", ""))
+    percent_rows = _percent_rows(data)
     names = {source.id: source.name for _c, source in funding}
     for row, pid, version in located:
-        data, funds = _parse_row(sheet[row - 1], row, result.issues, funding)
+        data, funds = _parse_row(sheet[row - 1], row, result.issues, funding, row in percent_rows)
         result.rows.append(
             FilledRow(row, projects[pid], data, version, "" if data else "blank", funds, names)
         )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portfolio.db import session
@@ -37,13 +37,42 @@ def get_previous_approved(report: StatusReport) -> StatusReport | None:
     return session.scalar(stmt)
 
 
+def list_previous_approved(project_ids: list[int], period: ReportingPeriod) -> dict[int, StatusReport]:
+    """project_id → its latest approved report of a period ending before this one (two statements)."""
+    latest = (
+        select(
+            StatusReport.id,
+            func.row_number()
+            .over(partition_by=StatusReport.project_id, order_by=ReportingPeriod.ends_on.desc())
+            .label("n"),
+        )
+        .join(ReportingPeriod, ReportingPeriod.id == StatusReport.period_id)
+        .where(
+            StatusReport.project_id.in_(project_ids),
+            StatusReport.status == ReportStatus.APPROVED,
+            ReportingPeriod.ends_on < period.ends_on,
+        )
+        .subquery()
+    )
+    stmt = (
+        select(StatusReport)
+        .where(StatusReport.id.in_(select(latest.c.id).where(latest.c.n == 1)))
+        .options(joinedload(StatusReport.period))
+    )
+    return {r.project_id: r for r in session.scalars(stmt)}
+
+
+def compare_percent(previous: StatusReport | None, percent: Decimal | None) -> Comparison:
+    """A percent complete against the last approved report's: the change, flagged when it falls."""
+    if previous is None or previous.percent_complete is None or percent is None:
+        return Comparison(previous, None, False)
+    change = percent - previous.percent_complete
+    return Comparison(previous, change, change < 0)
+
+
 def compare_with_previous(report: StatusReport) -> Comparison:
     """This report against the last approved one: the change in percent complete, flagged when it falls."""
-    previous = get_previous_approved(report)
-    if previous is None or previous.percent_complete is None or report.percent_complete is None:
-        return Comparison(previous, None, False)
-    change = report.percent_complete - previous.percent_complete
-    return Comparison(previous, change, change < 0)
+    return compare_percent(get_previous_approved(report), report.percent_complete)
 
 
 @dataclass(frozen=True)
