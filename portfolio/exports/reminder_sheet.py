@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from portfolio.definitions.reports import report_state
 from portfolio.exports.sheet_layout import (
     ORGANISATION,
     Book,
@@ -14,6 +15,7 @@ from portfolio.exports.sheet_layout import (
     setup_page,
     write_header,
     write_heading,
+    write_notes,
     write_number,
     write_text,
 )
@@ -33,10 +35,13 @@ COUNTY_COLUMNS = [
 ]
 
 
+# Which reports this list counts: the one word of its title, said once under the table.
+NOT_SUBMITTED = "本清单列出本期报告为未填报、草稿或已退回的项目；待审核和已通过的报告已报送，不在清单内。"
+
+
 def state_of(report) -> str:
-    if report is None:
-        return "未填报"
-    return "已退回待重报" if report.status.value == "returned" else "草稿未报送"
+    """The report's state in the five words every page and sheet uses (definitions: report_state)."""
+    return report_state(report.status if report is not None else None).label
 
 
 def export_reminder_list(data: Reminders, today: date) -> ExportFile:
@@ -62,6 +67,7 @@ def export_reminder_list(data: Reminders, today: date) -> ExportFile:
             write_text(book, ws, row, col, values[column.key], column.style)
         fit_row_height(ws, row, values, PROJECT_COLUMNS)
         row += 1
+    write_notes(book, ws, row, PROJECT_COLUMNS, ("report_state",), NOT_SUBMITTED)  # a blank row above
     counties = book.sheet("按县区统计")
     crow = write_header(book, counties, 0, COUNTY_COLUMNS)
     for count in data.by_county:

@@ -182,8 +182,12 @@ def test_reminder_list_exports_to_xlsx(role_client, users):
     response = role_client("planner").get(f"/exports/periods/{period.id}/reminders.xlsx")
     assert response.status_code == 200
     book = load_workbook(BytesIO(response.data))
-    rows = [[c.value for c in row] for row in book["未报送项目"].iter_rows(min_row=5)]
+    every = [[c.value for c in row] for row in book["未报送项目"].iter_rows(min_row=5)]
+    rows = every[: next(i for i, r in enumerate(every) if all(v is None for v in r))]  # up to the notes
     assert [r[1] for r in rows] == ["温县湿地修复", "孟州市污水厂"]
-    assert rows[0][4] == "未填报"
+    assert rows[0][4] == "未填报"  # the five words of the report states (definitions: report_state)
+    notes = [r[0] for r in every[len(rows) :] if r[0]]
+    assert notes[0].startswith("本清单列出本期报告为未填报、草稿或已退回的项目")
+    assert notes[1] == "口径说明：" and notes[2].startswith("报告状态：每个项目每期的进度报告处于五种状态之一")
     counties = {r[0].value: r[1].value for r in book["按县区统计"].iter_rows(min_row=3)}
     assert counties == {"温县": 1, "孟州市": 1}
