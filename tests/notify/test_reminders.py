@@ -188,6 +188,6 @@ def test_reminder_list_exports_to_xlsx(role_client, users):
     assert rows[0][4] == "未填报"  # the five words of the report states (definitions: report_state)
     notes = [r[0] for r in every[len(rows) :] if r[0]]
     assert notes[0].startswith("本清单列出本期报告为未填报、草稿或已退回的项目")
-    assert notes[1] == "口径说明：" and notes[2].startswith("报告状态：每个项目每期的进度报告处于五种状态之一")
+    assert notes[1] == "口径说明：" and notes[2].startswith("报告状态：每个项目每期的进度报告处于五种状态")
     counties = {r[0].value: r[1].value for r in book["按县区统计"].iter_rows(min_row=3)}
     assert counties == {"温县": 1, "孟州市": 1}
