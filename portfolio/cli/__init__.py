@@ -110,6 +110,20 @@ def export_progress_command(period_code, output, county, plan_key, sheet, measur
     run_export(period_code, output, county, plan_key, sheet, (measures, sources))
 
 
+@click.command("export-layout")
+@click.option("--layout", "name", default=None, help="报表版式名称；不填则把全部版式打包成 zip")
+@click.option("--period", "period_code", required=True, help="期间编号，如 2025Q1")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx（或 .zip）文件")
+@click.option("--county", default=None, help="只导出一个县区，如 温县")
+@click.option("--plan", "plan_key", default=None, help="规划的编号、名称或简称（多个规划有同一期间时必填）")
+@command
+def export_layout_command(name, period_code, output, county, plan_key):
+    """Export a sheet layout (版式) for a period, or every layout in one zip."""
+    from portfolio.cli.layouts import run_export_layout
+
+    run_export_layout(name, period_code, output, county, plan_key)
+
+
 @click.command("import-progress")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="只校验并预览，不写入")
@@ -252,6 +266,7 @@ def register_cli(app) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(import_annex_command)
     app.cli.add_command(export_progress_command)
+    app.cli.add_command(export_layout_command)
     app.cli.add_command(import_progress_command)
     for cli_command in app.cli.commands.values():
         _with_verbose(cli_command)

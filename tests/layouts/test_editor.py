@@ -145,3 +145,25 @@ def test_officer_downloads_only_their_county_and_cannot_edit(world, role_client)
     assert "孟州市VOCs治理" in names and "温县光伏发电项目" not in names
     zipped = officer.get(f"/layouts/all.zip?period={world['q1'].id}&county=孟州市")
     assert zipped.status_code == 200 and zipped.data[:2] == b"PK"
+
+
+def test_layout_json_downloads_and_imports_on_the_list_page(world, role_client):
+    from io import BytesIO
+
+    planner = role_client("planner")
+    planner.post("/layouts/new", data=finance_form())
+    layout = session.scalar(select(SheetLayout))
+    listed = planner.get("/layouts").get_data(as_text=True)
+    assert "财政局资金情况表" in listed and "第 1 版" in listed
+    data = planner.get(f"/layouts/{layout.id}/layout.json").data
+    assert "fund:planned:@地方政府专项债券" in data.decode()
+    upload = {"file": (BytesIO(data), "layout.json"), "name": "财政局资金情况表（孟州）"}
+    done = planner.post("/layouts/import", data=upload, follow_redirects=True).get_data(as_text=True)
+    assert "已导入报表版式“财政局资金情况表（孟州）”" in done
+    again = {"file": (BytesIO(data), "layout.json")}
+    refused = planner.post("/layouts/import", data=again, follow_redirects=True).get_data(as_text=True)
+    assert "已有名为“财政局资金情况表”的版式，请换一个名称。" in refused
+    garbage = {"file": (BytesIO(b"\xff\xfe"), "x.json")}
+    text = planner.post("/layouts/import", data=garbage, follow_redirects=True).get_data(as_text=True)
+    assert "无法读取版式文件" in text
+    assert len(session.scalars(select(SheetLayout)).all()) == 2
