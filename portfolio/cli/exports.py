@@ -80,6 +80,7 @@ def summary(result: TemplateFile, dry_run: bool) -> dict:
                 "project": r.project.name,
                 "outcome": r.outcome,
                 "percent_falling": r.falling,
+                "funds": {name: str(amount) for name, amount in r.funds_named()},
             }
             for r in result.rows
         ],

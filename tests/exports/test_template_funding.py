@@ -1,6 +1,7 @@
 """本期到位资金 in the fill-in template: a column per funding source, round trip through upload, confirm."""
 
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -160,3 +161,18 @@ def test_a_submitted_report_with_other_funds_is_not_unchanged(app, users, role_c
     )
     assert "整个文件未导入" in other and "不能再修改" in other
     assert _funds("温县一号工程") == {"银行贷款": 10}
+
+
+def test_import_progress_command_writes_the_funds(app, users, role_client, runner, tmp_path):
+    data = _setup()
+    path = tmp_path / "filled.xlsx"
+    one = FILLED["温县一号工程"] | {LOAN: 12.5}
+    path.write_bytes(_fill(_template(role_client("officer"), data["period"]), {"温县一号工程": one}))
+    dry = runner.invoke(args=["import-progress", str(path), "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    [row] = [r for r in json.loads(dry.output)["rows"] if r["outcome"] == "submit"]
+    assert row["funds"] == {"银行贷款": "12.5000"}
+    assert session.scalar(select(func.count()).select_from(ReportFunding)) == 0
+    done = runner.invoke(args=["import-progress", str(path)])
+    assert done.exit_code == 0 and "已报送 1 份" in done.output
+    assert _funds("温县一号工程") == {"银行贷款": Decimal("12.5")}
