@@ -65,3 +65,14 @@ def test_the_home_pages_explain_their_warning_lists(app, users, role_client):
         html = role_client(role).get("/home").get_data(as_text=True)
         for key in ("warning_level", "expected_pct", "behind_points", "started"):
             assert f'data-definition="{key}"' in html, role
+
+
+def test_the_report_form_and_review_page_name_the_tracked_total_and_explain_it(app, users, role_client):
+    """Their running total adds the tracker's approved reports only: it is 系统内累计, not 开工以来累计."""
+    project = make_project(planned_start=date(2023, 1, 1), planned_end=date(2023, 12, 1), counties=["温县"])
+    period = make_period(project.plan, "2023Q4")
+    report = make_report(project, period, ReportStatus.SUBMITTED, invested="10", pct="20")
+    session.commit()
+    review = role_client("planner").get(f"/reporting/reports/{report.id}").get_data(as_text=True)
+    assert "<th>系统内累计</th>" in review and "自开工累计" not in review
+    assert 'data-definition="tracked_invested"' in review
