@@ -224,6 +224,8 @@ def _enum_label(key: str, value: str, entity_type: str | None) -> str | None:
 def _number(text: str, key: str) -> str:
     if _is_money(key):
         return format_wan(text)
+    if key == "year" or key.endswith(("_year", "年份")):
+        return text  # 2023, not 2,023
     try:
         number = Decimal(text)
     except InvalidOperation:

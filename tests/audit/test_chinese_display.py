@@ -136,3 +136,4 @@ def test_no_change_pairs_are_left_out_and_values_follow_the_rules():
     assert format_value("deadline", "2025-01-10") == "2025-01-10"
     assert format_value("finalized_at", "2025-01-10T02:00:00") == "2025-01-10 10:00"  # Beijing time
     assert format_value("percent_complete", Decimal("60.00")) == "60"
+    assert format_value("year", 2023) == "2023" and format_value("failures", 12000) == "12,000"
