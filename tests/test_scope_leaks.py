@@ -7,6 +7,7 @@ evaluation report's counts and the periods page's counts are checked against the
 
 import io
 import re
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -51,11 +52,19 @@ def _text(response) -> str:
     if response.mimetype == "text/html":
         return response.get_data(as_text=True)
     if response.data[:2] == b"PK":
-        book = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
-        return "\n".join(
-            str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
-        )
+        return _zip_text(response.data)
     return ""
+
+
+def _zip_text(data: bytes) -> str:
+    """Every cell of a workbook, or of every workbook in a zip of workbooks (/layouts/all.zip)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    if "[Content_Types].xml" not in archive.namelist():
+        return "\n".join(_zip_text(archive.read(name)) for name in archive.namelist())
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return "\n".join(
+        str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+    )
 
 
 def test_officer_sees_no_other_county_on_any_page_or_file(app, users, world):

@@ -1,145 +1,202 @@
-"""The evaluation report as an .xlsx workbook, written from the same dict the report page renders."""
+"""The evaluation report (中期评估) as an .xlsx workbook, in the house style of the 调度表.
 
+Written from the same dict the report page renders, with XlsxWriter and the shared sheet layout
+(exports.sheet_layout): 宋体, a title and a unit/date line on every sheet, a shaded header repeated on
+every printed page, panes frozen under it, A3 (wide tables) or A4 (narrow ones) landscape one page wide,
+numbers as numbers (基准值, 目标值 and yearly values too, where they are numbers), times in Beijing time,
+and the 口径说明 under each table.
+"""
+
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from xlsxwriter.worksheet import Worksheet
 
 from portfolio.evaluation.indicator_assessment import IndicatorStatus
 from portfolio.evaluation.indicators import parse_number
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
-from portfolio.evaluation.report_notes import SHEET_NOTES, write_sheet_notes
-from portfolio.exports.safe_text import clean_text, looks_like_formula
-from portfolio.fields import FIELDS, MONEY_FORMAT
+from portfolio.evaluation.report_notes import SHEET_NOTES
+from portfolio.exports.sheet_layout import (
+    CITY,
+    LINE_POINTS,
+    Book,
+    Column,
+    ExportFile,
+    chinese_date,
+    fit_row_height,
+    setup_page,
+    text_lines,
+    write_heading,
+    write_notes,
+    write_number,
+    write_text,
+)
+from portfolio.fields import FIELDS
 from portfolio.localtime import format_local
 
-HEAD_FILL = PatternFill("solid", fgColor="EEF2F5")
-THIN = Side(style="thin", color="BFC6CE")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+PAPER_A4 = 9
+A4_MAX_WIDTH = 150  # a table narrower than this (in character widths) prints on A4
 CONCERNS = (ProjectClass.LAGGING.value, ProjectClass.NOT_STARTED.value)
 # Rate headers name their denominator, as the summary's do (the rules are in the sheet's 口径说明).
 RATE_HEAD = "计划完成率(%)（÷截至评估年计划投资）"
 SPAN_RATE_HEAD = "规划期投资完成率(%)（÷规划期投资）"
-# Named styles, registered once per workbook: assigning a name per cell is far cheaper than four objects.
-STYLES = {
-    "ev-head": dict(
-        font=Font(bold=True),
-        fill=HEAD_FILL,
-        border=BORDER,
-        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-    ),
-    "ev-text": dict(border=BORDER, alignment=Alignment(vertical="top", wrap_text=True)),
-    "ev-plain": dict(border=BORDER, alignment=Alignment(vertical="top")),
-    "ev-money": dict(border=BORDER, alignment=Alignment(vertical="top"), number_format=MONEY_FORMAT),
-}
-
-
-def _style_for(value) -> str:
-    if isinstance(value, str):
-        return "ev-text"
-    return "ev-money" if isinstance(value, Decimal) else "ev-plain"
+HEADER_ROW = 2  # zero-based: the title, the unit/date line, then the header
 
 
 def report_filename(round_: EvaluationRound) -> str:
-    return f"{round_.plan.short_name}{round_.name}报告-{round_.as_of.isoformat()}.xlsx"
+    return f"{round_.plan.short_name}重大工程{round_.name}报告_截至{chinese_date(round_.as_of)}.xlsx"
+
+
+def report_file(round_: EvaluationRound, data: dict) -> ExportFile:
+    """The workbook with its Chinese download name and an ASCII fallback."""
+    return ExportFile(
+        render_report(data),
+        report_filename(round_),
+        f"evaluation-report-{round_.id}-{round_.as_of.isoformat()}.xlsx",
+    )
 
 
 def _dec(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
-def _table(ws, start_row: int, headers: list[str], rows: list[list], widths: list[int] | None = None) -> int:
-    """Write a bordered table with a shaded header; return the next free row."""
-    for col, text in enumerate(headers, start=1):
-        ws.cell(row=start_row, column=col, value=text).style = "ev-head"
-    for col, width in enumerate(widths or [], start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    sized = [ws.column_dimensions[get_column_letter(c)].width or 8 for c in range(1, len(headers) + 1)]
-    if lines := _lines(headers, [int(w) for w in sized]):  # long headers (a rate naming its denominator)
-        ws.row_dimensions[start_row].height = 15 * lines
-    for r, values in enumerate(rows, start=start_row + 1):
-        for col, value in enumerate(values, start=1):
-            _put(ws, r, col, value)
-        if lines := _lines(values, widths):
-            ws.row_dimensions[r].height = 15 * lines
-    return start_row + len(rows) + 2
+def _value(text):
+    """A value as a number where it is one (基准值 45, 2023年 38.5), so the sheet can compute with it."""
+    if isinstance(text, int | float | Decimal) and not isinstance(text, bool):
+        return text
+    number = parse_number(text) if isinstance(text, str) else None
+    return number if number is not None else text
 
 
-def _put(ws, row: int, col: int, value) -> None:
-    """One styled cell; text is always a string cell, and formula-like text keeps Excel's quote prefix."""
-    if isinstance(value, str):
-        value = clean_text(value)
-    cell = ws.cell(row=row, column=col, value=value)
-    cell.style = _style_for(value)
-    if isinstance(value, str) and looks_like_formula(value):
-        cell.data_type, cell.quotePrefix = "s", True
+def _put(book: Book, ws: Worksheet, row: int, col: int, value, style: str) -> None:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number_style = style if style in ("money", "rate", "int") else "number"
+        write_number(book, ws, row, col, value, number_style)
+    else:
+        write_text(book, ws, row, col, value, "center" if style in ("int", "rate", "center") else "text")
 
 
-def _lines(values: list, widths: list[int] | None) -> int | None:
-    """How many lines the longest wrapped text needs (a Chinese character is two width units)."""
-    if not widths:
-        return None
-    need = max(
-        (-(-len(v) * 2 // max(w - 1, 1)) for v, w in zip(values, widths, strict=False) if isinstance(v, str)),
-        default=1,
-    )
-    return need if need > 1 else None
+def _header(book: Book, ws: Worksheet, row: int, columns: list[Column]) -> None:
+    lines = max((text_lines(c.header, c.width) for c in columns), default=1)
+    ws.set_row(row, LINE_POINTS * lines + 6)
+    for c, column in enumerate(columns):
+        ws.write_string(row, c, column.header, book.fmt("header"))
+        ws.set_column(c, c, column.width)
 
 
-SUMMARY_WIDTHS = [28, 18, 24, 20, 16]
-SUMMARY_WIDTH = sum(SUMMARY_WIDTHS)  # the rule lines are merged across these five columns
+def _table(book: Book, ws: Worksheet, row: int, columns: list[Column], rows: list[list]) -> int:
+    """A header and its rows from `row`; returns the row after the last."""
+    _header(book, ws, row, columns)
+    for r, values in enumerate(rows, start=row + 1):
+        fit_row_height(ws, r, {c.key: v for c, v in zip(columns, values, strict=False)}, columns)
+        for c, (column, value) in enumerate(zip(columns, values, strict=False)):
+            _put(book, ws, r, c, value, column.style)
+    return row + 1 + len(rows)
 
 
-def _summary(ws, data: dict) -> None:
-    r = data["round"]
-    ws.append([f"{data['plan']['name']} · {r['name']}报告"])
-    ws["A1"].font = Font(bold=True, size=14)
+def _title(data: dict, sheet: str) -> str:
+    return f"{CITY}“{data['plan']['short_name']}”生态环境保护重大工程{data['round']['name']}报告——{sheet}"
+
+
+def _lines(data: dict) -> tuple[str, str]:
+    """The unit/date line: the as-of date and the round's state on the left, when built on the right."""
+    as_of = chinese_date(date.fromisoformat(data["round"]["as_of"]))
     when = format_local(data.get("finalized_at") or data["built_at"])
-    status = (
-        f"已定稿（{data.get('finalized_by') or ''}，{when}）"
-        if data.get("finalized_at")
-        else (f"评估中，数据生成于 {when}")
-    )
-    ws.append([f"评估截止日：{r['as_of']}    状态：{status}"])
+    if data.get("finalized_at"):
+        state, stamp = f"已定稿（{data.get('finalized_by') or ''}）", f"定稿于 {when}"
+    else:
+        state, stamp = "评估中", f"数据生成于 {when}"
+    return f"评估截止日：{as_of}　{state}", f"{stamp}（北京时间）　单位：万元"
+
+
+def _sheet(book: Book, data: dict, name: str, columns: list[Column], rows: list[list]) -> None:
+    """One titled table sheet, printed with its header on every page and its 口径说明 under it."""
+    ws = book.sheet(name)
+    left, right = _lines(data)
+    write_heading(book, ws, _title(data, name), left, right, max(len(columns), 4))
+    after = _table(book, ws, HEADER_ROW, columns, rows)
+    write_notes(book, ws, after, columns, SHEET_NOTES[name])
+    _print(ws, columns, HEADER_ROW)
+
+
+def _print(ws: Worksheet, columns: list[Column], header_row: int | None) -> None:
+    if header_row is None:
+        setup_page(ws, 0, 0)
+        ws.repeat_rows(0, 1)
+        ws.freeze_panes(0, 0)
+    else:
+        setup_page(ws, header_row, header_row)
+    if sum(c.width for c in columns) < A4_MAX_WIDTH:
+        ws.set_paper(PAPER_A4)
+
+
+def _summary(book: Book, data: dict) -> None:
+    name = "评估概况"
+    ws = book.sheet(name)
+    columns = [Column("a", "", 28), Column("b", "", 18, "int"), Column("c", "", 24), Column("d", "", 20)]
+    columns.append(Column("e", "", 16))
+    left, right = _lines(data)
+    write_heading(book, ws, _title(data, name), left, right, len(columns))
     classes = [[k.label, data["class_counts"].get(k.value, 0)] for k in ProjectClass]
-    row = _table(
-        ws, 4, ["项目评估分类", "项目数"], [*classes, ["合计", len(data["projects"])]], SUMMARY_WIDTHS
-    )
+    head = [Column("a", "项目评估分类", 28), Column("b", "项目数", 18, "int")]
+    row = _table(book, ws, HEADER_ROW, head, [*classes, ["合计", len(data["projects"])]]) + 1
     statuses = [[s.label, data["indicator_counts"].get(s.value, 0)] for s in IndicatorStatus]
-    row = _table(ws, row, ["指标评估状态", "指标数"], [*statuses, ["合计", len(data["indicators"])]])
+    head = [Column("a", "指标评估状态", 28), Column("b", "指标数", 18, "int")]
+    row = _table(book, ws, row, head, [*statuses, ["合计", len(data["indicators"])]]) + 1
     total = next(g for g in data["by_category"] if g["name"] == "合计")
     keys = ("span_investment_wan", "planned_to_date_wan", "cumulative_invested_wan", "plan_rate_pct")
-    heads = ["规划期投资(万元)", "截至评估年计划投资(万元)", "系统内累计完成投资(万元)", RATE_HEAD]
-    row = _table(ws, row, ["投资", *heads[:3], heads[3]], [["全部项目", *_rows([total], keys)[0]]])
-    for offset, (label, key) in enumerate((("指标评估规则：", "indicator"), ("项目分类规则：", "project"))):
-        ws.merge_cells(start_row=row + offset, start_column=1, end_row=row + offset, end_column=5)
-        cell = ws.cell(row=row + offset, column=1, value=label + data["rules"][key])
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[row + offset].height = 15 * (_lines([cell.value], [SUMMARY_WIDTH]) or 1) + 4
+    head = [
+        Column("a", "投资", 28),
+        Column("b", "规划期投资(万元)", 18, "money"),
+        Column("c", "截至评估年计划投资(万元)", 24, "money"),
+        Column("d", "系统内累计完成投资(万元)", 20, "money"),
+        Column("e", RATE_HEAD, 16, "rate"),
+    ]
+    row = _table(book, ws, row, head, [["全部项目", *_rows([total], keys)[0]]]) + 1
+    width = sum(c.width for c in columns)
+    for label, key in (("指标评估规则：", "indicator"), ("项目分类规则：", "project")):
+        text = label + data["rules"][key]
+        ws.set_row(row, LINE_POINTS * text_lines(text, width) + 4)
+        ws.merge_range(row, 0, row, len(columns) - 1, text, book.fmt("note_wrap"))
+        row += 1
+    write_notes(book, ws, row, columns, SHEET_NOTES[name])
+    _print(ws, columns, None)
 
 
-def _value(text: str):
-    """A yearly value as a number where it is one, so the sheet can compute with it."""
-    number = parse_number(text)
-    return float(number) if number is not None else text  # not money: a plain number format
-
-
-def _indicators(ws, data: dict) -> None:
+def _indicators(book: Book, data: dict) -> None:
     years = sorted({y for i in data["indicators"] for y in i["values"]})
-    headers = ["序号", "类别", "指标", "单位", "基准值", "目标值", "属性", *[f"{y}年" for y in years]]
+    columns = [
+        Column("seq", "序号", 6, "int"),
+        Column("category", "类别", 16),
+        Column("name", "指标", 34),
+        Column("unit", "单位", 10, "center"),
+        Column("baseline", "基准值", 10, "plain"),
+        Column("target", "目标值", 14, "plain"),
+        Column("binding", "属性", 8, "center"),
+        *[Column(f"y{y}", f"{y}年", 10, "plain") for y in years],
+        Column("status", "评估状态", 14, "center"),
+        Column("explanation", "测算过程", 60),
+    ]
     rows = [
-        [i["seq"], i["category"], i["name"], i["unit"], i["baseline"], i["target"], i["binding"]]
+        [
+            i["seq"],
+            i["category"],
+            i["name"],
+            i["unit"],
+            _value(i["baseline"]),
+            _value(i["target"]),
+            i["binding"],
+        ]
         + [_value(i["values"].get(y, "")) for y in years]
         + [i["status_label"], i["explanation"]]
         for i in data["indicators"]
     ]
-    widths = [6, 16, 34, 10, 10, 14, 8, *[10] * len(years), 14, 60]
-    _table(ws, 1, [*headers, "评估状态", "测算过程"], rows, widths)
+    _sheet(book, data, "指标评估", columns, rows)
 
 
-PROJECT_COLUMNS = [
+PROJECT_COLUMNS = [  # (header, key, width)
     (FIELDS["seq_no"].label, "seq_no", 6),
     (FIELDS["name"].label, "name", 40),
     (FIELDS["category"].label, "category", 20),
@@ -191,6 +248,9 @@ NUMERIC_KEYS = {
 LABELS = {k.value: k.label for k in ProjectClass}
 
 
+MONEY_KEYS = NUMERIC_KEYS - {"score", "completion_pct", "plan_rate_pct"}
+
+
 def _cell(row: dict, key: str):
     if key == "computed_label":
         return LABELS[row["computed_class"]]
@@ -202,29 +262,44 @@ def _rows(rows: list[dict], keys) -> list[list]:
     return [[_cell(r, k) for k in keys] for r in rows]
 
 
-def _headers(keys) -> tuple[list[str], list[int]]:
+def _style(key: str) -> str:
+    if key in MONEY_KEYS:
+        return "money"
+    if key in ("completion_pct", "plan_rate_pct"):
+        return "rate"
+    return "int" if key in ("seq_no", "score") else "text"
+
+
+def _columns(keys) -> list[Column]:
     spec = {key: (head, width) for head, key, width in PROJECT_COLUMNS}
     spec.update({"problems": ("存在问题", 36), "computed_label": ("系统计算分类", 12)})
     spec["reason"] = ("计算依据 / 原因", 44)
-    return [spec[k][0] for k in keys], [spec[k][1] for k in keys]
+    return [Column(k, spec[k][0], spec[k][1], _style(k)) for k in keys]
 
 
-def _projects(ws, data: dict) -> None:
+def _projects(book: Book, data: dict) -> None:
     keys = [key for _, key, _ in PROJECT_COLUMNS]
-    headers, widths = _headers(keys)
-    _table(ws, 1, headers, _rows(data["projects"], keys), widths)
+    _sheet(book, data, "项目分类", _columns(keys), _rows(data["projects"], keys))
 
 
-def _groups(ws, groups: list[dict], first: str) -> None:
-    money_heads = ["规划期投资(万元)", "截至评估年计划投资(万元)", "系统内累计完成投资(万元)", RATE_HEAD]
-    headers = [first, "项目数", *[k.label for k in ProjectClass], *money_heads, SPAN_RATE_HEAD]
+def _groups(book: Book, data: dict, name: str, groups: list[dict], first: str) -> None:
+    columns = [
+        Column("name", first, 24),
+        Column("projects", "项目数", 8, "int"),
+        *[Column(k.value, k.label, 10, "int") for k in ProjectClass],
+        Column("span", "规划期投资(万元)", 16, "money"),
+        Column("planned", "截至评估年计划投资(万元)", 16, "money"),
+        Column("done", "系统内累计完成投资(万元)", 16, "money"),
+        Column("rate", RATE_HEAD, 12, "rate"),
+        Column("span_rate", SPAN_RATE_HEAD, 12, "rate"),
+    ]
     keys = ("span_investment_wan", "planned_to_date_wan", "cumulative_invested_wan", "plan_rate_pct")
     rows = [
         [g["name"], g["projects"], *[g["counts"][k.value] for k in ProjectClass]]
         + _rows([g], (*keys, "completion_pct"))[0]
         for g in groups
     ]
-    _table(ws, 1, headers, rows, [24, 8, *[10] * len(ProjectClass), 16, 16, 16, 12, 12])
+    _sheet(book, data, name, columns, rows)
 
 
 ADJUSTMENT_COLUMNS = [
@@ -239,72 +314,72 @@ ADJUSTMENT_COLUMNS = [
 ]
 
 
-def _adjustments(ws, data: dict) -> None:
+def _adjustments(book: Book, data: dict) -> None:
     """规划调整情况: the original plan's and the adjusted plan's totals, then each adjusted project."""
+    name = "规划调整情况"
+    money = {k for _, k, _ in ADJUSTMENT_COLUMNS if k.endswith("_wan")}
+    columns = [Column(k, h, w, "money" if k in money else "text") for h, k, w in ADJUSTMENT_COLUMNS]
+    ws = book.sheet(name)
+    left, right = _lines(data)
+    write_heading(book, ws, _title(data, name), left, right, len(columns))
     adj = data.get("adjustments")
     if not adj:
-        ws.cell(
-            row=1,
-            column=1,
-            value="本规划尚未建立基线（首次导入项目附件时冻结），或本报告定稿于规划调整功能上线之前。",
-        )
+        text = "本规划尚未建立基线（首次导入项目附件时冻结），或本报告定稿于规划调整功能上线之前。"
+        write_text(book, ws, HEADER_ROW, 0, text, "note")
+        write_notes(book, ws, HEADER_ROW + 1, columns, SHEET_NOTES[name])
+        _print(ws, columns, None)
         return
     totals = [
         [f"原规划（{format_local(adj['frozen_at'])} 冻结的基线）", *_totals(adj["baseline"])],
         ["调整后规划", *_totals(adj["current"])],
     ]
-    row = _table(ws, 1, ["", "项目数", "总投资(万元)", "规划期投资(万元)"], totals, [40, 10, 16, 16])
+    head = [
+        replace(columns[0], header=""),
+        Column("count", "项目数", 8, "int"),
+        Column("total", "总投资(万元)", 30, "money"),
+        Column("span", "规划期投资(万元)", 14, "money"),
+    ]
+    row = _table(book, ws, HEADER_ROW, head, totals)
     counts = adj["counts"]
     line = (
         f"新增项目 {counts['added']} 个，调出 {counts['withdrawn']} 个，"
         f"内容、投资或年限调整 {counts['changed']} 个。"
     )
-    ws.cell(row=row - 1, column=1, value=line)
-    money_keys = {k for _, k, _ in ADJUSTMENT_COLUMNS if k.endswith("_wan")}
-    rows = [[_dec(r[k]) if k in money_keys else r[k] for _, k, _ in ADJUSTMENT_COLUMNS] for r in adj["rows"]]
-    headers = [h for h, _, _ in ADJUSTMENT_COLUMNS]
-    _table(ws, row + 1, headers, rows, [w for _, _, w in ADJUSTMENT_COLUMNS])
+    write_text(book, ws, row, 0, line, "note")
+    listed = row + 2
+    rows = [[_dec(r[k]) if k in money else r[k] for _, k, _ in ADJUSTMENT_COLUMNS] for r in adj["rows"]]
+    after = _table(book, ws, listed, columns, rows)
+    write_notes(book, ws, after, columns, SHEET_NOTES[name])
+    _print(ws, columns, listed)
 
 
 def _totals(side: dict) -> list:
     return [int(side["count"]), _dec(side["total_wan"]), _dec(side["span_wan"])]
 
 
-def _concerns(ws, data: dict) -> None:
+def _concerns(book: Book, data: dict) -> None:
     mine = [p for p in data["projects"] if p["final_class"] in CONCERNS]
-    headers, widths = _headers(CONCERN_KEYS)
-    _table(ws, 1, headers, _rows(mine, CONCERN_KEYS), widths)
+    _sheet(book, data, "滞后及未启动项目", _columns(CONCERN_KEYS), _rows(mine, CONCERN_KEYS))
 
 
-def _comments(ws, data: dict) -> None:
+def _comments(book: Book, data: dict) -> None:
     mine = [p for p in data["projects"] if p["comment"] or p["override_reason"] or p["score"]]
-    headers, widths = _headers(COMMENT_KEYS)
-    _table(ws, 1, headers, _rows(mine, COMMENT_KEYS), widths)
+    _sheet(book, data, "评审意见", _columns(COMMENT_KEYS), _rows(mine, COMMENT_KEYS))
+
+
+def render_report(data: dict) -> bytes:
+    """The eight-sheet report workbook."""
+    book = Book()
+    _summary(book, data)
+    _indicators(book, data)
+    _projects(book, data)
+    _adjustments(book, data)
+    _groups(book, data, "分类别统计", data["by_category"], "项目类别")
+    _groups(book, data, "分县区统计", data["by_county"], "县区")
+    _concerns(book, data)
+    _comments(book, data)
+    return book.close()
 
 
 def write_report(data: dict, out: BinaryIO) -> None:
-    """Write the eight-sheet report workbook to a binary stream."""
-    wb = Workbook()
-    for name, attrs in STYLES.items():
-        wb.add_named_style(NamedStyle(name=name, **attrs))
-    _summary(wb.active, data)
-    wb.active.title = "评估概况"
-    for title, writer in (
-        ("指标评估", _indicators),
-        ("项目分类", _projects),
-        ("规划调整情况", _adjustments),
-        ("分类别统计", lambda ws, d: _groups(ws, d["by_category"], "项目类别")),
-        ("分县区统计", lambda ws, d: _groups(ws, d["by_county"], "县区")),
-        ("滞后及未启动项目", _concerns),
-        ("评审意见", _comments),
-    ):
-        writer(wb.create_sheet(title), data)
-    for ws in wb.worksheets:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    for ws in wb.worksheets[1:]:
-        ws.freeze_panes = "A2"
-    for ws in wb.worksheets:
-        write_sheet_notes(ws, SHEET_NOTES[ws.title])
-    wb.save(out)
+    out.write(render_report(data))

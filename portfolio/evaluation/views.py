@@ -1,8 +1,6 @@
 """Evaluation pages: rounds, a round's project assessments, the report (page and workbook), indicators."""
 
-from io import BytesIO
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portfolio.errors import DomainError
@@ -26,7 +24,7 @@ from portfolio.evaluation.queries import (
     list_assessment_page,
     list_rounds,
 )
-from portfolio.evaluation.report_xlsx import report_filename, write_report
+from portfolio.evaluation.report_xlsx import report_file
 from portfolio.evaluation.scope import report_for
 from portfolio.evaluation.services import (
     AssessmentData,
@@ -39,6 +37,7 @@ from portfolio.evaluation.services import (
 )
 from portfolio.evaluation.snapshot import assessment_detail
 from portfolio.evaluation.verdicts import save_indicator_verdict, verdict_choices
+from portfolio.exports.views import send_export
 from portfolio.numbers import parse_int
 from portfolio.permissions import authorize, requires
 from portfolio.projects.queries import list_plans
@@ -168,10 +167,7 @@ def report(round_id: int):
 @requires("evaluation.view")
 def report_xlsx(round_id: int):
     round_ = get_round(round_id)
-    buffer = BytesIO()
-    write_report(report_for(round_, current_user), buffer)
-    buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=report_filename(round_))
+    return send_export(report_file(round_, report_for(round_, current_user)))
 
 
 @bp.route("/evaluation/rounds/<int:round_id>/compare")

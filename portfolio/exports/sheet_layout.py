@@ -41,6 +41,7 @@ STYLES: dict[str, dict] = {
     "money": {**_CELL, "align": "right", "num_format": MONEY_FORMAT},
     "money0": {**_CELL, "align": "right", "num_format": "#,##0"},
     "rate": {**_CELL, "align": "right", "num_format": RATE_FORMAT},
+    "number": {**_CELL, "align": "right"},  # a measured value (an indicator's), shown as entered
 }
 NUMERIC_STYLES = ("money", "money0", "int", "rate")
 # Group rows: bold, tinted; the tint says how high the group is.

@@ -181,9 +181,10 @@ def test_officers_see_only_their_projects_in_the_working_list(world, role_client
 
 
 def _table(ws) -> list[tuple]:
-    """A sheet's table rows under its header, up to the blank row above its 口径说明."""
+    """A sheet's table rows under its header (row 3, under the title and the unit/date line), up to the
+    blank row above its 口径说明."""
     rows = []
-    for row in ws.iter_rows(min_row=2, values_only=True):
+    for row in ws.iter_rows(min_row=4, values_only=True):
         if all(v is None for v in row):
             break
         rows.append(row)
@@ -244,7 +245,7 @@ def test_report_workbook_reopens_and_matches_the_database(world, role_client):
         ).all()
     )
     classes = len(ProjectAssessment.final_class.type.enum_class)
-    summary = {r[0]: r[1] for r in wb["评估概况"].iter_rows(min_row=5, max_row=4 + classes, values_only=True)}
+    summary = {r[0]: r[1] for r in wb["评估概况"].iter_rows(min_row=4, max_row=3 + classes, values_only=True)}
     assert summary == {k.label: by_class.get(k, 0) for k in ProjectAssessment.final_class.type.enum_class}
     concerns = _table(wb["滞后及未启动项目"])
     assert len(concerns) == 7  # 4 lagging and 3 not started in the hand-computed portfolio
@@ -377,7 +378,7 @@ def test_every_sheet_of_the_report_workbook_ends_with_its_definitions(world, rol
         line.startswith("计划完成率（评估）：系统内累计完成投资 ÷ 截至评估年计划投资") for line in groups
     )
     assert any(line.startswith("规划期投资完成率：") for line in groups)
-    head = next(wb["分类别统计"].iter_rows(max_row=1, values_only=True))
+    head = next(wb["分类别统计"].iter_rows(min_row=3, max_row=3, values_only=True))
     assert "计划完成率(%)（÷截至评估年计划投资）" in head and "规划期投资完成率(%)（÷规划期投资）" in head
     assert "系统内累计完成投资(万元)" in head
     page = (

@@ -51,21 +51,21 @@ def test_the_workbook_has_the_adjustments_and_each_project_its_original_investme
     content = role_client("reviewer").get(f"/evaluation/rounds/{adjusted['round'].id}/report.xlsx").data
     wb = open_xlsx(content)
     rows = list(wb["规划调整情况"].iter_rows(values_only=True))
-    assert rows[1][1] == 86 and Decimal(str(rows[1][2])) == _totals(adjusted["first"])[1]
-    assert Decimal(str(rows[2][2])) == _totals(adjusted["second"])[1]
+    assert rows[3][1] == 86 and Decimal(str(rows[3][2])) == _totals(adjusted["first"])[1]
+    assert Decimal(str(rows[4][2])) == _totals(adjusted["second"])[1]
     listed = rows[rows.index(next(r for r in rows if r[0] == "项目名称")) + 1 :]
     listed = listed[: next((i for i, r in enumerate(listed) if all(v is None for v in r)), len(listed))]
     listed = [r for r in listed if r[0]]  # the table ends at the blank row above its 口径说明
     assert sorted(r[1] for r in listed) == ["新增", "调出", "调整"]
     assert all(r[7] == f"{REASON}（{DOC}）" for r in listed)
     projects = list(wb["项目分类"].iter_rows(values_only=True))
-    head = projects[0]
+    head = projects[2]  # under the title and the unit/date line
     at_span, at_base, at_kind = (
         head.index("规划期投资（万元）"),
         head.index("原规划期投资(万元)"),
         head.index("规划调整"),
     )
-    by_name = {r[1]: r for r in projects[1:]}
+    by_name = {r[1]: r for r in projects[3:]}
     changed = next(r for r in listed if r[1] == "调整")
     added = next(r for r in listed if r[1] == "新增")
     assert by_name[changed[0]][at_kind] == "调整"
