@@ -172,3 +172,14 @@ def test_another_countys_officer_cannot_reach_the_form(role_client):
     assert other.get(_url(period, project)).status_code == 404
     assert other.post(_url(period, project), data=_form({"其他": "5"}, save="暂存")).status_code == 404
     assert session.scalar(select(func.count()).select_from(ReportFunding)) == 0
+
+
+def test_a_source_that_is_not_the_plans_refuses_the_save(role_client):
+    plan = _plan()
+    project = make_project()
+    period = _open_period(f"{plan.end_year}Q2")
+    session.commit()
+    body = _form({"其他": "5"}, save="暂存") | {"funds-0-source_id": "999999", "funds-0-amount": "3"}
+    response = role_client("officer").post(_url(period, project), data=body)
+    assert response.status_code == 400 and "资金来源已不存在" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(StatusReport)) == 0
