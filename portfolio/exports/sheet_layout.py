@@ -109,7 +109,12 @@ class Book:
 
     def fmt(self, style: str, tint: str | None = None, fill: str | None = None, **flags) -> Format:
         """The format for a style, tinted for a group row or filled, optionally unlocked or quote-prefixed."""
-        key = (style, tint, fill, tuple(sorted(flags.items())))
+        key = (
+            style,
+            tint,
+            fill,
+            tuple(sorted(flags.items())) if flags else (),
+        )  # once per cell: keep it cheap
         found = self._formats.get(key)
         if found is None:
             props = dict(STYLES[style])

@@ -12,7 +12,7 @@ from datetime import date
 from portfolio.definitions.reports import report_state
 from portfolio.exports.filenames import safe_filename
 from portfolio.exports.progress_sheet import SUM_KEYS, SheetRow
-from portfolio.exports.queries import list_period_reports
+from portfolio.exports.queries import list_report_statuses
 from portfolio.exports.sheet_layout import (
     NUMERIC_STYLES,
     Book,
@@ -78,8 +78,8 @@ def prepare(actor, spec: LayoutSpec, period: ReportingPeriod, projects: list) ->
     progress = progress_for(projects, period.ends_on, period)
     if spec.filters.warning:
         projects = [p for p in projects if progress[p.id].warning.level.value in spec.filters.warning]
-    reports = list_period_reports(projects, period)
-    states = {p.id: report_state(reports[p.id].status if p.id in reports else None) for p in projects}
+    statuses = list_report_statuses(projects, period)  # (project, status) pairs, not 10,000 report objects
+    states = {p.id: report_state(statuses.get(p.id)) for p in projects}
     ids = [p.id for p in projects]
     extra = funding_values(ids, period) if any(k.startswith("fund:") for k in keys) else {}
     choices = catalogue(list_sources(period.plan_id), period.plan.years)
