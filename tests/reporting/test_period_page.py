@@ -101,3 +101,15 @@ def test_pages_through_projects_with_a_fixed_number_of_statements(app, period, r
     bulk_projects(200)
     session.commit()
     assert statements_for(planner, url + "?page=2") == few
+
+
+def test_planners_go_from_the_period_to_the_review_queue(app, period, role_client):
+    _world(period)
+    url = f"/reporting/periods/{period.id}"
+    wen_id, meng_id = location("温县").id, location("孟州市").id
+    planner = role_client("planner")
+    in_wen = planner.get(url, query_string={"county": wen_id}).get_data(as_text=True)
+    assert f'class="button primary review-next" href="/home?county={wen_id}"' in in_wen
+    # 孟州市 has nothing waiting for review: no link.
+    assert "review-next" not in planner.get(url, query_string={"county": meng_id}).get_data(as_text=True)
+    assert "review-next" not in role_client("officer").get(url).get_data(as_text=True)
