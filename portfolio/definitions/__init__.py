@@ -6,7 +6,7 @@ evaluation read from here, and the 口径说明 page lists them all. To add a me
 the module of its group (or a new module imported below) and use its key in the tables that show it.
 """
 
-from portfolio.definitions import evaluation, investment, reports, schedule
+from portfolio.definitions import evaluation, funding, investment, reports, schedule
 from portfolio.definitions.registry import (
     GROUPS,
     Definition,
@@ -24,6 +24,7 @@ __all__ = [
     "define",
     "evaluation",
     "find_definition",
+    "funding",
     "get_definition",
     "investment",
     "list_definitions",

@@ -76,3 +76,15 @@ def test_the_report_form_and_review_page_name_the_tracked_total_and_explain_it(a
     review = role_client("planner").get(f"/reporting/reports/{report.id}").get_data(as_text=True)
     assert "<th>系统内累计</th>" in review and "自开工累计" not in review
     assert 'data-definition="tracked_invested"' in review
+
+
+def test_funding_and_adjustment_tables_explain_their_figures(app, users, role_client):
+    project = make_project(name="资金项目")
+    session.commit()
+    planner = role_client("planner")
+    summary = planner.get(f"/summary?plan={project.plan_id}").get_data(as_text=True)
+    detail = planner.get(f"/projects/{project.id}").get_data(as_text=True)
+    dashboard = planner.get("/dashboard").get_data(as_text=True)
+    for html in (summary, detail, dashboard):
+        assert 'data-definition="planned_funding"' in html and 'data-definition="funds_received"' in html
+    assert 'data-definition="funding_rate"' in summary and 'data-definition="funding_rate"' in dashboard
