@@ -99,7 +99,7 @@ OPERATIONS: dict[str, dict] = {
                     "total": {"$ref": "#/components/schemas/SummaryRow"},
                     "by_category": {"type": "array", "items": {"$ref": "#/components/schemas/SummaryRow"}},
                     "by_county": {"type": "array", "items": {"$ref": "#/components/schemas/SummaryRow"}},
-                    "by_source": {"type": "array"},
+                    "by_source": {"type": "array", "items": {"$ref": "#/components/schemas/SourceTotal"}},
                 },
             },
         ),
@@ -202,6 +202,15 @@ SUMMARY_ROW = {
         "warnings": {"type": "object", "description": "各预警等级的项目数"},
     },
 }
+SOURCE_TOTAL = {
+    "type": "object",
+    "properties": {
+        "source": {"type": "string", "description": "资金来源"},
+        "projects": {"type": "integer", "description": "填报该来源的项目数"},
+        "planned_wan": defined("planned_funding", NUMBER),
+        "received_wan": defined("funds_received", NUMBER),
+    },
+}
 DEFINITION = {
     "type": "object",
     "properties": {
@@ -236,6 +245,7 @@ def build_spec(app) -> dict:
     )
     spec.components.schema("Project", PROJECT)
     spec.components.schema("SummaryRow", SUMMARY_ROW)
+    spec.components.schema("SourceTotal", SOURCE_TOTAL)
     spec.components.schema("Definition", DEFINITION)
     spec.components.schema(
         "ProjectDetail",

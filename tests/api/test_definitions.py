@@ -59,6 +59,11 @@ def test_the_openapi_document_ties_each_figure_to_its_definition(app, register):
     assert progress["warning"]["x-definition"] == "warning_level"
     summary = doc["components"]["schemas"]["SummaryRow"]["properties"]
     assert summary["cumulative_invested_wan"]["x-definition"] == "tracked_invested"
+    source = doc["components"]["schemas"]["SourceTotal"]["properties"]
+    assert (source["planned_wan"]["x-definition"], source["received_wan"]["x-definition"]) == (
+        "planned_funding",
+        "funds_received",
+    )
     keys = doc["paths"]["/definitions/{key}"]["get"]["parameters"][0]["schema"]["enum"]
     assert keys == [d.key for d in list_definitions()]
 
