@@ -48,7 +48,9 @@ PATTERNS = {
 
 
 class _Visible(HTMLParser):
-    """The text a person sees: text outside <script>/<style>, plus title and placeholder tooltips."""
+    """The text a person sees: text outside <script>/<style>, plus title and placeholder tooltips.
+
+    A command line quoted in <code> (export-progress --funding planned) is meant to be typed as it stands."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -56,14 +58,14 @@ class _Visible(HTMLParser):
         self.title, self.h1, self._in = "", "", None
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self.hidden += 1
         if tag in ("title", "h1") and not getattr(self, tag):
             self._in = tag
         self.parts += [v for k, v in attrs if k in ("title", "placeholder", "aria-label") and v]
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self.hidden -= 1
         if tag == self._in:
             self._in = None
