@@ -38,26 +38,30 @@ def _units(project: Project, lead: bool) -> str:
     return "、".join(link.unit.name for link in links)
 
 
-def register_values(project: Project, progress: ProjectProgress, annual: bool) -> dict:
-    """The registry fields the 调度表 does not show, by their registry keys."""
-    values = {
-        "seq_no": project.seq_no,
-        "category": project.category.name,
-        "subcategory": project.subcategory.name if project.subcategory else None,
-        "nature": getattr(project, "nature", None),
-        "content": getattr(project, "content", None),
-        "start_year": project.start_year,
-        "end_year": project.end_year,
-        "planned_start": month_text(project.planned_start),
-        "planned_end": month_text(project.planned_end),
-        "lead_unit": _units(project, True),
-        "support_units": _units(project, False),
-        "status": project.status.label,
-        "project_code": getattr(project, "project_code", None),
-        "note": getattr(project, "note", None),
-        "percent_complete": progress.percent_complete,
-    }
-    if annual:
+# The registry fields (and the read model's percent) the 调度表's rows do not carry, by key.
+REGISTER = {
+    "seq_no": lambda p, g: p.seq_no,
+    "category": lambda p, g: p.category.name,
+    "subcategory": lambda p, g: p.subcategory.name if p.subcategory else None,
+    "nature": lambda p, g: getattr(p, "nature", None),
+    "content": lambda p, g: getattr(p, "content", None),
+    "start_year": lambda p, g: p.start_year,
+    "end_year": lambda p, g: p.end_year,
+    "planned_start": lambda p, g: month_text(p.planned_start),
+    "planned_end": lambda p, g: month_text(p.planned_end),
+    "lead_unit": lambda p, g: _units(p, True),
+    "support_units": lambda p, g: _units(p, False),
+    "status": lambda p, g: p.status.label,
+    "project_code": lambda p, g: getattr(p, "project_code", None),
+    "note": lambda p, g: getattr(p, "note", None),
+    "percent_complete": lambda p, g: g.percent_complete,
+}
+
+
+def register_values(project: Project, progress: ProjectProgress, keys: frozenset[str]) -> dict:
+    """The values of these column keys that the 调度表's rows do not hold; only those asked for."""
+    values = {k: REGISTER[k](project, progress) for k in keys if k in REGISTER}
+    if any(k.startswith("annual:") for k in keys):
         values.update({f"annual:{a.year}": a.amount_wan for a in project.annual_plans})
     return values
 
@@ -97,14 +101,14 @@ def project_rows(
     states: dict[int, ReportState],
     extra: dict[int, dict],
     sort: str,
-    annual: bool,
+    keys: frozenset[str],
 ) -> list[SheetRow]:
     """One row per project in the layout's order (the 调度表's order first, so ties keep it)."""
     rows = []
     for project in ordered_projects(projects):
         prog = progress[project.id]
         values = project_values(project, prog, 0, states.get(project.id, ReportState.MISSING))
-        values.update(register_values(project, prog, annual))
+        values.update(register_values(project, prog, keys))
         values.update(extra.get(project.id, {}))
         values["_project"] = project
         rows.append(SheetRow("project", values, prog.warning.level.value))
@@ -159,12 +163,13 @@ def layout_rows(
     grouping: str,
     sort: str,
     sum_keys: list[str],
-    annual: bool = False,
+    keys: frozenset[str] = frozenset(),
 ) -> list[SheetRow]:
-    """The sheet's body rows for a layout's grouping and sort."""
+    """The sheet's body rows for a layout's grouping and sort; `keys` are the columns shown."""
     if grouping == "category":
-        extra = {
-            p.id: {**register_values(p, progress[p.id], annual), **extra.get(p.id, {})} for p in projects
-        }
+        if keys & REGISTER.keys() or any(k.startswith("annual:") for k in keys):
+            extra = {
+                p.id: {**register_values(p, progress[p.id], keys), **extra.get(p.id, {})} for p in projects
+            }
         return build_rows(projects, progress, states, extra, sum_keys)
-    return grouped_rows(project_rows(projects, progress, states, extra, sort, annual), grouping, sum_keys)
+    return grouped_rows(project_rows(projects, progress, states, extra, sort, keys), grouping, sum_keys)

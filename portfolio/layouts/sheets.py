@@ -74,7 +74,6 @@ def load_projects(actor, spec: LayoutSpec, period: ReportingPeriod, county: Loca
 def prepare(actor, spec: LayoutSpec, period: ReportingPeriod, projects: list) -> Prepared:
     """The columns and body rows of a layout for a period over these (visible, filtered) projects."""
     keys = [c.key for c in spec.columns]
-    annual = any(k.startswith("annual:") for k in keys)
     progress = progress_for(projects, period.ends_on, period)
     if spec.filters.warning:
         projects = [p for p in projects if progress[p.id].warning.level.value in spec.filters.warning]
@@ -84,7 +83,7 @@ def prepare(actor, spec: LayoutSpec, period: ReportingPeriod, projects: list) ->
     extra = funding_values(ids, period) if any(k.startswith("fund:") for k in keys) else {}
     choices = catalogue(list_sources(period.plan_id), period.plan.years)
     sums = [k for k in keys if k in choices and choices[k].summed and k not in SUM_KEYS]
-    rows = layout_rows(projects, progress, states, extra, spec.grouping, spec.sort, sums, annual)
+    rows = layout_rows(projects, progress, states, extra, spec.grouping, spec.sort, sums, frozenset(keys))
     return Prepared(layout_columns(spec, period.plan.short_name), rows)
 
 
