@@ -17,6 +17,7 @@ from portfolio.db import session
 from portfolio.projects.models import Project
 from portfolio.projects.pre_tracking import set_pre_tracking
 from tests.annex.helpers import ANNEX, plan
+from tests.annex.test_views import _confirm_fields
 from tests.annex.workbooks import Layout, build
 
 ROW = 8  # the first project row: 武陟县煤电机组节能供热改造, 总投资 48,560 万元
@@ -166,7 +167,9 @@ def test_the_dry_run_shows_a_change_to_a_planners_entry_field_by_field_and_write
     assert _stored(NAME) == (Decimal(8000), date(2020, 6, 30))
 
 
-def test_the_preview_page_names_the_field_and_shows_old_and_new(register, users, role_client):
+def test_the_preview_page_names_the_field_shows_old_and_new_and_confirm_writes_it(
+    register, users, role_client
+):
     project = session.scalar(select(Project).where(Project.name == NAME))
     set_pre_tracking(None, project, Decimal(8000), date(2020, 6, 30))
     session.commit()
@@ -184,6 +187,10 @@ def test_the_preview_page_names_the_field_and_shows_old_and_new(register, users,
     assert "纳入系统前已完成投资（万元）：" in html
     assert '8,000</span> → <span class="diff-new">9,000' in html
     assert '2020年6月30日</span> → <span class="diff-new">2020年12月31日' in html
+    # the web's confirm step writes it (no 调整理由 is asked: it is not a plan adjustment)
+    done = client.post("/annex/confirm", data=_confirm_fields(html))
+    assert done.status_code == 302
+    assert _stored(NAME) == (Decimal(9000), date(2020, 12, 31))
 
 
 def test_a_column_without_an_as_of_date_is_refused_once_and_nothing_is_written(register):
