@@ -6,7 +6,7 @@ the projects, and the funding columns ticked on the export page join the layout.
 
 from datetime import date
 
-from portfolio.exports.queries import list_locations
+from portfolio.exports.queries import list_locations, list_report_statuses
 from portfolio.exports.sheet_layout import Book, ExportFile, period_label
 from portfolio.funding.columns import FundingChoice, choose_columns
 from portfolio.layouts.builtin import PROGRESS_NAME, progress_spec, with_funding
@@ -17,6 +17,7 @@ from portfolio.permissions import responsible_counties
 from portfolio.projects.models import Location, Project
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportingPeriod
+from portfolio.reporting.progress import progress_for
 
 
 def _spec(period: ReportingPeriod, funding: FundingChoice | None) -> LayoutSpec:
@@ -90,9 +91,11 @@ def export_county_sheets(
     projects = load_projects(actor, spec, period, None, filters)
     counties = by_county(actor, projects)
     names = {location.id: location.name for location in list_locations(None)}
+    # Progress and report states once for every county, not once per county's sheet.
+    read = (progress_for(projects, period.ends_on, period), list_report_statuses(projects, period))
     for location, members in counties:
         note = shared_note(location, members, names)
-        write_layout(book, actor, location.name, spec, period, location, today, members, note)
+        write_layout(book, actor, location.name, spec, period, location, today, members, note, read)
     if not counties:
         write_layout(book, actor, PROGRESS_NAME, spec, period, None, today, [])
     return ExportFile(

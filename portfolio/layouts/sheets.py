@@ -71,13 +71,20 @@ def load_projects(actor, spec: LayoutSpec, period: ReportingPeriod, county: Loca
     return load_sheet_projects(stmt)
 
 
-def prepare(actor, spec: LayoutSpec, period: ReportingPeriod, projects: list) -> Prepared:
-    """The columns and body rows of a layout for a period over these (visible, filtered) projects."""
+def prepare(
+    actor, spec: LayoutSpec, period: ReportingPeriod, projects: list, progress=None, statuses=None
+) -> Prepared:
+    """The columns and body rows of a layout for a period over these (visible, filtered) projects.
+
+    A caller writing several sheets over parts of one set of projects passes their `progress` and report
+    `statuses`, read once (the per-county workbook read them once per county)."""
     keys = [c.key for c in spec.columns]
-    progress = progress_for(projects, period.ends_on, period)
+    if progress is None:
+        progress = progress_for(projects, period.ends_on, period)
     if spec.filters.warning:
         projects = [p for p in projects if progress[p.id].warning.level.value in spec.filters.warning]
-    statuses = list_report_statuses(projects, period)  # (project, status) pairs, not 10,000 report objects
+    if statuses is None:  # (project, status) pairs, not 10,000 report objects
+        statuses = list_report_statuses(projects, period)
     states = {p.id: report_state(statuses.get(p.id)) for p in projects}
     ids = [p.id for p in projects]
     extra = funding_values(ids, period) if any(k.startswith("fund:") for k in keys) else {}
@@ -93,10 +100,20 @@ def sheet_text(actor, spec: LayoutSpec, period: ReportingPeriod, county: Locatio
 
 
 def write_layout(
-    book: Book, actor, sheet: str, spec: LayoutSpec, period, county, today: date, projects, note: str = ""
+    book: Book,
+    actor,
+    sheet: str,
+    spec: LayoutSpec,
+    period,
+    county,
+    today: date,
+    projects,
+    note: str = "",
+    read=None,
 ) -> None:
-    """One sheet of the layout in the workbook, over these projects; `note` follows the report counts."""
-    prepared = prepare(actor, spec, period, projects)
+    """One sheet of the layout in the workbook, over these projects; `note` follows the report counts.
+    `read` is (progress, statuses) already read for a larger set of projects (see prepare)."""
+    prepared = prepare(actor, spec, period, projects, *(read or ()))
     text = sheet_text(actor, spec, period, county, today)
     write_layout_sheet(book, spec, sheet, prepared.columns, prepared.rows, text, note)
 
