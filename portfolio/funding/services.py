@@ -14,6 +14,7 @@ from portfolio.funding.models import FundingSource, ProjectFunding, ProjectFundi
 from portfolio.funding.parse import source_key
 from portfolio.funding.seed import DEFAULT_SOURCES
 from portfolio.numbers import NumberProblem, check_money
+from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.models import Plan, Project
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.services import (
@@ -54,6 +55,7 @@ class SourceEdit:
 
 def save_sources(actor, plan: Plan, rows: list[SourceEdit]) -> int:
     """Rename, add, reorder or remove a plan's sources; a source with recorded amounts cannot be removed."""
+    ensure_plan_open(plan)  # the source list is the plan's structure
     existing = {
         s.id: s for s in session.scalars(select(FundingSource).where(FundingSource.plan_id == plan.id))
     }
@@ -137,6 +139,7 @@ def save_project_funding(
     actor, project: Project, amounts: dict[int, Decimal | None], note: str | None, expected_version: int
 ) -> tuple[list[str], str | None]:
     """Replace a project's planned breakdown (万元 by source id) and note; returns (changes, warning)."""
+    ensure_plan_open(project.plan)  # the breakdown is part of the register
     if project.version != expected_version:
         raise Conflict("该项目已被他人修改，您看到的是旧版本。请刷新页面，核对最新内容后再修改。")
     sources = {
