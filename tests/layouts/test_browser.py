@@ -60,6 +60,12 @@ def test_planner_builds_the_finance_sheet_in_the_browser(live, tmp_path):
         screenshot(page, "layout-editor-preview")
         page.click("button[value=save]")
         expect(page.locator(".flash")).to_contain_text("已保存报表版式“财政局资金情况表”（第 1 版）")
+        page.set_viewport_size(
+            {"width": 390, "height": 844}
+        )  # a county officer's phone: the page must not widen
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, "layout-editor-phone")
+        page.set_viewport_size({"width": 1440, "height": 900})
         page.click("nav.mainnav >> text=调度表导出")
         page.select_option("#f-period", label="2025Q1")
         page.click("text=切换期间")
