@@ -116,20 +116,18 @@ def visible_projects(user: User) -> ColumnElement[bool]:
             )
         )
     if user.county_id is not None:
-        clauses.append(
-            exists().where(
-                ProjectLocation.project_id == Project.id,
-                ProjectLocation.location_id == user.county_id,
-            )
-        )
-        county_units = select(Unit.id).where(Unit.county_id == user.county_id)
-        clauses.append(
-            exists().where(
-                ProjectUnit.project_id == Project.id,
-                ProjectUnit.unit_id.in_(county_units),
-            )
-        )
+        clauses.append(county_projects(user.county_id))
     return or_(*clauses) if clauses else Project.id.is_(None)
+
+
+def county_projects(county_id: int) -> ColumnElement[bool]:
+    """A WHERE clause on Project: the projects a county answers for, built there or with a unit of the
+    county (responsible_counties per project). A county's officer sees these; a county's sheet holds them."""
+    county_units = select(Unit.id).where(Unit.county_id == county_id)
+    return or_(
+        exists().where(ProjectLocation.project_id == Project.id, ProjectLocation.location_id == county_id),
+        exists().where(ProjectUnit.project_id == Project.id, ProjectUnit.unit_id.in_(county_units)),
+    )
 
 
 def requires(action: str) -> Callable:

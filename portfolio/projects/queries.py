@@ -13,14 +13,13 @@ from portfolio.audit.models import AuditEntry
 from portfolio.db import money, session
 from portfolio.errors import NotFound
 from portfolio.numbers import parse_int
-from portfolio.permissions import visible_projects
+from portfolio.permissions import county_projects, visible_projects
 from portfolio.projects.models import (
     Category,
     LifecycleStatus,
     Location,
     Plan,
     Project,
-    ProjectLocation,
     ProjectUnit,
     Subcategory,
     Unit,
@@ -130,9 +129,8 @@ def filtered_projects(user, filters: ProjectFilters, plan: Plan) -> Select:
         stmt = stmt.where(Project.subcategory_id == filters.subcategory_id)
     if filters.status:
         stmt = stmt.where(Project.status == filters.status)
-    if filters.county_id:
-        in_county = select(ProjectLocation.project_id).where(ProjectLocation.location_id == filters.county_id)
-        stmt = stmt.where(Project.id.in_(in_county))
+    if filters.county_id:  # what the county's officer sees: built there or with a unit of the county
+        stmt = stmt.where(county_projects(filters.county_id))
     if filters.unit_id:
         with_unit = select(ProjectUnit.project_id).where(ProjectUnit.unit_id == filters.unit_id)
         stmt = stmt.where(Project.id.in_(with_unit))

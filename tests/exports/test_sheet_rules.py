@@ -135,3 +135,25 @@ def test_officer_county_workbook_is_their_own_sheet_only(app, users, role_client
         p.name for p in session.scalars(filtered_projects(users["officer"], ProjectFilters(), data["a"].plan))
     }
     assert {r[COL["name"]] for k, r in rows if k == "project"} == expected
+
+
+def test_a_county_chosen_on_the_list_or_the_sheet_means_what_its_officer_sees(
+    app, role_client, runner, tmp_path
+):
+    data = _world()
+    shanyang = session.scalar(select(Location).where(Location.name == "山阳区"))
+    client = role_client("planner")
+    expected = _officer_view(shanyang, data["a"].plan)
+    assert expected == {"孟州市与山阳区共建项目"}
+    listed = client.get(f"/projects?county={shanyang.id}").get_data(as_text=True)
+    assert "孟州市与山阳区共建项目" in listed and "孟州市VOCs治理" not in listed
+    content = _sheet(client, f"/exports/periods/{data['q4'].id}/progress.xlsx?county={shanyang.id}")
+    rows = body(calamine_rows(content, open_xlsx(content).sheetnames[0]))
+    assert {r[COL["name"]] for k, r in rows if k == "project"} == expected
+    out = tmp_path / "shanyang.xlsx"
+    result = runner.invoke(
+        args=["export-progress", "--period", "2023Q4", "--county", "山阳区", "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = body(calamine_rows(out.read_bytes(), open_xlsx(out.read_bytes()).sheetnames[0]))
+    assert {r[COL["name"]] for k, r in rows if k == "project"} == expected
