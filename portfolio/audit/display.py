@@ -114,9 +114,6 @@ FIELD_LABELS = {  # project fields (funding, note …) take their labels from po
     "name": "名称",
     "short_name": "简称",
     "doc_number": "规划文号",
-    "start_year": "起始年份",
-    "end_year": "结束年份",
-    "years": "规划年限",
     "categories": "重大工程类别",
     "subcategories": "子类",
     "aliases": "别名",
@@ -168,6 +165,13 @@ FIELD_LABELS = {  # project fields (funding, note …) take their labels from po
     "not_started_months": "逾期未开工红色预警（月）",
 }
 
+# A plan's years, whose keys a project's fields also use (开工年份 …): labelled for plans only.
+PLAN_FIELD_LABELS = {
+    ("Plan", "start_year"): "起始年份",
+    ("Plan", "end_year"): "结束年份",
+    ("Plan", "years"): "规划年限",
+}
+
 # Stored values that are enum members, by (entity type, key) first, then by key alone: their Chinese label.
 ENTITY_ENUMS: dict[tuple[str, str], type[LabelledEnum]] = {
     ("StatusReport", "status"): ReportStatus,
@@ -200,6 +204,8 @@ def entity_label(entity_type: str) -> str:
 
 def field_label(key: str, entity_type: str | None = None) -> str:
     """A changed field's Chinese name; a project's fields (and import entries') from the field registry."""
+    if (entity_type, key) in PLAN_FIELD_LABELS:
+        return PLAN_FIELD_LABELS[(entity_type, key)]
     if key in FIELDS and (entity_type == "Project" or key not in FIELD_LABELS):
         return FIELDS[key].label_with_unit
     return FIELD_LABELS.get(key, key)

@@ -169,7 +169,7 @@ def _indicators(book: Book, data: dict) -> None:
     years = sorted({y for i in data["indicators"] for y in i["values"]})
     columns = [
         Column("seq", "序号", 6, "int"),
-        Column("category", "类别", 16),
+        Column("indicator_category", "类别", 16),  # the indicator's category, not a project's
         Column("name", "指标", 34),
         Column("unit", "单位", 10, "center"),
         Column("baseline", "基准值", 10, "plain"),
