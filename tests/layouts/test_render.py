@@ -72,3 +72,49 @@ def test_formula_like_text_is_written_as_quoted_text(world, users):
     ).worksheets[0]
     cell = next(c for row in ws.iter_rows() for c in row if str(c.value).startswith("=HYPER"))
     assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_lead_unit_grouping_sort_and_filters(world, users):
+    from portfolio.layouts.spec import LayoutColumn, LayoutFilters, LayoutSpec
+
+    spec = LayoutSpec(
+        title="{规划}项目表（{县区}，{期间}）",
+        columns=[
+            LayoutColumn("seq", "序号", 6, "center"),
+            LayoutColumn("name", "项目名称", 30),
+            LayoutColumn("nature", "建设性质", 8, "center"),
+            LayoutColumn("total_investment_wan", "总投资", 12, "money0"),
+            LayoutColumn("annual:2021", "2021年", 10, "money", "分年度投资计划"),
+            LayoutColumn("annual:2022", "2022年", 10, "money", "分年度投资计划"),
+            LayoutColumn("warning", "预警", 10, "center"),
+        ],
+        grouping="lead_unit",
+        sort="total_desc",
+        heading=False,
+        filters=LayoutFilters(status=["under_construction"], county=["温县"]),
+    )
+    layout = world["layout"]
+    layout.spec = spec.as_dict()
+    ws = open_xlsx(export_layout(users["planner"], layout, world["q1"], today=TODAY).content).worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[0][0] == "十四五项目表（2025年第1季度）"
+    assert rows[1][4:6] == ["分年度投资计划", None] and rows[2][4:6] == ["2021年", "2022年"]
+    assert "E2:F2" in {str(r) for r in ws.merged_cells.ranges}
+    body = [r[:5] for r in rows[3:]]
+    assert body[0] == [None, "合计（2个项目）", None, 3700.5, 200]
+    assert [r[1] for r in body[1:]] == [
+        "温县住建局小计（1个）",
+        "温县污水处理厂提标改造",
+        "温县发改委小计（1个）",
+        "温县光伏发电项目",
+    ]
+    assert [r[0] for r in body[1:]] == ["一", 1, "二", 2]
+    assert body[2][2] == "新建" and ws["D5"].number_format == "#,##0"
+    layout.spec = dict(layout.spec, filters={"warning": ["red"]}, grouping="none")
+    rows = [
+        list(r)
+        for r in open_xlsx(export_layout(users["planner"], layout, world["q1"], today=TODAY).content)
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    ]
+    assert all(r[6] in (None, "红色预警") for r in rows[3:])
