@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 from portfolio.auth.models import Role
 from portfolio.db import session
 from portfolio.errors import NotFound
-from portfolio.permissions import visible_projects
-from portfolio.projects.models import LifecycleStatus, Location, Project, ProjectUnit, Unit
+from portfolio.permissions import responsible_counties, visible_projects
+from portfolio.projects.models import LifecycleStatus, Location, Project, ProjectUnit
 from portfolio.projects.queries import get_selected_plan
 from portfolio.reporting.progress import default_as_of, progress_for
 from portfolio.reporting.warnings import Level
@@ -143,11 +143,15 @@ def list_red_candidates(user) -> list[Candidate]:
     ]
 
 
-def list_choices() -> dict:
-    """Units and counties an item may name as responsible."""
+def list_choices(project: Project) -> dict:
+    """Units and counties an item on this project may name: its own units, and the counties whose officers
+    answer for it (naming any other would address the item to someone who cannot see the project)."""
+    counties = responsible_counties(project)
     return {
-        "units": list(session.scalars(select(Unit).order_by(Unit.name))),
+        "units": [link.unit for link in project.unit_links],
         "counties": [
-            loc for loc in session.scalars(select(Location).order_by(Location.sort_order)) if loc.is_county
+            loc
+            for loc in session.scalars(select(Location).order_by(Location.sort_order))
+            if loc.is_county and loc.id in counties
         ],
     }

@@ -16,6 +16,7 @@ from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError
 from portfolio.notify.models import NotificationKind
 from portfolio.notify.services import list_active_users, notify, notify_responsible_officers
+from portfolio.permissions import responsible_counties
 from portfolio.projects.models import Location, Project, Unit
 from portfolio.reporting.attachments import check, upload_dir
 from portfolio.supervision.models import (
@@ -56,14 +57,33 @@ def _text(value: str | None, label: str) -> str:
     return text
 
 
-def _responsible(data: ItemInput) -> tuple[Unit | None, Location | None]:
+def _responsible(project: Project, data: ItemInput) -> tuple[Unit | None, Location | None]:
+    """The unit and county the item names: the project's own, so that whoever answers can see it."""
     unit = session.get(Unit, data.unit_id) if data.unit_id else None
     county = session.get(Location, data.county_id) if data.county_id else None
     if (data.unit_id and unit is None) or (data.county_id and county is None):
         raise DomainError("所选责任单位或县区不存在，请重新选择。")
     if unit is None and county is None:
         raise DomainError("请指定责任单位或责任县区。")
+    if unit is not None and unit.id not in {link.unit_id for link in project.unit_links}:
+        raise DomainError(f"“{unit.name}”不是该项目的牵头或配合单位，请从项目的责任单位中选择。")
+    if county is not None and county.id not in responsible_counties(project):
+        raise DomainError(f"“{county.name}”不是该项目的建设地点或责任县区，该县区看不到此项目，请重新选择。")
     return unit, county
+
+
+def _refuse_second_open_item(project: Project) -> None:
+    """One open item per project: a second (a double click, a form opened before a colleague issued one)
+    would give the same problem two numbers; the open item is returned or escalated instead."""
+    open_item = session.scalar(
+        select(SupervisionItem)
+        .where(SupervisionItem.project_id == project.id, SupervisionItem.state != ItemState.CLOSED)
+        .limit(1)
+    )
+    if open_item is not None:
+        raise Conflict(
+            f"该项目已有未办结的{open_item.code}（{open_item.state.label}），请在该事项中继续办理，办结后再下达新的督办。"
+        )
 
 
 def _link(item: SupervisionItem) -> str:
@@ -87,7 +107,8 @@ def next_number(year: int) -> int:
 
 def issue_item(actor, project: Project, data: ItemInput, today: date) -> SupervisionItem:
     """Issue a numbered 督办 item for a project to its responsible unit or county."""
-    unit, county = _responsible(data)
+    _refuse_second_open_item(project)
+    unit, county = _responsible(project, data)
     if data.deadline is None or data.deadline < today:
         raise DomainError("办理期限不能早于今天。")
     item = SupervisionItem(

@@ -58,7 +58,7 @@ def index():
 
 def _issue_form(project) -> ItemIssueForm:
     form = ItemIssueForm()
-    form.fill_choices(list_choices())
+    form.fill_choices(list_choices(project))
     if request.method == "GET":
         progress = progress_for([project], default_as_of(project.plan))[project.id]
         lead = project.lead_unit

@@ -1,0 +1,36 @@
+"""A 督办 item is addressed to someone who can answer it, and a project has one open item at a time."""
+
+import pytest
+
+from portfolio.db import session
+from portfolio.supervision.models import SupervisionItem
+from tests.factories import location, unit
+from tests.supervision.test_loop import _issue, data  # noqa: F401 (data is a fixture)
+
+
+def test_the_form_offers_only_the_projects_own_units_and_counties(role_client, data):  # noqa: F811
+    page = role_client("planner").get(f"/supervision/new/{data['b'].id}").get_data(as_text=True)
+    assert f'value="{location("温县").id}">温县<' in page
+    assert "孟州市" not in page  # a 温县 project: neither 孟州市 nor its units are offered
+
+
+@pytest.mark.parametrize("field", ["county_id", "unit_id"])
+def test_another_countys_county_or_unit_is_refused_and_nothing_is_issued(role_client, data, field):  # noqa: F811
+    # 孟州市's officer could not see this 温县 project, so could never answer the item.
+    other = location("孟州市") if field == "county_id" else unit("孟州市人民政府", "孟州市")
+    session.commit()
+    changes = {"county_id": "", "unit_id": ""} | {field: str(other.id)}
+    response = _issue(role_client("planner"), data["b"], **changes)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and f"“{other.name}”不是该项目的" in page
+    assert "增加施工力量，月底前完成主体安装" in page  # what was typed is still there
+    assert session.query(SupervisionItem).count() == 0
+
+
+def test_a_second_item_while_one_is_open_is_refused(role_client, data):  # noqa: F811
+    planner = role_client("planner")
+    assert _issue(planner, data["b"]).status_code == 302
+    again = _issue(planner, data["b"])  # a double click, or a form opened before a colleague issued one
+    assert again.status_code == 409 and "已有未办结的督办〔" in again.get_data(as_text=True)
+    assert session.query(SupervisionItem).count() == 1
+    assert _issue(planner, data["a"]).status_code == 302  # another project is not held up
