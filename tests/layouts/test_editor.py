@@ -167,3 +167,11 @@ def test_layout_json_downloads_and_imports_on_the_list_page(world, role_client):
     text = planner.post("/layouts/import", data=garbage, follow_redirects=True).get_data(as_text=True)
     assert "无法读取版式文件" in text
     assert len(session.scalars(select(SheetLayout)).all()) == 2
+
+
+def test_the_builtin_progress_sheet_is_listed_and_copied_into_a_new_layout(world, role_client):
+    planner = role_client("planner")
+    assert "复制为新版式" in planner.get("/layouts").get_data(as_text=True)
+    page = planner.get("/layouts/new?from=builtin").get_data(as_text=True)
+    assert 'value="推进情况表（副本）"' in page and 'value="年度计划完成率（%）"' in page
+    assert 'value="“{规划}”投资"' in page

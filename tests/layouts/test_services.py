@@ -100,3 +100,10 @@ def test_json_round_trip_names_sources_and_refuses_garbage(app, users):
     with pytest.raises(LayoutRefused, match="资金来源“外星基金”在本系统中不存在"):
         import_layout(planner, foreign, "新表")
     assert sources()[BONDS].id
+
+
+def test_the_builtin_progress_spec_passes_the_editors_checks(app, users):
+    from portfolio.layouts.builtin import progress_spec
+
+    layout = save_layout(users["planner"], None, "推进情况表（副本）", progress_spec())
+    assert layout.spec["columns"][6]["header"] == "“{规划}”投资" and layout.spec["grouping"] == "category"
