@@ -11,7 +11,7 @@ from functools import wraps
 
 from flask import abort, request
 from flask_login import current_user
-from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy import ColumnElement, exists, or_, select, true, union
 
 from portfolio.auth.models import Role, User
 from portfolio.projects.models import Project, ProjectLocation, ProjectUnit, Unit
@@ -128,6 +128,20 @@ def county_projects(county_id: int) -> ColumnElement[bool]:
         exists().where(ProjectLocation.project_id == Project.id, ProjectLocation.location_id == county_id),
         exists().where(ProjectUnit.project_id == Project.id, ProjectUnit.unit_id.in_(county_units)),
     )
+
+
+def county_links(project_ids):
+    """(project_id, county_id) for each county answering for each of the given projects, once per pair:
+    county_projects as rows, so a per-county table counts exactly what each county's officer sees."""
+    built = select(ProjectLocation.project_id, ProjectLocation.location_id.label("county_id")).where(
+        ProjectLocation.project_id.in_(project_ids)
+    )
+    by_unit = (
+        select(ProjectUnit.project_id, Unit.county_id)
+        .join(Unit, Unit.id == ProjectUnit.unit_id)
+        .where(ProjectUnit.project_id.in_(project_ids), Unit.county_id.is_not(None))
+    )
+    return union(built, by_unit).subquery()
 
 
 def requires(action: str) -> Callable:

@@ -17,7 +17,8 @@ from portfolio.dashboard.filters import BoardFilters
 from portfolio.db import money, session
 from portfolio.definitions.investment import annual_rate, planned_share
 from portfolio.funding.queries import SourceTotal, get_source_totals
-from portfolio.projects.models import Category, LifecycleStatus, Location, Plan, Project, ProjectLocation
+from portfolio.permissions import county_links
+from portfolio.projects.models import Category, LifecycleStatus, Location, Plan, Project
 from portfolio.projects.queries import filtered_projects, get_selected_plan
 from portfolio.projects.summary import SCALE, SummaryRow, group_in_sql
 from portfolio.reporting.models import ProgressRow, ReportingPeriod, ReportStatus, StatusReport
@@ -171,11 +172,7 @@ def _groups(rows, progress, plan: Plan, locations: list[Location], ids_subquery)
         total.add(row, progress[row.id])
         by_category[row.category_id].add(row, progress[row.id])
     by_id = {r.id: r for r in rows}
-    links = session.execute(
-        select(ProjectLocation.project_id, ProjectLocation.location_id).where(
-            ProjectLocation.project_id.in_(ids_subquery)
-        )
-    ).all()
+    links = session.execute(select(county_links(ids_subquery))).all()
     for project_id, location_id in links:
         if location_id in by_county:
             by_county[location_id].add(by_id[project_id], progress[project_id])

@@ -15,13 +15,13 @@ from sqlalchemy import BigInteger, Select, case, cast, func, select
 from portfolio.db import session
 from portfolio.definitions.investment import rate_for_display
 from portfolio.numbers import READABLE_MAX_WAN
+from portfolio.permissions import county_links
 from portfolio.projects.models import (
     AnnualPlan,
     Category,
     Location,
     Plan,
     Project,
-    ProjectLocation,
 )
 from portfolio.projects.queries import ProjectFilters, filtered_projects, get_selected_plan
 from portfolio.reporting.models import ProgressRow
@@ -151,9 +151,10 @@ def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county:
         if category_id in by_category:
             by_category[category_id].add_group(Level(lvl), *sums)
         total.add_group(Level(lvl), *sums)
-    placed = joined.join(ProjectLocation, ProjectLocation.project_id == projects.c.id)
-    grouped = select(ProjectLocation.location_id, level, *figures).select_from(placed)
-    for location_id, lvl, *sums in session.execute(grouped.group_by(ProjectLocation.location_id, level)):
+    links = county_links(select(projects.c.id))
+    placed = joined.join(links, links.c.project_id == projects.c.id)
+    grouped = select(links.c.county_id, level, *figures).select_from(placed)
+    for location_id, lvl, *sums in session.execute(grouped.group_by(links.c.county_id, level)):
         if location_id in by_county:
             by_county[location_id].add_group(Level(lvl), *sums)
 
@@ -171,12 +172,7 @@ def _group_in_python(stmt: Select, as_of, total, by_category: dict, by_county: d
         Project.span_investment_wan,
     )
     projects = session.execute(stmt).all()
-    ids = stmt.with_only_columns(Project.id).scalar_subquery()
-    links = session.execute(
-        select(ProjectLocation.project_id, ProjectLocation.location_id).where(
-            ProjectLocation.project_id.in_(ids)
-        )
-    ).all()
+    links = session.execute(select(county_links(stmt.with_only_columns(Project.id)))).all()
     progress = progress_for(projects, as_of)
     for project in projects:
         total.add(project, progress[project.id])

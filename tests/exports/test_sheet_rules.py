@@ -16,6 +16,7 @@ from portfolio.dashboard.queries import _figures_in_python, get_dashboard, scope
 from portfolio.db import session
 from portfolio.projects.models import Location, Project
 from portfolio.projects.queries import ProjectFilters, filtered_projects
+from portfolio.projects.summary import get_summary
 from tests.exports.data import portfolio
 from tests.exports.sheets import COL, assert_groups_add_up, body, calamine_rows, notes, open_xlsx
 from tests.factories import make_project, make_report, make_user, unit
@@ -157,3 +158,26 @@ def test_a_county_chosen_on_the_list_or_the_sheet_means_what_its_officer_sees(
     assert result.exit_code == 0, result.output
     rows = body(calamine_rows(out.read_bytes(), open_xlsx(out.read_bytes()).sheetnames[0]))
     assert {r[COL["name"]] for k, r in rows if k == "project"} == expected
+
+
+def test_county_rows_of_the_summary_and_dashboard_count_what_each_officer_sees(app, users):
+    data = _world()
+    planner, plan = users["planner"], data["a"].plan
+    summary = get_summary(planner, ProjectFilters())
+    board = get_dashboard(planner, BoardFilters(period_id=data["q4"].id))  # summed in SQL
+    filters = BoardFilters()
+    python = _figures_in_python(
+        planner, filters, plan, scoped_locations(planner, filters), data["q4"].ends_on, data["q4"]
+    )
+    rows = {
+        "summary": {r.key: r.count for r in summary.by_county},
+        "dashboard in SQL": {r.key: r.count for r in board.by_county},
+        "dashboard in Python": {r.key: r.count for r in python["by_county"]},
+    }
+    checked = 0
+    for county in session.scalars(select(Location).order_by(Location.sort_order)):
+        expected = len(_officer_view(county, plan))
+        for name, counts in rows.items():
+            assert counts.get(county.id, 0) == expected, (name, county.name)
+        checked += bool(expected)
+    assert checked == 3  # 温县, 孟州市 and 山阳区, whose only project is built in 孟州市
