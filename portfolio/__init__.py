@@ -46,6 +46,8 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.update(load_config(config))
+    # JSON answers (the API, OC4IDS) carry Chinese as UTF-8 text, as the CLI's JSON does, not \uXXXX escapes.
+    app.json.ensure_ascii = False
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     # Warnings and above (the security log among them) reach the server log; library start-up chatter

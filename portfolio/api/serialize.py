@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from portfolio.definitions.investment import cumulative_since_start
+from portfolio.reporting.warnings import Level
 
 
 def num(value) -> float | int | None:
@@ -140,7 +141,8 @@ def summary_row(row) -> dict:
         "total_investment_wan": num(row.total_wan),
         "span_investment_wan": num(row.span_wan),
         "cumulative_invested_wan": num(row.done_wan),
-        "warnings": {level.value: count for level, count in row.levels.items()},
+        # Every level, 0 included: a client reads warnings["red"] without guarding against a missing key.
+        "warnings": {level.value: row.levels.get(level, 0) for level in Level},
     }
 
 

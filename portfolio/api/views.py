@@ -12,6 +12,7 @@ from flask import current_app, g, jsonify, request
 from portfolio import csrf
 from portfolio.api import bp
 from portfolio.api.errors import api_error
+from portfolio.api.filters import read_filters
 from portfolio.api.openapi import build_spec
 from portfolio.api.serialize import (
     definition_values,
@@ -31,7 +32,7 @@ from portfolio.funding.queries import funds_by_report, get_project_funding, get_
 from portfolio.numbers import parse_int
 from portfolio.opendata.oc4ids import export_package
 from portfolio.permissions import ROLE_ACTIONS, can, role_allows
-from portfolio.projects.queries import ProjectFilters, get_project, get_selected_plan, list_projects
+from portfolio.projects.queries import get_project, get_selected_plan, list_projects
 from portfolio.projects.summary import get_summary
 from portfolio.reporting.progress import default_as_of, progress_for
 from portfolio.reporting.queries import list_reports_for_project
@@ -142,7 +143,7 @@ def _per_page() -> int:
 @bp.route("/projects")
 @api_requires("project.view")
 def projects():
-    filters = ProjectFilters.from_args(request.args)
+    filters = read_filters(request.args)
     page = list_projects(api_user(), filters, _per_page())
     progress = progress_for(page.projects, default_as_of(page.plan))
     return jsonify(
@@ -186,7 +187,7 @@ def periods():
 @bp.route("/summary")
 @api_requires("summary.view")
 def summary():
-    filters = ProjectFilters.from_args(request.args)
+    filters = read_filters(request.args)
     result = get_summary(api_user(), filters)
     totals = get_source_totals(api_user(), filters, result.plan, result.as_of)
     return jsonify(
@@ -204,7 +205,7 @@ def summary():
 @bp.route("/oc4ids.json")
 @api_requires("project.view")
 def oc4ids():
-    plan = get_selected_plan(ProjectFilters.from_args(request.args).plan_id)
+    plan = get_selected_plan(read_filters(request.args).plan_id)
     return jsonify(export_package(plan, current_app.config, request.url_root, api_user()))
 
 
