@@ -113,6 +113,14 @@ def _check_names(rows: list[SourceEdit]) -> None:
         raise DomainError("资金来源名称不能重复。")
     if any(len(r.name.strip()) > 50 for r in rows):
         raise DomainError("资金来源名称不能超过 50 个字。")
+    # A name or alias shared by two sources would send the annex import's column or text to either one.
+    owner: dict[str, str] = {}
+    for row in rows:
+        for word in {source_key(w) for w in [row.name, *row.aliases] if source_key(w)}:
+            if word in owner and owner[word] != row.name.strip():
+                both = f"“{owner[word]}”和“{row.name.strip()}”"
+                raise DomainError(f"“{word}”同时是{both}的名称或别名，请只保留一处。")
+            owner[word] = row.name.strip()
 
 
 def _remove(actor, source: FundingSource) -> None:
