@@ -34,3 +34,15 @@ def test_a_second_item_while_one_is_open_is_refused(role_client, data):  # noqa:
     assert again.status_code == 409 and "已有未办结的督办〔" in again.get_data(as_text=True)
     assert session.query(SupervisionItem).count() == 1
     assert _issue(planner, data["a"]).status_code == 302  # another project is not held up
+
+
+def test_the_items_history_and_token_tables_turn_into_cards_on_phones(role_client, data):  # noqa: F811
+    # Below 760 px a table.grid.cards shows one card per row (labels from data-label); the history table
+    # squeezed 操作人 into one character per line at 390 px.
+    planner = role_client("planner")
+    _issue(planner, data["b"])
+    item = session.query(SupervisionItem).one()
+    for url, label in (("/supervision", "责任单位"), (f"/supervision/items/{item.id}", "操作人")):
+        page = planner.get(url).get_data(as_text=True)
+        assert '<table class="grid cards' in page and f'data-label="{label}"' in page, url
+    assert '<table class="grid cards">' in planner.get("/account/tokens").get_data(as_text=True)
