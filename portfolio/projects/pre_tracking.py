@@ -6,6 +6,7 @@ from decimal import Decimal
 from portfolio.audit.services import record
 from portfolio.db import session
 from portfolio.errors import DomainError
+from portfolio.numbers import format_wan
 from portfolio.projects.models import Project
 
 
@@ -19,7 +20,8 @@ def set_pre_tracking(actor, project: Project, amount_wan: Decimal | None, as_of:
         as_of = None
     total = project.total_investment_wan
     if amount_wan is not None and total is not None and amount_wan > total:
-        raise DomainError(f"纳入系统前已完成投资（{amount_wan}）不能大于总投资（{total}）。")
+        done, whole = format_wan(amount_wan), format_wan(total)
+        raise DomainError(f"纳入系统前已完成投资（{done} 万元）不能大于总投资（{whole} 万元）。")
     before = _snapshot(project)
     project.pre_tracking_invested_wan, project.pre_tracking_as_of = amount_wan, as_of
     after = _snapshot(project)

@@ -11,7 +11,7 @@ from portfolio.db import session, utcnow
 from portfolio.errors import Conflict, DomainError, NotFound
 from portfolio.fields import FIELDS, label
 from portfolio.localtime import local_today
-from portfolio.numbers import NumberProblem, check_money
+from portfolio.numbers import NumberProblem, check_money, format_wan
 from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.codes import normalize_project_code
 from portfolio.projects.models import (
@@ -123,7 +123,7 @@ def _edit_problems(project: Project, data: ProjectEdit) -> list[str]:
         problems.append("计划开工时间不能晚于计划竣工时间。")
     total, span = data.total_investment_wan, data.span_investment_wan
     if total is not None and span is not None and span > total:
-        problems.append(f"规划期投资（{span}）不能大于总投资（{total}）。")
+        problems.append(f"规划期投资（{format_wan(span)} 万元）不能大于总投资（{format_wan(total)} 万元）。")
     if any(v is not None and v < 0 for v in (total, span, *data.annual.values())):
         problems.append("投资额不能为负数。")
     planned = sum((v for v in data.annual.values() if v is not None), Decimal(0))

@@ -91,7 +91,9 @@ def test_bad_values_are_explained_and_nothing_is_written(role_client, app):
         f"/projects/{project.id}/edit",
         data=_form(project, span_investment_wan="2000", project_code=bad_code, start_year="2026"),
     ).get_data(as_text=True)
-    for text in ("不能大于总投资", "校验位错误", "建设起始年份不能晚于建设结束年份"):
+    # amounts read as on every page (2,000 万元), not as the stored decimal (2000.0000)
+    span_too_big = "规划期投资（2,000 万元）不能大于总投资（1,000 万元）"
+    for text in (span_too_big, "校验位错误", "建设起始年份不能晚于建设结束年份"):
         assert text in page
     page = client.post(f"/projects/{project.id}/edit", data=_form(project, total_investment_wan="-5"))
     assert "总投资不能为负数" in page.get_data(as_text=True)
