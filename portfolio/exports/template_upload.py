@@ -266,7 +266,14 @@ def _issue(issues: list[Issue], row: int, key: str, message: str, value=None) ->
 
 
 def _issue_at(issues: list[Issue], row: int, c: int, header: str, message: str, value=None) -> None:
-    issues.append(Issue(row, column_letter(c + 1), header, message, None if value is None else str(value)))
+    issues.append(Issue(row, column_letter(c + 1), header, message, _as_typed(value)))
+
+
+def _as_typed(value) -> str | None:
+    """A cell's value as the officer typed it: the reader gives every number as a float (-5 → -5.0)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return None if value is None else str(value)
 
 
 def _cell(cells: list, key: str):
