@@ -14,12 +14,11 @@ from portfolio.errors import DomainError
 from portfolio.exports.queries import get_location
 from portfolio.exports.services import (
     Operator,
-    export_supervision,
     import_template,
 )
 from portfolio.exports.template_upload import TemplateFile, read_owner
 from portfolio.funding.columns import FundingChoice
-from portfolio.layouts.progress_sheets import export_county_sheets, export_progress
+from portfolio.layouts.progress_sheets import export_county_sheets, export_progress, export_supervision
 from portfolio.permissions import can
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.selection import find_period

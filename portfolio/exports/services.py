@@ -1,4 +1,4 @@
-"""Exports: the progress sheet, the per-county workbook and the supervision list, as .xlsx bytes."""
+"""Exports: the fill-in template's import, and the command line's operator that sheets are written for."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -6,32 +6,16 @@ from decimal import Decimal
 
 from portfolio.auth.models import Role
 from portfolio.db import session
-from portfolio.definitions.reports import ReportState, report_state
 from portfolio.errors import DomainError
 from portfolio.exports.queries import (
     list_period_reports,
-    list_report_statuses,
-    list_sheet_projects,
 )
-from portfolio.exports.sheet_layout import (
-    CITY,
-    Book,
-    ExportFile,
-    chinese_date,
-    period_label,
-    reporting_unit,
-)
-from portfolio.exports.supervision import supervision_rows, write_supervision_sheet
 from portfolio.exports.template_upload import FilledRow, Issue, TemplateFile, read_template
 from portfolio.funding.queries import funds_of_reports
 from portfolio.funding.services import save_report_with_funds
-from portfolio.localtime import local_today
-from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportingPeriod, StatusReport
-from portfolio.reporting.progress import progress_for
 from portfolio.reporting.review import compare_percent, list_previous_approved
 from portfolio.reporting.services import EDITABLE, FIELDS, ReportInput
-from portfolio.supervision.queries import latest_items
 
 
 @dataclass(frozen=True)
@@ -47,42 +31,6 @@ class Operator:
     is_authenticated: bool = True
     is_active: bool = True
     display_name: str = "命令行"
-
-
-def sheet_title(period: ReportingPeriod, kind: str, where: str | None = None) -> str:
-    """焦作市“十四五”生态环境保护重大工程项目推进情况表（2023年第4季度）, from the period's plan."""
-    scope = f"{where}，" if where else ""
-    return f"{CITY}“{period.plan.short_name}”生态环境保护重大工程项目{kind}（{scope}{period_label(period)}）"
-
-
-def _projects_and_progress(actor, period: ReportingPeriod, filters: ProjectFilters):
-    projects = list_sheet_projects(actor, period.plan, filters)
-    return projects, progress_for(projects, period.ends_on, period)
-
-
-def _report_states(projects, period: ReportingPeriod) -> dict[int, ReportState]:
-    statuses = list_report_statuses(projects, period)
-    return {p.id: report_state(statuses.get(p.id)) for p in projects}
-
-
-def export_supervision(
-    actor, period: ReportingPeriod, filters: ProjectFilters, today: date | None = None
-) -> ExportFile:
-    """The supervision list (督办清单) of the period's red and yellow projects."""
-    projects, progress = _projects_and_progress(actor, period, filters)
-    book = Book()
-    write_supervision_sheet(
-        book,
-        sheet_title(period, "督办清单"),
-        f"填报单位：{reporting_unit(actor)}",
-        f"日期：{chinese_date(today or local_today())}",
-        supervision_rows(projects, progress, latest_items([p.id for p in projects]), today or local_today()),
-    )
-    return ExportFile(
-        book.close(),
-        f"{period.plan.short_name}重大工程项目督办清单_{period_label(period)}.xlsx",
-        f"supervision-{period.code}.xlsx",
-    )
 
 
 def _same_funds(funds: dict | None, stored: dict) -> bool:

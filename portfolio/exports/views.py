@@ -10,13 +10,13 @@ from portfolio.exports.forms import TemplateConfirmForm, TemplateUploadForm
 from portfolio.exports.history_sheet import export_history
 from portfolio.exports.queries import get_location, select_plan
 from portfolio.exports.reminder_sheet import export_reminder_list
-from portfolio.exports.services import export_supervision, import_template
+from portfolio.exports.services import import_template
 from portfolio.exports.sheet_layout import ExportFile
 from portfolio.exports.template_sheet import export_template
 from portfolio.exports.template_upload import stash_upload, take_upload
 from portfolio.funding.columns import MEASURES, FundingChoice
 from portfolio.funding.queries import list_sources
-from portfolio.layouts.progress_sheets import export_county_sheets, export_progress
+from portfolio.layouts.progress_sheets import export_county_sheets, export_progress, export_supervision
 from portfolio.layouts.queries import list_county_names, list_layouts
 from portfolio.localtime import local_today
 from portfolio.numbers import parse_int

@@ -1,15 +1,19 @@
 """The built-in layouts: today's fixed sheets, defined as data like any planner's layout.
 
-The 调度表 (推进情况表) is one layout; the per-county workbook is the same layout written once per county;
-the funding columns the export page offers are inserted after 开工以来累计完成投资, as they always were.
+The 调度表 (推进情况表) is one layout, the 督办清单 another; the per-county workbook is the 调度表
+written once per county; the funding columns the export page offers are inserted after 开工以来累计完成投资,
+as they always were.
 """
 
 from portfolio.fields import label, span_label
 from portfolio.funding.columns import FundingColumn
-from portfolio.layouts.spec import LayoutColumn, LayoutSpec
+from portfolio.layouts.spec import LayoutColumn, LayoutFilters, LayoutSpec
+from portfolio.reporting.warnings import Level
 
 PROGRESS_NAME = "推进情况表"
+SUPERVISION_NAME = "督办清单"
 PLANNED, DONE = "计划投资", "完成投资"
+COMPARED, LAST, ITEM = "进度对比", "最近一次审核通过的报告", "督办事项"
 
 
 def progress_spec() -> LayoutSpec:
@@ -42,6 +46,43 @@ def progress_spec() -> LayoutSpec:
         heading=True,
         notes=True,
         sheet_name=PROGRESS_NAME,
+    )
+
+
+def supervision_spec() -> LayoutSpec:
+    """The 督办清单: red before yellow, the furthest behind first, then projects under an open 督办 item of
+    any colour; why, who leads, how far behind, the last approved report and the item's answer."""
+    return LayoutSpec(
+        title="焦作市“{规划}”生态环境保护重大工程项目督办清单（{期间}）",
+        columns=[
+            LayoutColumn("seq", "序号", 6, "center"),
+            LayoutColumn("name", label("name"), 30, "text"),
+            LayoutColumn("locations", label("locations"), 10, "center"),
+            LayoutColumn("lead_unit", label("lead_unit"), 18, "text"),
+            LayoutColumn("warning", "预警等级", 10, "center"),
+            LayoutColumn("warning_reason", "预警原因", 26, "text"),
+            LayoutColumn("expected_pct", "序时进度（%）", 10, "rate", COMPARED),
+            LayoutColumn("actual_pct", "实际进度（%）", 10, "rate", COMPARED),
+            LayoutColumn("behind_points", "落后（百分点）", 10, "rate", COMPARED),
+            LayoutColumn("days_behind", "落后天数", 9, "int", COMPARED),
+            LayoutColumn("last_period", "期次", 10, "center", LAST),
+            LayoutColumn("last_reviewed", "审核日期", 12, "center", LAST),
+            LayoutColumn("problems", "存在问题", 28, "text"),
+            LayoutColumn("next_steps", "下步计划", 28, "text"),
+            LayoutColumn("item_code", "督办编号", 16, "center", ITEM),
+            LayoutColumn("item_state", "办理状态", 10, "center", ITEM),
+            LayoutColumn("item_answer", "答复情况", 30, "text", ITEM),
+        ],
+        sort="warning",
+        filters=LayoutFilters(warning=[Level.RED.value, Level.YELLOW.value], supervised=True),
+        paper="A3",
+        orientation="landscape",
+        unit_note="共 {项目数} 个项目",
+        notes=True,
+        note_keys=["counted_reports", "expected_pct", "behind_points", "days_behind", "started"],
+        report_counts=False,
+        totals=False,
+        sheet_name=SUPERVISION_NAME,
     )
 
 

@@ -20,7 +20,7 @@ STYLE_LABELS = {
     "int": "整数 0",
     "rate": "一位小数 0.0",
 }
-__all__ = ["NUMERIC_STYLES", "STYLE_LABELS", "Choice", "catalogue"]
+__all__ = ["ITEM_KEYS", "NUMERIC_STYLES", "STYLE_LABELS", "Choice", "catalogue"]
 
 FUND_MEASURES = {
     "planned": "计划资金",
@@ -86,7 +86,19 @@ _PROGRESS = (
     Choice("problems", "存在问题", "text", False, "进度"),
     Choice("next_steps", "下步计划", "text", False, "进度"),
     Choice("report_state", "本期报告状态", "center", False, "进度"),
+    Choice("warning_reason", "预警原因", "text", False, "预警"),
+    Choice("expected_pct", "序时进度（%）", "rate", False, "预警"),
+    Choice("actual_pct", "实际进度（%）", "rate", False, "预警"),
+    Choice("behind_points", "落后（百分点）", "rate", False, "预警"),
+    Choice("days_behind", "落后天数", "int", False, "预警"),
+    Choice("last_period", "最近一次审核通过的期次", "center", False, "预警"),
+    Choice("last_reviewed", "最近一次审核通过的日期", "center", False, "预警"),
+    Choice("item_code", "督办编号", "center", False, "督办"),
+    Choice("item_state", "办理状态", "center", False, "督办"),
+    Choice("item_answer", "答复情况", "text", False, "督办"),
 )
+# Columns from the project's newest 督办 item (supervision.queries.latest_items).
+ITEM_KEYS = frozenset({"item_code", "item_state", "item_answer"})
 
 
 def _field_choice(key: str) -> Choice:

@@ -1,4 +1,4 @@
-"""The 调度表 and the per-county workbook, produced from the built-in layout (builtin.progress_spec).
+"""The 调度表, the per-county workbook and the 督办清单, produced from the built-in layouts (builtin).
 
 The export page's routes and the export-progress command call these; the project list's filters narrow
 the projects, and the funding columns ticked on the export page join the layout.
@@ -9,7 +9,13 @@ from datetime import date
 from portfolio.exports.queries import list_locations, list_report_statuses
 from portfolio.exports.sheet_layout import Book, ExportFile, period_label
 from portfolio.funding.columns import FundingChoice, choose_columns
-from portfolio.layouts.builtin import PROGRESS_NAME, progress_spec, with_funding
+from portfolio.layouts.builtin import (
+    PROGRESS_NAME,
+    SUPERVISION_NAME,
+    progress_spec,
+    supervision_spec,
+    with_funding,
+)
 from portfolio.layouts.sheets import load_projects, write_layout
 from portfolio.layouts.spec import LayoutSpec
 from portfolio.localtime import local_today
@@ -102,4 +108,19 @@ def export_county_sheets(
         book.close(),
         f"{period.plan.short_name}重大工程项目推进情况表_分县区_{period_label(period)}.xlsx",
         f"progress-by-county-{period.code}.xlsx",
+    )
+
+
+def export_supervision(
+    actor, period: ReportingPeriod, filters: ProjectFilters, today: date | None = None
+) -> ExportFile:
+    """The 督办清单 of a period: the user's visible, filtered projects at red or yellow, or under an open
+    督办 item."""
+    spec, book = supervision_spec(), Book()
+    projects = load_projects(actor, spec, period, None, filters)
+    write_layout(book, actor, SUPERVISION_NAME, spec, period, None, today or local_today(), projects)
+    return ExportFile(
+        book.close(),
+        f"{period.plan.short_name}重大工程项目督办清单_{period_label(period)}.xlsx",
+        f"supervision-{period.code}.xlsx",
     )

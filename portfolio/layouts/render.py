@@ -30,6 +30,7 @@ class SheetText:
     title: str
     unit_line: str  # 填报单位：…
     date_line: str  # 日期：…
+    unit_note: str = ""  # right of the date line, its {项目数} filled in
 
 
 def _span(book: Book, ws: Worksheet, row: int, first: int, last: int, text: str, style: str) -> None:
@@ -40,7 +41,7 @@ def _span(book: Book, ws: Worksheet, row: int, first: int, last: int, text: str,
 
 
 def _heading(book: Book, ws: Worksheet, spec: LayoutSpec, text: SheetText, ncols: int) -> int:
-    right = "　　".join(t for t in (text.date_line, spec.unit_note) if t)
+    right = "　　".join(t for t in (text.date_line, text.unit_note) if t)
     if spec.heading and ncols >= 4:
         return write_heading(book, ws, text.title, text.unit_line, right, ncols)
     ws.set_row(0, 30)
@@ -85,7 +86,8 @@ def write_layout_sheet(
     body = _header(book, ws, header_row, columns)
     after = write_rows(book, ws, body, columns, rows)
     if spec.notes:
-        after = write_notes(book, ws, after, columns, NOTE_KEYS, state_counts(rows), note)
+        counts = state_counts(rows) if spec.report_counts else ""
+        after = write_notes(book, ws, after, columns, tuple(spec.note_keys) or NOTE_KEYS, counts, note)
     if spec.signature:
         _signature(book, ws, after + 1, len(columns))
     setup_page(ws, header_row, body - 1)

@@ -21,9 +21,12 @@ from portfolio.exports.progress_sheet import (
 )
 from portfolio.funding.queries import planned_by_project, received_by_project
 from portfolio.layouts.catalogue import FUND_MEASURES
+from portfolio.localtime import to_local
 from portfolio.projects.models import Project
 from portfolio.reporting.models import ReportingPeriod
 from portfolio.reporting.progress import ProjectProgress
+from portfolio.reporting.warnings import Level
+from portfolio.supervision.models import SupervisionItem
 
 ZERO = Decimal(0)
 NO_LEAD = "未定牵头单位"
@@ -55,6 +58,15 @@ REGISTER = {
     "project_code": lambda p, g: getattr(p, "project_code", None),
     "note": lambda p, g: getattr(p, "note", None),
     "percent_complete": lambda p, g: g.percent_complete,
+    "warning_reason": lambda p, g: g.warning.reason,
+    "expected_pct": lambda p, g: g.warning.expected_pct,
+    "actual_pct": lambda p, g: g.warning.actual_pct,
+    "behind_points": lambda p, g: g.warning.behind_points,
+    "days_behind": lambda p, g: g.warning.days_behind,
+    "last_period": lambda p, g: g.last_period_code or "无",
+    "last_reviewed": lambda p, g: (
+        to_local(g.last_reviewed_at).date().isoformat() if g.last_reviewed_at else "—"
+    ),
 }
 
 
@@ -85,12 +97,30 @@ def funding_values(project_ids: list[int], period: ReportingPeriod) -> dict[int,
     return values
 
 
+def item_values(item: SupervisionItem | None, today: date) -> dict:
+    """The newest 督办 item's number, state and latest answer, as a sheet shows them."""
+    if item is None:
+        return {"item_code": "—", "item_state": "未督办", "item_answer": None}
+    answer = item.last_answer
+    state = item.state.label + ("（已逾期）" if item.is_overdue(today) else "")
+    text = f"{answer.measures_taken}（进展：{answer.progress}）" if answer else "尚未答复"
+    return {"item_code": item.code, "item_state": state, "item_answer": text}
+
+
+# Red before yellow before the rest, the furthest behind first.
+_LEVEL_RANK = {Level.RED.value: 0, Level.YELLOW.value: 1}
+
 SORT_KEYS = {
     "name": lambda row: row.values["name"],
     "total_desc": lambda row: -(row.values.get("total_investment_wan") or ZERO),
     "rate_asc": lambda row: (
         row.values.get("completion_rate") is None,
         row.values.get("completion_rate") or 0,
+    ),
+    "warning": lambda row: (
+        _LEVEL_RANK.get(row.level, 2),
+        -(row.values["_progress"].warning.behind_points or 0),
+        row.values["_project"].id,
     ),
 }
 
@@ -110,7 +140,7 @@ def project_rows(
         values = project_values(project, prog, 0, states.get(project.id, ReportState.MISSING))
         values.update(register_values(project, prog, keys))
         values.update(extra.get(project.id, {}))
-        values["_project"] = project
+        values["_project"], values["_progress"] = project, prog
         rows.append(SheetRow("project", values, prog.warning.level.value))
     if sort in SORT_KEYS:
         rows.sort(key=SORT_KEYS[sort])
@@ -138,11 +168,14 @@ def _numbered(rows: list[SheetRow]) -> list[SheetRow]:
     return numbered
 
 
-def grouped_rows(rows: list[SheetRow], grouping: str, sum_keys: list[str]) -> list[SheetRow]:
-    """合计 first, then (when grouped by county or lead unit) each group's 小计 row and its projects."""
-    total = group_values("total", f"合计（{len(rows)}个项目）", rows, sum_keys)
+def grouped_rows(
+    rows: list[SheetRow], grouping: str, sum_keys: list[str], totals: bool = True
+) -> list[SheetRow]:
+    """合计 first (unless `totals` is off), then (when grouped by county or lead unit) each group's 小计 row
+    and its projects."""
+    top = [group_values("total", f"合计（{len(rows)}个项目）", rows, sum_keys)] if totals else []
     if grouping == "none":
-        return _numbered([total, *rows])
+        return _numbered([*top, *rows])
     groups: dict[tuple, tuple[str, list[SheetRow]]] = {}
     for row in rows:
         for order, label in _group_key(grouping, row.values["_project"]):
@@ -152,7 +185,7 @@ def grouped_rows(rows: list[SheetRow], grouping: str, sum_keys: list[str]) -> li
         head = group_values("category", f"{label}小计（{len(members)}个）", members, sum_keys)
         head.values["seq"] = category_numeral(number)
         body += [head, *members]
-    return _numbered([total, *body])
+    return _numbered([*top, *body])
 
 
 def layout_rows(
@@ -164,12 +197,16 @@ def layout_rows(
     sort: str,
     sum_keys: list[str],
     keys: frozenset[str] = frozenset(),
+    totals: bool = True,
 ) -> list[SheetRow]:
-    """The sheet's body rows for a layout's grouping and sort; `keys` are the columns shown."""
+    """The sheet's body rows for a layout's grouping and sort; `keys` are the columns shown; `totals`
+    off leaves out the 合计 row."""
     if grouping == "category":
         if keys & REGISTER.keys() or any(k.startswith("annual:") for k in keys):
             extra = {
                 p.id: {**register_values(p, progress[p.id], keys), **extra.get(p.id, {})} for p in projects
             }
-        return build_rows(projects, progress, states, extra, sum_keys)
-    return grouped_rows(project_rows(projects, progress, states, extra, sort, keys), grouping, sum_keys)
+        rows = build_rows(projects, progress, states, extra, sum_keys)
+        return rows if totals else rows[1:]
+    rows = project_rows(projects, progress, states, extra, sort, keys)
+    return grouped_rows(rows, grouping, sum_keys, totals)

@@ -24,16 +24,17 @@ from portfolio.exports.sheet_layout import (
 )
 from portfolio.exports.sheet_projects import load_sheet_projects
 from portfolio.funding.queries import list_sources
-from portfolio.layouts.catalogue import catalogue
+from portfolio.layouts.catalogue import ITEM_KEYS, catalogue
 from portfolio.layouts.models import SheetLayout
 from portfolio.layouts.queries import layout_projects_stmt, list_full_projects, list_layouts
 from portfolio.layouts.render import SheetText, write_layout_sheet
-from portfolio.layouts.rows import funding_values, layout_rows
-from portfolio.layouts.spec import LayoutSpec, expand_title
+from portfolio.layouts.rows import funding_values, item_values, layout_rows
+from portfolio.layouts.spec import COUNT, LayoutSpec, expand_title
 from portfolio.localtime import local_today
 from portfolio.projects.models import Location
 from portfolio.reporting.models import ReportingPeriod
 from portfolio.reporting.progress import progress_for
+from portfolio.supervision.queries import latest_items
 
 PREVIEW_ROWS = 10
 
@@ -42,6 +43,7 @@ PREVIEW_ROWS = 10
 class Prepared:
     columns: list[Column]
     rows: list[SheetRow]
+    count: int  # projects listed
 
 
 def layout_columns(spec: LayoutSpec, plan_short_name: str) -> list[Column]:
@@ -71,32 +73,64 @@ def load_projects(actor, spec: LayoutSpec, period: ReportingPeriod, county: Loca
     return load_sheet_projects(stmt)
 
 
+def _warned(spec: LayoutSpec, projects: list, progress, items: dict) -> list:
+    """The projects at the filter's warning levels, and (if asked) those under an open 督办 item."""
+    levels = spec.filters.warning
+    return [
+        p
+        for p in projects
+        if progress[p.id].warning.level.value in levels
+        or (spec.filters.supervised and p.id in items and items[p.id].is_open)
+    ]
+
+
 def prepare(
-    actor, spec: LayoutSpec, period: ReportingPeriod, projects: list, progress=None, statuses=None
+    actor,
+    spec: LayoutSpec,
+    period: ReportingPeriod,
+    projects: list,
+    progress=None,
+    statuses=None,
+    today: date | None = None,
 ) -> Prepared:
     """The columns and body rows of a layout for a period over these (visible, filtered) projects.
 
     A caller writing several sheets over parts of one set of projects passes their `progress` and report
-    `statuses`, read once (the per-county workbook read them once per county)."""
+    `statuses`, read once (the per-county workbook read them once per county). `today` decides whether
+    a 督办 item is overdue."""
     keys = [c.key for c in spec.columns]
     if progress is None:
         progress = progress_for(projects, period.ends_on, period)
+    wants_items = spec.filters.supervised or ITEM_KEYS.intersection(keys)
+    items = latest_items([p.id for p in projects]) if wants_items else {}
     if spec.filters.warning:
-        projects = [p for p in projects if progress[p.id].warning.level.value in spec.filters.warning]
+        projects = _warned(spec, projects, progress, items)
     if statuses is None:  # (project, status) pairs, not 10,000 report objects
         statuses = list_report_statuses(projects, period)
     states = {p.id: report_state(statuses.get(p.id)) for p in projects}
     ids = [p.id for p in projects]
     extra = funding_values(ids, period) if any(k.startswith("fund:") for k in keys) else {}
+    if ITEM_KEYS.intersection(keys):
+        day = today or local_today()
+        extra = {pid: {**extra.get(pid, {}), **item_values(items.get(pid), day)} for pid in ids}
     choices = catalogue(list_sources(period.plan_id), period.plan.years)
     sums = [k for k in keys if k in choices and choices[k].summed and k not in SUM_KEYS]
-    rows = layout_rows(projects, progress, states, extra, spec.grouping, spec.sort, sums, frozenset(keys))
-    return Prepared(layout_columns(spec, period.plan.short_name), rows)
+    rows = layout_rows(
+        projects, progress, states, extra, spec.grouping, spec.sort, sums, frozenset(keys), spec.totals
+    )
+    return Prepared(layout_columns(spec, period.plan.short_name), rows, len(projects))
 
 
-def sheet_text(actor, spec: LayoutSpec, period: ReportingPeriod, county: Location | None, today) -> SheetText:
+def sheet_text(
+    actor, spec: LayoutSpec, period: ReportingPeriod, county: Location | None, today, count: int
+) -> SheetText:
     title = expand_title(spec.title, period.plan.short_name, period_label(period), county and county.name)
-    return SheetText(title, f"填报单位：{reporting_unit(actor, county)}", f"日期：{chinese_date(today)}")
+    return SheetText(
+        title,
+        f"填报单位：{reporting_unit(actor, county)}",
+        f"日期：{chinese_date(today)}",
+        spec.unit_note.replace(COUNT, str(count)),
+    )
 
 
 def write_layout(
@@ -113,8 +147,9 @@ def write_layout(
 ) -> None:
     """One sheet of the layout in the workbook, over these projects; `note` follows the report counts.
     `read` is (progress, statuses) already read for a larger set of projects (see prepare)."""
-    prepared = prepare(actor, spec, period, projects, *(read or ()))
-    text = sheet_text(actor, spec, period, county, today)
+    progress, statuses = read or (None, None)
+    prepared = prepare(actor, spec, period, projects, progress, statuses, today)
+    text = sheet_text(actor, spec, period, county, today, prepared.count)
     write_layout_sheet(book, spec, sheet, prepared.columns, prepared.rows, text, note)
 
 
@@ -180,7 +215,7 @@ def _cell(value) -> str:
 def preview_layout(actor, spec: LayoutSpec, period: ReportingPeriod, limit: int = PREVIEW_ROWS) -> Preview:
     """The title, headers and first rows of what the sheet will hold, for the editor."""
     prepared = prepare(actor, spec, period, load_projects(actor, spec, period, None))
-    text = sheet_text(actor, spec, period, None, local_today())
+    text = sheet_text(actor, spec, period, None, local_today(), prepared.count)
     rows = []
     for row in prepared.rows[:limit]:
         cells = []

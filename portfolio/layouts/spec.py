@@ -14,6 +14,7 @@ SORTS = {
     "name": "按项目名称",
     "total_desc": "按总投资从高到低",
     "rate_asc": "按年度计划完成率从低到高",
+    "warning": "按预警等级（红、黄在前）和落后百分点",
 }
 PAPERS = {"A4": 9, "A3": 8}  # Excel paper codes
 ORIENTATIONS = {"landscape": "横向", "portrait": "纵向"}
@@ -21,6 +22,7 @@ STATUS_LABELS = {s.value: s.label for s in LifecycleStatus}
 WARNING_LABELS = {lv.value: lv.label for lv in Level}
 # The title's placeholders; {县区} is empty on a sheet of every county, and takes the comma after it along.
 PLACEHOLDERS = ("{规划}", "{期间}", "{县区}")
+COUNT = "{项目数}"  # in the unit note: how many projects the sheet lists
 
 
 @dataclass
@@ -38,6 +40,7 @@ class LayoutFilters:
     warning: list[str] = field(default_factory=list)  # warning Level values
     category: list[int] = field(default_factory=list)  # category numbers within the plan
     county: list[str] = field(default_factory=list)  # county (Location) names
+    supervised: bool = False  # with a warning filter: also projects under an open 督办 item, of any level
 
 
 @dataclass
@@ -51,8 +54,11 @@ class LayoutSpec:
     orientation: str = "landscape"
     heading: bool = True  # the 填报单位/日期 line under the title
     signature: bool = False  # 审核人/填报人 under the table
-    unit_note: str = "单位：万元"  # right of the date line
-    notes: bool = False  # the 口径说明 of the progress figures under the table
+    unit_note: str = "单位：万元"  # right of the date line; {项目数} is the number of projects listed
+    notes: bool = False  # the 口径说明 under the table
+    note_keys: list[str] = field(default_factory=list)  # its definitions; empty: the progress figures'
+    report_counts: bool = True  # the notes start with how many of the period's reports are in each state
+    totals: bool = True  # a 合计 row heads the body
     sheet_name: str = ""  # the worksheet's name; the layout's name when empty
 
     def as_dict(self) -> dict:
@@ -79,6 +85,7 @@ class LayoutSpec:
             warning=[str(s) for s in raw.get("warning") or []],
             category=[int(n) for n in raw.get("category") or []],
             county=[str(s) for s in raw.get("county") or []],
+            supervised=bool(raw.get("supervised", False)),
         )
         return cls(
             title=str(data.get("title") or ""),
@@ -92,6 +99,9 @@ class LayoutSpec:
             signature=bool(data.get("signature", False)),
             unit_note=str(data.get("unit_note") if data.get("unit_note") is not None else "单位：万元"),
             notes=bool(data.get("notes", False)),
+            note_keys=[str(k) for k in data.get("note_keys") or []],
+            report_counts=bool(data.get("report_counts", True)),
+            totals=bool(data.get("totals", True)),
             sheet_name=str(data.get("sheet_name") or ""),
         )
 

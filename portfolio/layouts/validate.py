@@ -2,6 +2,7 @@
 
 import re
 
+from portfolio.definitions import find_definition
 from portfolio.exports.safe_text import looks_like_formula
 from portfolio.layouts.catalogue import FIXED, FUND_MEASURES, STYLE_LABELS
 from portfolio.layouts.spec import (
@@ -97,6 +98,7 @@ def layout_problems(name: str, spec: LayoutSpec, source_ids: set[int], counties:
         if value not in allowed:
             problems.append(f"未知的{what}“{value}”。")
     problems += _filter_problems(spec, counties)
+    problems += [f"未知的口径说明“{k}”。" for k in spec.note_keys if find_definition(k) is None]
     for what, text in (("单位说明", spec.unit_note), ("工作表名称", spec.sheet_name)):
         problem = _text_problem(what, text)
         if problem:

@@ -60,3 +60,32 @@ def finance_spec() -> LayoutSpec:
         orientation="landscape",
         signature=True,
     )
+
+
+def supervised_portfolio(users) -> dict:
+    """The exports' portfolio (one red, two yellow projects) with 督办 items: the red project's answered,
+    an open one on a green project (listed whatever its colour), and a closed one on a yellow project."""
+    from datetime import date
+
+    from portfolio.supervision.services import AnswerInput, ItemInput, answer_item, close_item, issue_item
+    from tests.exports.data import portfolio
+    from tests.factories import location
+
+    made = portfolio()
+    projects = {p.name: p for p in made.values() if hasattr(p, "locations")}
+    day = date(2025, 4, 1)
+
+    def issue(name: str, county: str):
+        data = ItemInput(
+            None, location(county).id, f"{name}进度滞后", "月底前赶上序时进度", date(2025, 4, 30)
+        )
+        return issue_item(users["planner"], projects[name], data, day)
+
+    red = issue("温县光伏发电项目", "温县")
+    answer_item(users["officer"], red, AnswerInput("增加施工力量", "主体安装完成六成"))
+    issue("温县污水处理厂提标改造", "温县")
+    closed = issue("孟州市VOCs治理", "孟州市")
+    answer_item(users["other_officer"], closed, AnswerInput("已完成治理设施安装", "已验收"))
+    close_item(users["planner"], closed, "已整改到位")
+    session.flush()
+    return made

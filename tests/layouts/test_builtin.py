@@ -1,10 +1,14 @@
-"""The built-in 调度表 layout reproduces the fixed exporter's sheets cell for cell: values, number formats,
-fonts, fills, merges, widths, heights and page setup, for the whole city, one county, with funding columns,
-under the project list's filters, in a county officer's scope, and as the per-county workbook.
+"""The built-in 调度表 and 督办清单 layouts reproduce the fixed exporters' sheets cell for cell: values,
+number formats, fonts, fills, merges, widths, heights and page setup, for the whole city, one county, with
+funding columns, under the project list's filters, in a county officer's scope, and as the per-county
+workbook.
 
 fixed_sheets.json.gz holds what the fixed exporter (exports.services.export_progress and
 export_county_sheets, before the routes moved to the layout) wrote for these same cases; the cases here
 build the same data, so each sheet the layout writes now must read back identical to it.
+supervision_sheets.json.gz holds what the fixed 督办清单 exporter (exports.supervision, deleted when its
+route moved to the layout) wrote for the whole city, one county (the project list's filter), two county
+officers' scopes and an earlier period, over the same portfolio with answered, open and closed items.
 """
 
 import gzip
@@ -16,17 +20,23 @@ import pytest
 
 from portfolio.db import session
 from portfolio.funding.columns import FundingChoice
-from portfolio.layouts.progress_sheets import export_county_sheets, export_progress
+from portfolio.layouts.progress_sheets import export_county_sheets, export_progress, export_supervision
 from portfolio.projects.models import LifecycleStatus
 from portfolio.projects.queries import ProjectFilters
 from tests.exports.data import portfolio
 from tests.exports.sheets import open_xlsx
 from tests.factories import location
 from tests.funding.helpers import sources
-from tests.layouts.data import funded_portfolio
+from tests.layouts.data import funded_portfolio, supervised_portfolio
 
 TODAY = date(2025, 4, 8)
-FIXED = json.loads(gzip.open(Path(__file__).with_name("fixed_sheets.json.gz"), "rt", encoding="utf-8").read())
+
+
+def _recorded(name: str) -> dict:
+    return json.loads(gzip.open(Path(__file__).with_name(name), "rt", encoding="utf-8").read())
+
+
+FIXED = _recorded("fixed_sheets.json.gz") | _recorded("supervision_sheets.json.gz")
 FILTERS = {
     "all": ProjectFilters(),
     "status": ProjectFilters(status=LifecycleStatus.UNDER_CONSTRUCTION),
@@ -113,3 +123,18 @@ def test_sheet_with_funding_columns_equals_the_fixed_one(app, users):
     every = FundingChoice(("planned",), ())
     for case, choice in (("funding-chosen", chosen), ("funding-every", every)):
         _same(case, export_progress(users["planner"], made["q1"], ProjectFilters(), None, TODAY, choice))
+
+
+def test_supervision_list_equals_the_fixed_one(app, users):
+    made = supervised_portfolio(users)
+    session.commit()
+    mengzhou = ProjectFilters(county_id=location("孟州市").id)
+    cases = {
+        "supervision-all-planner": ("planner", made["q4"], ProjectFilters()),
+        "supervision-mengzhou-planner": ("planner", made["q4"], mengzhou),
+        "supervision-all-officer": ("officer", made["q4"], ProjectFilters()),
+        "supervision-all-other_officer": ("other_officer", made["q4"], ProjectFilters()),
+        "supervision-q3-planner": ("planner", made["q3"], ProjectFilters()),
+    }
+    for case, (who, period, filters) in cases.items():
+        _same(case, export_supervision(users[who], period, filters, TODAY))
