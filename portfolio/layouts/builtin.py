@@ -5,6 +5,9 @@ written once per county; the funding columns the export page offers are inserted
 as they always were.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from portfolio.fields import label, span_label
 from portfolio.funding.columns import FundingColumn
 from portfolio.layouts.spec import LayoutColumn, LayoutFilters, LayoutSpec
@@ -74,7 +77,7 @@ def supervision_spec() -> LayoutSpec:
             LayoutColumn("item_answer", "答复情况", 30, "text", ITEM),
         ],
         sort="warning",
-        filters=LayoutFilters(warning=[Level.RED.value, Level.YELLOW.value], supervised=True),
+        filters=LayoutFilters(warning=[Level.YELLOW.value, Level.RED.value], supervised=True),
         paper="A3",
         orientation="landscape",
         unit_note="共 {项目数} 个项目",
@@ -84,6 +87,20 @@ def supervision_spec() -> LayoutSpec:
         totals=False,
         sheet_name=SUPERVISION_NAME,
     )
+
+
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+    uses: str  # which downloads it writes
+    spec: Callable[[], LayoutSpec]
+
+
+# By the key the layout list's “复制为新版式” link passes (?from=…).
+BUILTINS = {
+    "builtin": Builtin(PROGRESS_NAME, "调度表、分县区调度表", progress_spec),
+    "supervision": Builtin(SUPERVISION_NAME, "督办清单", supervision_spec),
+}
 
 
 def with_funding(spec: LayoutSpec, columns: list[FundingColumn]) -> LayoutSpec:

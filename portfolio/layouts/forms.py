@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portfolio.definitions import list_definitions
 from portfolio.layouts.catalogue import STYLE_LABELS
 from portfolio.layouts.spec import (
     GROUPINGS,
@@ -62,12 +63,21 @@ class LayoutForm(FlaskForm):
     unit_note = StringField("日期后的单位说明", validators=[Length(max=200)])
     signature = BooleanField("表尾写审核人、填报人")
     notes = BooleanField("表尾附口径说明")
+    note_keys = Checkboxes("口径说明的条目（不选：进度数字的口径）", choices=[], validate_choice=False)
+    no_counts = BooleanField("口径说明前不写本期报告数")
+    no_totals = BooleanField("不写合计行")
+    sheet_name = StringField("工作表名称（不填：用版式名称）", validators=[Length(max=31)])
     status = Checkboxes("项目状态（不选：除调出外全部）", choices=list(STATUS_LABELS.items()))
     warning = Checkboxes("预警等级（不选：全部）", choices=list(WARNING_LABELS.items()))
+    supervised = BooleanField("也列入有未办结督办事项的项目（不论预警等级）")
     category = StringField("类别序号（用逗号分隔，不填：全部）", validators=[Optional(), Length(max=100)])
     county = Checkboxes("县区（不选：全部）", choices=[])
     columns = FieldList(FormField(ColumnRowForm))
     preview_period = IdSelectField("预览期间", validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.note_keys.choices = [(d.key, d.name) for d in list_definitions()]
 
     def fill(self, name: str, spec: LayoutSpec) -> None:
         """Show a stored layout, followed by blank rows for new columns."""
@@ -81,8 +91,15 @@ class LayoutForm(FlaskForm):
             "unit_note",
             "signature",
             "notes",
+            "note_keys",
+            "sheet_name",
         ):
             getattr(self, attr).data = getattr(spec, attr)
+        self.no_counts.data, self.no_totals.data = not spec.report_counts, not spec.totals
+        # The chosen definitions first, in their order: the page posts them back in the order it lists them.
+        chosen = {k: n for n, k in enumerate(spec.note_keys)}
+        self.note_keys.choices = sorted(self.note_keys.choices, key=lambda c: chosen.get(c[0], len(chosen)))
+        self.supervised.data = spec.filters.supervised
         self.status.data, self.warning.data = spec.filters.status, spec.filters.warning
         self.county.data = spec.filters.county
         self.category.data = ",".join(str(n) for n in spec.filters.category)
@@ -126,7 +143,11 @@ class LayoutForm(FlaskForm):
             grouping=self.grouping.data,
             sort=self.sort.data,
             filters=LayoutFilters(
-                self.status.data or [], self.warning.data or [], categories[:20], self.county.data or []
+                self.status.data or [],
+                self.warning.data or [],
+                categories[:20],
+                self.county.data or [],
+                bool(self.supervised.data),
             ),
             paper=self.paper.data,
             orientation=self.orientation.data,
@@ -134,6 +155,10 @@ class LayoutForm(FlaskForm):
             signature=bool(self.signature.data),
             unit_note=(self.unit_note.data or "").strip(),
             notes=bool(self.notes.data),
+            note_keys=list(self.note_keys.data or []),
+            report_counts=not self.no_counts.data,
+            totals=not self.no_totals.data,
+            sheet_name=(self.sheet_name.data or "").strip(),
         )
 
 

@@ -9,7 +9,7 @@ from portfolio.exports.queries import get_location
 from portfolio.exports.views import send_export
 from portfolio.funding.queries import list_sources
 from portfolio.layouts import bp
-from portfolio.layouts.builtin import PROGRESS_NAME, progress_spec
+from portfolio.layouts.builtin import BUILTINS
 from portfolio.layouts.catalogue import catalogue, funding_label
 from portfolio.layouts.forms import DeleteForm, LayoutForm, LayoutImportForm
 from portfolio.layouts.queries import get_layout, list_county_names, list_layouts
@@ -59,7 +59,7 @@ def index():
     return render_template(
         "layouts/index.html",
         layouts=list_layouts(),
-        builtin_name=PROGRESS_NAME,
+        builtins=BUILTINS,
         groupings=GROUPINGS,
         import_form=LayoutImportForm(),
         delete_form=DeleteForm(),
@@ -81,16 +81,16 @@ def edit(layout_id):
 def _edit(layout):
     plan = get_selected_plan(parse_int(request.args.get("plan") or ""))
     stored = LayoutSpec.from_dict(layout.spec) if layout else None
-    copying = layout is None and request.args.get("from") == "builtin"
-    if copying:  # start from the built-in 调度表
-        stored = progress_spec()
+    copying = BUILTINS.get(request.args.get("from") or "") if layout is None else None
+    if copying:  # start from a built-in layout
+        stored = copying.spec()
     choices, labels = _choices(plan, stored)
     form = LayoutForm()
     periods = list_plan_periods(plan)
     form.preview_period.choices = [(p.id, p.code) for p in periods]
     form.county.choices = [(n, n) for n in list_county_names()]
     if not form.is_submitted():
-        name = layout.name if layout else (f"{PROGRESS_NAME}（副本）" if copying else "")
+        name = layout.name if layout else (f"{copying.name}（副本）" if copying else "")
         form.fill(name, stored or LayoutSpec(NEW_TITLE, [], heading=True))
         form.version.data = layout.version if layout else ""
     form.set_choices(choices)

@@ -4,16 +4,23 @@ project pages."""
 
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from portfolio.db import session
 from portfolio.funding.queries import get_project_funding
+from portfolio.layouts.builtin import supervision_spec
 from portfolio.layouts.models import SheetLayout
+from portfolio.layouts.progress_sheets import export_supervision
+from portfolio.layouts.sheets import export_layout
+from portfolio.projects.queries import ProjectFilters
 from tests.exports.sheets import open_xlsx
 from tests.funding.helpers import sources
-from tests.layouts.data import BONDS, CENTRAL, funded_portfolio
+from tests.layouts.data import BONDS, CENTRAL, funded_portfolio, supervised_portfolio
+from tests.layouts.test_builtin import TODAY, facts
 
 
 def finance_form(**changes) -> dict:
@@ -175,3 +182,51 @@ def test_the_builtin_progress_sheet_is_listed_and_copied_into_a_new_layout(world
     page = planner.get("/layouts/new?from=builtin").get_data(as_text=True)
     assert 'value="推进情况表（副本）"' in page and 'value="年度计划完成率（%）"' in page
     assert 'value="“{规划}”投资"' in page
+
+
+class _Form(HTMLParser):
+    """What a browser posts back from the layout editor as the page shows it (the 预览 button left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: list[tuple[str, str]] = []
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.data.append((a["name"], a.get("value") or ("y" if a.get("type") == "checkbox" else "")))
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.data.append((self._select, a.get("value") or ""))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def test_the_builtin_supervision_list_copied_and_saved_unchanged_writes_the_same_sheet(
+    app, users, role_client
+):
+    made = supervised_portfolio(users)
+    session.commit()
+    planner = role_client("planner")
+    assert '<small class="muted">（内置：督办清单）</small>' in planner.get("/layouts").get_data(as_text=True)
+    parser = _Form()
+    parser.feed(planner.get("/layouts/new?from=supervision").get_data(as_text=True))
+    posted = MultiDict([*parser.data, ("action", "save")])
+    assert planner.post("/layouts/new", data=posted).status_code == 302
+    saved = session.scalars(select(SheetLayout).where(SheetLayout.name == "督办清单（副本）")).one()
+    assert saved.spec == supervision_spec().as_dict()
+    copy = facts(export_layout(users["planner"], saved, made["q4"], None, TODAY).content)
+    builtin = facts(export_supervision(users["planner"], made["q4"], ProjectFilters(), TODAY).content)
+    assert copy == builtin and len(copy[0]["cells"]) > 8
+
+
+def test_an_unknown_note_definition_is_refused(world, role_client):
+    response = role_client("planner").post("/layouts/new", data=finance_form(note_keys="bogus"))
+    assert "未知的口径说明“bogus”。" in response.get_data(as_text=True)
+    assert session.scalars(select(SheetLayout)).all() == []
