@@ -6,7 +6,7 @@ evaluation read from here, and the 口径说明 page lists them all. To add a me
 the module of its group (or a new module imported below) and use its key in the tables that show it.
 """
 
-from portfolio.definitions import evaluation, funding, investment, reports, schedule
+from portfolio.definitions import evaluation, funding, investment, reports, schedule, supervision
 from portfolio.definitions.registry import (
     GROUPS,
     Definition,
@@ -32,4 +32,5 @@ __all__ = [
     "notes_for",
     "reports",
     "schedule",
+    "supervision",
 ]

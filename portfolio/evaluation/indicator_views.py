@@ -6,7 +6,6 @@ from flask_login import current_user
 from portfolio.errors import DomainError
 from portfolio.evaluation import bp
 from portfolio.evaluation.forms import IndicatorTargetForm, IndicatorValueForm
-from portfolio.evaluation.indicator_assessment import PRO_RATA_RULE
 from portfolio.evaluation.models import TargetKind
 from portfolio.evaluation.queries import get_indicator, list_indicator_values
 from portfolio.evaluation.services import record_indicator_value, set_provincial_target
@@ -31,7 +30,7 @@ def _value_form(indicator, form=None) -> IndicatorValueForm:
 def indicators():
     today = local_today()
     sections = [(p, indicator_rows(p, p.assessed_year(today)), p.assessed_year(today)) for p in list_plans()]
-    return render_template("evaluation/indicators.html", sections=sections, rule=PRO_RATA_RULE)
+    return render_template("evaluation/indicators.html", sections=sections)
 
 
 def _indicator_page(indicator, value_form=None, target_form=None, status: int = 200):
@@ -47,7 +46,6 @@ def _indicator_page(indicator, value_form=None, target_form=None, status: int = 
         value_form=_value_form(indicator, value_form),
         target_form=target_form or IndicatorTargetForm(),
         provincial=indicator.target_kind == TargetKind.PROVINCIAL,
-        rule=PRO_RATA_RULE,
     )
     return page, status
 

@@ -6,7 +6,6 @@ from flask_login import current_user
 from portfolio.errors import DomainError
 from portfolio.evaluation import bp
 from portfolio.evaluation.charts import compare_chart, report_charts
-from portfolio.evaluation.classify import CLASS_RULE
 from portfolio.evaluation.compare import compare_rounds
 from portfolio.evaluation.forms import (
     AssessmentEditForm,
@@ -105,7 +104,6 @@ def round_detail(round_id: int):
         classes=list(ProjectClass),
         action_form=RoundActionForm(version=round_.version),
         reopen_form=RoundReopenForm(version=round_.version),
-        class_rule=CLASS_RULE,
     )
 
 
