@@ -226,16 +226,24 @@ def write_header(book: Book, ws: Worksheet, row: int, columns: list[Column]) -> 
 
 
 def write_notes(
-    book: Book, ws: Worksheet, row: int, columns: list[Column], keys: tuple[str, ...], *leads: str
+    book: Book,
+    ws: Worksheet,
+    row: int,
+    columns: list[Column],
+    keys: tuple[str, ...],
+    *leads: str,
+    first: int = 0,
 ) -> int:
-    """The 口径说明 under a table: lead lines, then one merged row per definition; returns the next row."""
+    """The 口径说明 under a table: lead lines, then one merged row per definition; returns the next row.
+
+    `first` is the first visible column (wrapped text merged from a hidden column is not shown)."""
     lines = [lead for lead in leads if lead] + ["口径说明："]
     lines += [f"{d.name}：{d.rule}" for d in notes_for(*keys)]
-    width = sum(c.width for c in columns)
+    width = sum(c.width for c in columns[first:])
     for offset, line in enumerate(lines, start=1):
         r = row + offset
         ws.set_row(r, LINE_POINTS * text_lines(line, width) + 3)
-        ws.merge_range(r, 0, r, len(columns) - 1, clean_text(line), book.fmt("note_wrap"))
+        ws.merge_range(r, first, r, len(columns) - 1, clean_text(line), book.fmt("note_wrap"))
     return row + len(lines) + 1
 
 

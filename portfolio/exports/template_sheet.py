@@ -23,6 +23,7 @@ from portfolio.exports.sheet_layout import (
     fit_row_height,
     period_label,
     reporting_unit,
+    write_notes,
     write_number,
     write_text,
 )
@@ -39,6 +40,7 @@ FORMAT_TAG = "portfolio-progress-template/1"
 DATA_SHEET = "进度填报"
 META_SHEET = "_meta"
 FIRST_DATA_ROW = 3  # zero-based: title, notes, header, then data
+HIDDEN = ("project_id", "version")  # the first two columns, hidden
 MAX_TEXT = 2000
 
 
@@ -146,6 +148,12 @@ def _row_values(project, report, annual_plan, seq: int, funds: dict, sources: li
     return values
 
 
+def _note_keys(columns: list[TemplateColumn]) -> tuple[str, ...]:
+    """The definitions of the figures the sheet shows and asks for."""
+    keys = ("report_state", "counted_reports", "period_invested")
+    return (*keys, "funds_received") if any(c.field == FUNDS for c in columns) else keys
+
+
 def _write_data_sheet(
     book: Book, period: ReportingPeriod, unit: str, today: date, rows: list[dict], columns: list
 ) -> None:
@@ -166,7 +174,7 @@ def _write_data_sheet(
     fit_row_height(ws, 2, {c.key: c.header for c in columns}, columns)  # the funding headers run long
     for c, column in enumerate(columns):
         ws.write_string(2, c, column.header, book.fmt("header"))
-        ws.set_column(c, c, column.width, None, {"hidden": column.key in ("project_id", "version")})
+        ws.set_column(c, c, column.width, None, {"hidden": column.key in HIDDEN})
     for r, values in enumerate(rows, start=FIRST_DATA_ROW):
         fit_row_height(ws, r, values, columns)
         for c, column in enumerate(columns):
@@ -179,6 +187,8 @@ def _write_data_sheet(
                 write_text(book, ws, r, c, value, column.style, **tint)
     if rows:
         _validations(ws, FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows) - 1, columns)
+    # Below a blank row, which ends the data rows for the reader (template_upload._project_ids).
+    write_notes(book, ws, FIRST_DATA_ROW + len(rows), columns, _note_keys(columns), first=len(HIDDEN))
     ws.freeze_panes(FIRST_DATA_ROW, 4)
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_landscape()

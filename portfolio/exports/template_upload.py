@@ -159,11 +159,12 @@ def _meta(rows: list[list]) -> dict[str, str]:
 
 
 def _project_ids(rows: list[list]) -> list[tuple[int, int, int | None]]:
-    """(Excel row, project id, report version) for every data row."""
+    """(Excel row, project id, report version) for every data row: those above the first blank row (the
+    口径说明 sit below it; a data row always holds its hidden project id)."""
     found = []
     for index, row in enumerate(rows[FIRST_DATA_ROW:], start=FIRST_DATA_ROW + 1):
         if not row or all(v in ("", None) for v in row):
-            continue
+            break
         raw_id, raw_version = row[COL["project_id"]], row[COL["version"]]
         pid, version = _hidden_int(raw_id), _hidden_int(raw_version)
         if pid is None or (version is None and raw_version not in ("", None)):

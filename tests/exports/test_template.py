@@ -10,6 +10,7 @@ import openpyxl
 from sqlalchemy import select
 
 from portfolio.db import session
+from portfolio.definitions import notes_for
 from portfolio.exports.template_sheet import HEADERS, META_SHEET
 from portfolio.reporting.models import ReportStatus, StatusReport
 from tests.factories import make_period, make_project, make_report
@@ -17,6 +18,14 @@ from tests.factories import make_period, make_project, make_report
 DATA = "进度填报"
 COL = {h: i + 1 for i, h in enumerate(HEADERS)}
 FIRST_ROW = 4
+
+
+def data_rows(ws) -> range:
+    """The Excel rows of projects: from below the header down to the blank row above the 口径说明."""
+    last = FIRST_ROW
+    while ws.cell(last, COL["项目ID"]).value is not None:
+        last += 1
+    return range(FIRST_ROW, last)
 
 
 def _setup():
@@ -39,7 +48,7 @@ def _fill(content: bytes, values: dict[str, dict[str, object]], ids: dict[int, i
     """Fill rows by project name: {name: {header: value}}; `ids` rewrites hidden ids (tampering)."""
     wb = openpyxl.load_workbook(io.BytesIO(content))
     ws = wb[DATA]
-    for r in range(FIRST_ROW, ws.max_row + 1):
+    for r in data_rows(ws):
         name = ws.cell(r, COL["项目名称"]).value
         for header, value in values.get(name, {}).items():
             ws.cell(r, COL[header]).value = value
@@ -79,8 +88,12 @@ def test_template_locks_identity_and_validates_inputs(app, users, role_client):
     data = _setup()
     wb = openpyxl.load_workbook(io.BytesIO(_template(role_client("officer"), data["period"])))
     ws = wb[DATA]
-    names = [ws.cell(r, COL["项目名称"]).value for r in range(FIRST_ROW, ws.max_row + 1)]
+    names = [ws.cell(r, COL["项目名称"]).value for r in data_rows(ws)]
     assert sorted(names) == ["温县一号工程", "温县二号工程"]  # only the officer's own county
+    notes = [ws.cell(r, COL["序号"]).value for r in range(data_rows(ws).stop + 1, ws.max_row + 1)]
+    assert notes[0] == "口径说明："
+    keys = ("report_state", "counted_reports", "period_invested", "funds_received")  # funding columns exist
+    assert notes[1:] == [f"{d.name}：{d.rule}" for d in notes_for(*keys)]
     assert ws.protection.sheet
     assert ws.cell(FIRST_ROW, COL["项目名称"]).protection.locked
     assert not ws.cell(FIRST_ROW, COL["形象进度"]).protection.locked

@@ -13,7 +13,7 @@ from portfolio.db import session
 from portfolio.exports.template_sheet import HEADERS, META_SHEET, funding_header
 from portfolio.funding.models import ReportFunding
 from portfolio.reporting.models import ReportStatus, StatusReport
-from tests.exports.test_template import DATA, FILLED, FIRST_ROW, _setup, _template, _upload
+from tests.exports.test_template import DATA, FILLED, FIRST_ROW, _setup, _template, _upload, data_rows
 from tests.factories import make_report
 from tests.funding.helpers import sources
 
@@ -29,7 +29,7 @@ def _fill(content: bytes, values: dict[str, dict[str, object]]) -> bytes:
     wb = openpyxl.load_workbook(io.BytesIO(content))
     ws = wb[DATA]
     col = _columns(ws)
-    for r in range(FIRST_ROW, ws.max_row + 1):
+    for r in data_rows(ws):
         for header, value in values.get(ws.cell(r, col["项目名称"]).value, {}).items():
             ws.cell(r, col[header]).value = value
     out = io.BytesIO()
@@ -63,9 +63,7 @@ def test_one_unlocked_validated_column_per_source_prefilled_from_the_draft(app, 
     headers = [ws.cell(3, c).value for c in range(1, ws.max_column + 1)]
     assert headers == HEADERS + [funding_header(s.name) for s in ordered]
     col = _columns(ws)
-    row = next(
-        r for r in range(FIRST_ROW, ws.max_row + 1) if ws.cell(r, col["项目名称"]).value == "温县一号工程"
-    )
+    row = next(r for r in data_rows(ws) if ws.cell(r, col["项目名称"]).value == "温县一号工程")
     assert ws.cell(row, col[LOAN]).value == 33 and ws.cell(row, col[BOND]).value is None
     assert not ws.cell(row, col[LOAN]).protection.locked
     funds_rule = next(dv for dv in ws.data_validations.dataValidation if "本期到位资金" in (dv.error or ""))

@@ -20,7 +20,7 @@ from portfolio.db import session
 from portfolio.exports.services import import_template
 from portfolio.reporting.models import ReportStatus, StatusReport
 from portfolio.reporting.services import EDITABLE
-from tests.exports.test_template import COL, DATA, FIRST_ROW, _fill, _template, _upload
+from tests.exports.test_template import COL, DATA, _fill, _template, _upload, data_rows
 from tests.factories import make_period, make_project, make_report
 
 BASE = {"本期完成投资（万元）": 10, "形象进度": "施工中"}
@@ -48,7 +48,7 @@ def _world():
 def _typed(content: bytes, value, number_format: str) -> bytes:
     wb = openpyxl.load_workbook(io.BytesIO(content))
     ws = wb[DATA]
-    for r in range(FIRST_ROW, ws.max_row + 1):
+    for r in data_rows(ws):
         if ws.cell(r, COL["项目名称"]).value == "温县一号工程":
             for header, base in BASE.items():
                 ws.cell(r, COL[header]).value = base
@@ -121,7 +121,7 @@ def test_rows_of_reports_already_submitted_are_locked_in_the_template(app, users
         "需协调事项",
     ]
     locked = status is not None and status not in EDITABLE
-    for r in range(FIRST_ROW, ws.max_row + 1):
+    for r in data_rows(ws):
         mine = ws.cell(r, COL["项目名称"]).value == "温县一号工程"
         for header in inputs:
             assert ws.cell(r, COL[header]).protection.locked == (mine and locked), (status, header, r)
