@@ -37,6 +37,7 @@ COUNTY_COLUMNS = [
 
 # Which reports this list counts: the one word of its title, said once under the table.
 NOT_SUBMITTED = "本清单列出本期报告为未填报、草稿或已退回的项目；待审核和已通过的报告已报送，不在清单内。"
+CROSS_COUNTY = "跨县区的项目在所涉每个县区各计一次。"
 
 
 def state_of(report) -> str:
@@ -75,5 +76,6 @@ def export_reminder_list(data: Reminders, today: date) -> ExportFile:
         write_number(book, counties, crow, 1, count.behind, "int")
         write_number(book, counties, crow, 2, count.expected, "int")
         crow += 1
+    write_notes(book, counties, crow, COUNTY_COLUMNS, ("report_state",), NOT_SUBMITTED, CROSS_COUNTY)
     name = f"未报送清单-{period.plan.short_name}-{period.code}.xlsx"
     return ExportFile(book.close(), name, f"reminders-{period.code}.xlsx")
