@@ -4,7 +4,7 @@ Every form field, upload and command checks its numbers here, and every read of 
 through `readable`, so a value that slipped in before these checks cannot take a page down.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # Money is at least 0 and far below what Numeric(16, 4) holds (10^12): 1 亿万元 is 1 万亿元, more than
 # any single project of a prefecture-level city; anything larger is a typo or a wrong unit.
@@ -124,17 +124,30 @@ MONEY_PLACES = 2
 
 
 def format_wan(value, places: int = MONEY_PLACES) -> str:
-    """An amount as people read it: 1,234.5; blank, non-finite or absurd values read as —."""
+    """An amount as people read it and as the sheets show it (#,##0.00): 1,234.50; blank, non-finite or
+    absurd values read as —."""
     if value is None or value == "" or readable(value) is None:
         return "—"
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return "—"
-    text = f"{number:,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    # Half away from zero, as Excel rounds the same number in a sheet's cell.
+    text = f"{number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,.{places}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def format_number(value, places: int = 1) -> str:
+    """A number that is not an amount (a percentage, a coordinate, an indicator value): at most `places`
+    decimals, trailing zeros dropped (40, 37.5)."""
+    if value is None or value == "" or readable(value) is None:
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return "—"
+    text = f"{number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def input_wan(value) -> str:

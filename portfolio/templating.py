@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portfolio.fields import FIELDS, display_label, span_label
 from portfolio.localtime import format_local
-from portfolio.numbers import MONEY_PLACES, format_wan
+from portfolio.numbers import MONEY_PLACES, format_number, format_wan
 from portfolio.permissions import can
 
 # (endpoint, label, action): the top navigation. Items whose endpoint is absent are skipped.
@@ -34,7 +34,7 @@ NAV = [
 
 
 def format_money(value, places: int = MONEY_PLACES) -> str:
-    """The amount rule (numbers.format_wan); `places` serves percentages shown with one place."""
+    """The amount rule (numbers.format_wan)."""
     return format_wan(value, places)
 
 
@@ -55,7 +55,12 @@ def init_app(app) -> None:
     from portfolio.audit.display import action_label, field_changes
 
     app.jinja_env.filters.update(
-        money=format_money, month=format_month, date=format_date, localtime=format_local
+        money=format_money,
+        percent=format_number,
+        number=format_number,
+        month=format_month,
+        date=format_date,
+        localtime=format_local,
     )
     app.jinja_env.globals.update(audit_changes=field_changes, audit_action=action_label)
     # Project field labels in templates come from the one registry: {{ fields.name.label }}.

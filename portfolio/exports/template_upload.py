@@ -39,7 +39,14 @@ from portfolio.exports.template_sheet import (
 )
 from portfolio.funding.models import FundingSource
 from portfolio.funding.queries import list_sources
-from portfolio.numbers import INT_MAX, NumberProblem, check_money, format_wan, parse_int, parse_percent
+from portfolio.numbers import (
+    INT_MAX,
+    NumberProblem,
+    check_money,
+    format_number,
+    parse_int,
+    parse_percent,
+)
 from portfolio.projects.models import LifecycleStatus, Project, ProjectUnit
 from portfolio.reporting.models import ReportingPeriod
 from portfolio.reporting.review import Comparison
@@ -84,9 +91,9 @@ class FilledRow:
         """ "完成百分比 20% 低于上次审核通过的 68.1%（2023Q3），下降 48.1 个百分点，请核实。" """
         previous = self.comparison.previous
         return (
-            f"完成百分比 {format_wan(self.data.percent_complete)}% 低于上次审核通过的 "
-            f"{format_wan(previous.percent_complete)}%（{previous.period.code}），"
-            f"下降 {format_wan(-self.comparison.percent_change)} 个百分点，请核实。"
+            f"完成百分比 {format_number(self.data.percent_complete)}% 低于上次审核通过的 "
+            f"{format_number(previous.percent_complete)}%（{previous.period.code}），"
+            f"下降 {format_number(-self.comparison.percent_change)} 个百分点，请核实。"
         )
 
     def funds_named(self) -> list[tuple[str, Decimal]]:

@@ -16,7 +16,7 @@
   }
   function money(x) {
     // The amount rule of portfolio/numbers.py (format_wan): separators, at most two places.
-    return x.toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+    return x.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
   function update() {
     var current = parseFloat(input.value);
@@ -41,7 +41,7 @@
     var yearBefore = parseFloat(row.dataset.yearBefore) || 0;
     var cumulativeBefore = parseFloat(row.dataset.cumulativeBefore) || 0;
     function money(x) {
-      return x.toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+      return x.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     }
     input.addEventListener("input", function () {
       var current = parseFloat(input.value);

@@ -185,7 +185,7 @@ def test_the_preview_page_names_the_field_shows_old_and_new_and_confirm_writes_i
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "纳入系统前已完成投资（万元）：" in html
-    assert '8,000</span> → <span class="diff-new">9,000' in html
+    assert '8,000.00</span> → <span class="diff-new">9,000.00' in html
     assert '2020年6月30日</span> → <span class="diff-new">2020年12月31日' in html
     # the web's confirm step writes it (no 调整理由 is asked: it is not a plan adjustment)
     done = client.post("/annex/confirm", data=_confirm_fields(html))
@@ -225,7 +225,7 @@ def test_more_than_the_total_is_kept_with_a_warning(register):
     assert report.ok
     [warning] = [i for i in report.issues if i.code == "pre-tracking-exceeds-total"]
     assert (warning.row, warning.column, warning.severity) == (ROW, "R", "warning")
-    assert warning.message == "纳入系统前已完成投资 50,000 万元超过总投资 48,560 万元，请核对。"
+    assert warning.message == "纳入系统前已完成投资 50,000.00 万元超过总投资 48,560.00 万元，请核对。"
     assert _stored(NAME) == (Decimal(50000), date(2020, 12, 31))
 
 

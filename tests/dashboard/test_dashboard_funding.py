@@ -61,16 +61,16 @@ def test_dashboard_by_source_equals_the_summary_in_every_scope(role_client, user
     wen = session.scalar(select(Location.id).where(Location.name == "温县"))
     everything = _compare(role_client("planner"), f"plan={plan.id}")
     by_source = {r[0]: r for r in everything}
-    assert by_source["银行贷款"][1:4] == ["2", "1,900", "320"]
-    assert by_source["中央预算内投资"][1:4] == ["2", "1,000.5", "10.25"]
+    assert by_source["银行贷款"][1:4] == ["2", "1,900.00", "320.00"]
+    assert by_source["中央预算内投资"][1:4] == ["2", "1,000.50", "10.25"]
     assert everything[-1][0] == "合计" and number(everything[-1][2]) == Decimal("2940.5")
     officer = {r[0]: r for r in _compare(role_client("officer"), f"plan={plan.id}")}
-    assert officer["银行贷款"][1:4] == ["1", "900", "200"] and officer["其他"][2] == "0"
+    assert officer["银行贷款"][1:4] == ["1", "900.00", "200.00"] and officer["其他"][2] == "0.00"
     filtered = {r[0]: r for r in _compare(role_client("planner"), f"plan={plan.id}&county={wen}")}
-    assert filtered["中央预算内投资"][2] == "300.5"
+    assert filtered["中央预算内投资"][2] == "300.50"
     first = session.scalar(select(Category.id).where(Category.plan_id == plan.id, Category.number == 1))
     category = {r[0]: r for r in _compare(role_client("planner"), f"plan={plan.id}&category={first}")}
-    assert category["中央预算内投资"][1:3] == ["1", "300.5"]
+    assert category["中央预算内投资"][1:3] == ["1", "300.50"]
 
 
 def test_the_funding_chart_plots_the_table(role_client, users):

@@ -54,7 +54,7 @@ def test_the_sheet_holds_every_row_of_every_page_with_the_page_s_cells(role_clie
             assert text.startswith(f"{got[0]}报告{got[1]}")
             percent = "—" if got[2] == "" else f"{Decimal(str(got[2])):.2f}%"
             assert f"完成{percent}" in text
-            invested = "未报送" if got[3] == "未报送" else f"{Decimal(str(got[3])).normalize():f}万元"
+            invested = "未报送" if got[3] == "未报送" else f"{Decimal(str(got[3])):,.2f}万元"
             assert text.endswith(f"本期{invested}")
 
 

@@ -36,7 +36,7 @@ def test_planner_saves_a_breakdown_that_adds_up(role_client):
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "已保存资金来源" in text and "不一致" not in text
     assert _planned(project.id) == {"中央预算内投资": Decimal(600), "地方政府专项债券": Decimal(400)}
-    assert '<td>中央预算内投资</td><td class="num">600</td>' in text  # the project page shows it
+    assert '<td>中央预算内投资</td><td class="num">600.00</td>' in text  # the project page shows it
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "project.funding_update"))
     assert entry.after == {"中央预算内投资": "600", "地方政府专项债券": "400"}
 

@@ -70,18 +70,18 @@ def test_officer_records_funds_with_the_report_and_the_totals_wait_for_approval(
     text = response.get_data(as_text=True)
     assert "报告已暂存" in text
     # this period's figure shows; the cumulative counts the approved Q1 only
-    assert '<td>银行贷款</td><td class="num">150</td><td class="num">200</td>' in text
+    assert '<td>银行贷款</td><td class="num">150.00</td><td class="num">200.00</td>' in text
     report = session.scalar(select(StatusReport).where(StatusReport.period_id == period.id))
     assert _funds(report.id) == {"银行贷款": 150, "地方政府专项债券": 50}
     assert report.invested_wan == Decimal("120.5")  # the report's own fields in the same save
     summary = role_client("planner").get(f"/summary?plan={plan.id}").get_data(as_text=True)
-    assert '<td>银行贷款</td><td class="num">1</td><td class="num">900</td>' in summary
+    assert '<td>银行贷款</td><td class="num">1</td><td class="num">900.00</td>' in summary
     report.status = ReportStatus.APPROVED
     session.commit()
     summary = role_client("planner").get(f"/summary?plan={plan.id}").get_data(as_text=True)
-    assert '<td class="num">900</td>\n        <td class="num">350</td>' in summary
+    assert '<td class="num">900.00</td>\n        <td class="num">350.00</td>' in summary
     detail = officer.get(f"/projects/{project.id}").get_data(as_text=True)
-    assert '<td class="num">350</td></tr>' in detail
+    assert '<td class="num">350.00</td></tr>' in detail
 
 
 def test_funds_are_sent_with_the_report_and_a_blank_amount_removes_a_source(role_client):

@@ -39,7 +39,7 @@ def test_funding_agrees_from_annex_to_sheet(role_client):
 
     # the project page shows the annex's breakdown; the planner adds bank loans on the form
     page = planner.get(f"/projects/{project.id}").get_data(as_text=True)
-    assert '<td>地方政府专项债券</td><td class="num">20,000</td>' in page
+    assert '<td>地方政府专项债券</td><td class="num">20,000.00</td>' in page
     body = amounts_form(
         {"中央预算内投资": "5000", "地方政府专项债券": "20000", "银行贷款": "1000"},
         version=str(project.version),
@@ -63,10 +63,10 @@ def test_funding_agrees_from_annex_to_sheet(role_client):
     # the summary's by-source table
     summary = planner.get(f"/summary?plan={plan.id}").get_data(as_text=True)
     assert (
-        '<td>中央预算内投资</td><td class="num">1</td><td class="num">5,000</td>\n'
-        '        <td class="num">3,000</td>' in summary
+        '<td>中央预算内投资</td><td class="num">1</td><td class="num">5,000.00</td>\n'
+        '        <td class="num">3,000.00</td>' in summary
     )
-    assert '<td>银行贷款</td><td class="num">1</td><td class="num">1,000</td>' in summary
+    assert '<td>银行贷款</td><td class="num">1</td><td class="num">1,000.00</td>' in summary
 
     # the 调度表 with planned and cumulative funding columns, reopened from the file
     url = f"/exports/periods/{second.period_id}/progress.xlsx?plan={plan.id}&fund=planned&fund=cumulative"

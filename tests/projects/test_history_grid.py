@@ -49,7 +49,7 @@ def test_each_project_has_a_row_and_each_period_a_cell_with_warning_state_percen
     assert set(rows) == {p.name for k, p in data.items() if k in "abcde"}
     a, b, c, d, e = (rows[data[k].name] for k in "abcde")
     assert list(a) == ["2023Q3", "2023Q4"]
-    assert a["2023Q3"][1] == "approved" and a["2023Q3"][2].endswith("完成30.00%本期100万元")
+    assert a["2023Q3"][1] == "approved" and a["2023Q3"][2].endswith("完成30.00%本期100.00万元")
     assert a["2023Q4"][2].endswith("报告已通过完成50.00%本期150.25万元")
     assert b["2023Q4"][0] == "red" and c["2023Q4"][0] == "yellow"
     assert b["2023Q3"] == ("unreported", "missing", "无已通过报告报告未填报完成—本期未报送")
@@ -172,5 +172,5 @@ def test_a_cell_is_the_period_s_progress_sheet_row(role_client, data):
         labels = {name: Level(cells[period.code][0]).label for name, cells in rows.items()}
         assert labels == warnings
     a, b = rows[data["a"].name][current.code], rows[data["b"].name][current.code]
-    assert a[1] == "approved" and a[2].endswith("完成70.00%本期10万元")
+    assert a[1] == "approved" and a[2].endswith("完成70.00%本期10.00万元")
     assert b[1] == "returned" and b[2].endswith("完成10.00%本期未报送")

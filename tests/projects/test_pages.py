@@ -94,9 +94,9 @@ def test_detail_shows_every_field(role_client, sample):
 
 def test_summary_totals_by_category_and_county(role_client, sample):
     page = role_client("planner").get("/summary").get_data(as_text=True)
-    assert '<td class="num" id="grand-total">2,500.5</td>' in page
+    assert '<td class="num" id="grand-total">2,500.50</td>' in page
     officer_page = role_client("officer").get("/summary").get_data(as_text=True)
-    assert '<td class="num" id="grand-total">1,500.5</td>' in officer_page
+    assert '<td class="num" id="grand-total">1,500.50</td>' in officer_page
 
 
 def test_second_plan_is_selectable(app, role_client, sample):
@@ -118,7 +118,7 @@ def test_second_plan_is_selectable(app, role_client, sample):
     assert "十五五项目" in page and sample[0].name not in page and "“十五五”投资" in page
     assert "十五五项目" not in client.get(f"/projects?plan={sample[0].plan_id}").get_data(as_text=True)
     summary = client.get(f"/summary?plan={plan15.id}").get_data(as_text=True)
-    assert '<td class="num" id="grand-total">1,000</td>' in summary and "1. 新类别" in summary
+    assert '<td class="num" id="grand-total">1,000.00</td>' in summary and "1. 新类别" in summary
 
 
 @pytest.mark.slow

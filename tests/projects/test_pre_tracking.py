@@ -34,9 +34,9 @@ def test_planner_enters_it_and_the_project_page_adds_it_to_since_start(app, user
     )
     assert saved.status_code == 302
     html = client.get(f"/projects/{project.id}").get_data(as_text=True)
-    assert "<th>纳入系统前已完成</th><td>8,500（截至 2020-12-31）" in html
-    assert "<th>系统内累计完成</th><td>1,723</td>" in html
-    assert '<td data-figure="since-start">10,223</td>' in html
+    assert "<th>纳入系统前已完成</th><td>8,500.00（截至 2020-12-31）" in html
+    assert "<th>系统内累计完成</th><td>1,723.00</td>" in html
+    assert '<td data-figure="since-start">10,223.00</td>' in html
     entry = session.query(AuditEntry).filter_by(summary="录入纳入系统前已完成投资").one()
     assert entry.after == {"pre_tracking_invested_wan": "8500", "pre_tracking_as_of": "2020-12-31"}
 

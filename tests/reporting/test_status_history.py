@@ -27,7 +27,7 @@ def _cells(page: str) -> dict[str, str]:
 def test_each_period_shows_its_warning_percent_and_investment(role_client, data):
     cells = _cells(role_client("planner").get(f"/projects/{data['a'].id}").get_data(as_text=True))
     assert list(cells) == ["2023Q3", "2023Q4"]
-    assert cells["2023Q3"][1].endswith("完成30.00%本期100万元")
+    assert cells["2023Q3"][1].endswith("完成30.00%本期100.00万元")
     assert cells["2023Q4"][1].endswith("完成50.00%本期150.25万元")
     shared = _cells(role_client("officer").get(f"/projects/{data['e'].id}").get_data(as_text=True))
     assert shared["2023Q4"][1].endswith("本期未报送")  # reported in Q3 only
