@@ -86,7 +86,8 @@ def test_round_trip_writes_the_funds_with_the_submitted_reports(app, users, role
         as_text=True
     )
     assert "确认报送 2 份报告" in page, page
-    assert "地方政府专项债券 50.00；银行贷款 150.00" in page  # the preview shows the funds, in the plan's order
+    # the preview shows the funds, in the plan's order
+    assert "地方政府专项债券 50.00；银行贷款 150.00" in page
     assert session.scalar(select(func.count()).select_from(ReportFunding)) == 1  # the preview wrote nothing
     assert "已报送 2 份进度报告" in _confirm(client, data["period"], page).get_data(as_text=True)
     assert _funds("温县一号工程") == {"银行贷款": 150, "地方政府专项债券": 50}  # the blank 其他 is gone

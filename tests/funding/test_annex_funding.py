@@ -111,7 +111,8 @@ def test_a_bad_amount_in_a_source_column_is_an_error_on_its_cell_and_nothing_is_
 def test_the_preview_names_each_source_with_its_amount(role_client):
     from portfolio.annex.report import display_value
 
-    assert display_value({"银行贷款": Decimal("80.0000"), "其他": Decimal(20)}) == "银行贷款 80.00；其他 20.00"
+    shown = display_value({"银行贷款": Decimal("80.0000"), "其他": Decimal(20)})
+    assert shown == "银行贷款 80.00；其他 20.00"
     assert display_value({2021: Decimal(5)}) == "2021年 5.00"
 
 

@@ -72,7 +72,8 @@ def test_officer_enters_funds_in_the_report_form_and_approval_counts_them(live):
         officer.fill("input[name=invested_wan]", "50")
         _funds_input(officer, "银行贷款").fill("150")
         # the year's and cumulative figures follow as the officer types: 200 approved before + 150
-        expect(_funds_row(officer, "银行贷款").locator("output[data-figure=cumulative]")).to_have_text("350.00")
+        cumulative = _funds_row(officer, "银行贷款").locator("output[data-figure=cumulative]")
+        expect(cumulative).to_have_text("350.00")
         _funds_input(officer, "地方政府专项债券").fill("30.5")
         expect(
             _funds_row(officer, "地方政府专项债券").locator("output[data-figure=cumulative]")
