@@ -61,7 +61,7 @@ def test_the_audit_display_and_the_progress_sheet_follow_a_changed_label(app, mo
     renamed = dataclasses.replace(FIELDS["total_investment_wan"], label="估算总投资")
     monkeypatch.setitem(FIELDS, "total_investment_wan", renamed)
     changes = field_changes({"total_investment_wan": "1"}, {"total_investment_wan": "2"}, "Project")
-    assert changes == [("估算总投资（万元）", "1", "2")]
+    assert changes == [("估算总投资（万元）", "1.00", "2.00")]
     headers = {c.key: c.header for c in layout_columns(progress_spec(), _plan().short_name)}
     assert headers["total_investment_wan"] == "估算总投资"
 
