@@ -42,18 +42,23 @@ class BoardRow(SummaryRow):
     annual_wan: Decimal = ZERO
     year_wan: Decimal = ZERO
     planned_year_wan: Decimal = ZERO  # year_wan of the projects that have a plan for the year
+    planned_count: int = 0  # projects with a plan for the year: none, and the year's plan reads blank
 
     def add(self, project, progress: ProjectProgress) -> None:
         super().add(project, progress)
         self.annual_wan += progress.annual_plan_wan or ZERO
         self.year_wan += progress.year_invested_wan
         self.planned_year_wan += planned_share(progress.year_invested_wan, progress.annual_plan_wan)
+        self.planned_count += bool(progress.annual_plan_wan and progress.annual_plan_wan > 0)
 
-    def add_group(self, level, count, total, span, done, year_done=0, annual=0, planned_done=0) -> None:
+    def add_group(
+        self, level, count, total, span, done, year_done=0, annual=0, planned_done=0, planned_count=0
+    ) -> None:
         super().add_group(level, count, total, span, done)
         self.annual_wan += Decimal(annual) / SCALE
         self.year_wan += Decimal(year_done) / SCALE
         self.planned_year_wan += Decimal(planned_done) / SCALE
+        self.planned_count += planned_count
 
     @property
     def annual_rate(self) -> Decimal | None:

@@ -145,6 +145,7 @@ def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county:
             _scaled_sum(ProgressRow.year_invested_wan),
             _scaled_sum(AnnualPlan.amount_wan),
             _scaled_sum(planned_done),  # the numerator of the annual rate (definitions ANNUAL_RATE)
+            func.count(case((AnnualPlan.amount_wan > 0, 1), else_=None)),  # projects with a plan that year
         ]
     grouped = select(projects.c.category_id, level, *figures).select_from(joined)
     for category_id, lvl, *sums in session.execute(grouped.group_by(projects.c.category_id, level)):

@@ -181,3 +181,8 @@ def test_county_rows_of_the_summary_and_dashboard_count_what_each_officer_sees(a
             assert counts.get(county.id, 0) == expected, (name, county.name)
         checked += bool(expected)
     assert checked == 3  # 温县, 孟州市 and 山阳区, whose only project is built in 孟州市
+    # 山阳区's one project has no plan for the year: its 年度计划投资 is blank, not 0.00, in both paths
+    shanyang = session.scalar(select(Location.id).where(Location.name == "山阳区"))
+    for rows_of_path in (board.by_county, python["by_county"]):
+        row = next(r for r in rows_of_path if r.key == shanyang)
+        assert (row.count, row.planned_count, row.annual_rate) == (1, 0, None)
