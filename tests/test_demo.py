@@ -24,7 +24,7 @@ def test_seed_demo_loads_the_annex_and_accounts_once(app, runner):
     _login(client, "planner", "Planner#2026")
     assert "共 <b>86</b> 个项目" in client.get("/projects").get_data(as_text=True)
     summary = client.get("/summary").get_data(as_text=True)
-    assert '<td class="num" id="grand-total">2,541,345.3</td>' in summary
+    assert '<td class="num" id="grand-total">2,541,345.30</td>' in summary
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "新增" not in again.output

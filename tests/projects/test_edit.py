@@ -91,8 +91,8 @@ def test_bad_values_are_explained_and_nothing_is_written(role_client, app):
         f"/projects/{project.id}/edit",
         data=_form(project, span_investment_wan="2000", project_code=bad_code, start_year="2026"),
     ).get_data(as_text=True)
-    # amounts read as on every page (2,000 万元), not as the stored decimal (2000.0000)
-    span_too_big = "规划期投资（2,000 万元）不能大于总投资（1,000 万元）"
+    # amounts read as on every page (2,000.00 万元), not as the stored decimal (2000.0000)
+    span_too_big = "规划期投资（2,000.00 万元）不能大于总投资（1,000.00 万元）"
     for text in (span_too_big, "校验位错误", "建设起始年份不能晚于建设结束年份"):
         assert text in page
     page = client.post(f"/projects/{project.id}/edit", data=_form(project, total_investment_wan="-5"))

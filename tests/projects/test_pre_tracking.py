@@ -50,7 +50,7 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_kept(app, users, role_cl
         ({"amount_wan": "-1", "as_of": "2020-12-31"}, "不能为负数。"),
         ({"amount_wan": "100", "as_of": ""}, "请填写纳入系统前已完成投资的截至日期。"),
         ({"amount_wan": "100", "as_of": "2020/13/40"}, "日期格式应为“年-月-日”"),
-        ({"amount_wan": "20000", "as_of": "2020-12-31"}, "不能大于总投资（16,536 万元）"),
+        ({"amount_wan": "20000", "as_of": "2020-12-31"}, "不能大于总投资（16,536.00 万元）"),
     ):
         response = client.post(url, data=data)
         assert response.status_code == 400, data
