@@ -27,6 +27,7 @@ from pathlib import Path
 from benchmarks.bench_inprocess import seed
 from benchmarks.bench_pages import _database_url
 from portfolio import create_app
+from portfolio.db import session
 from tests.factories import login_as
 
 LUA = """
@@ -45,7 +46,8 @@ def _free_port() -> int:
 
 def _cookie(app, user) -> str:
     client = app.test_client()
-    login_as(client, user)
+    with app.app_context():  # a login writes its session row
+        login_as(client, session.merge(user))
     cookie = client.get_cookie("session")
     return f"session={cookie.value}"
 
