@@ -6,7 +6,7 @@ The caller (a view) has checked the user may act on the item; services check onl
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -17,6 +17,7 @@ from portfolio.errors import Conflict, DomainError
 from portfolio.notify.models import NotificationKind
 from portfolio.notify.services import list_active_users, notify, notify_responsible_officers
 from portfolio.permissions import responsible_counties
+from portfolio.plans.state import ensure_plan_open
 from portfolio.projects.models import Location, Project, Unit
 from portfolio.reporting.attachments import check, upload_dir
 from portfolio.supervision.models import (
@@ -46,6 +47,10 @@ class AnswerInput:
     measures_taken: str
     progress: str
     files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+# A 督办 item is a short loop: its deadline is at most this many days after it is issued.
+MAX_DEADLINE_DAYS = 366
 
 
 def _text(value: str | None, label: str) -> str:
@@ -107,10 +112,16 @@ def next_number(year: int) -> int:
 
 def issue_item(actor, project: Project, data: ItemInput, today: date) -> SupervisionItem:
     """Issue a numbered 督办 item for a project to its responsible unit or county."""
+    ensure_plan_open(project.plan)  # a closed plan's projects take no new work
     _refuse_second_open_item(project)
     unit, county = _responsible(project, data)
     if data.deadline is None or data.deadline < today:
         raise DomainError("办理期限不能早于今天。")
+    latest = today + timedelta(days=MAX_DEADLINE_DAYS)
+    if data.deadline > latest:
+        raise DomainError(
+            f"办理期限不能晚于 {latest.isoformat()}：督办事项应在一年内办结，长期问题请分阶段督办。"
+        )
     item = SupervisionItem(
         project=project,
         year=today.year,

@@ -1,9 +1,13 @@
 """A 督办 item is addressed to someone who can answer it, and a project has one open item at a time."""
 
+from datetime import timedelta
+
 import pytest
 
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.supervision.models import SupervisionItem
+from portfolio.supervision.services import MAX_DEADLINE_DAYS
 from tests.factories import location, unit
 from tests.supervision.test_loop import _issue, data  # noqa: F401 (data is a fixture)
 
@@ -46,3 +50,21 @@ def test_the_items_history_and_token_tables_turn_into_cards_on_phones(role_clien
         page = planner.get(url).get_data(as_text=True)
         assert '<table class="grid cards' in page and f'data-label="{label}"' in page, url
     assert '<table class="grid cards">' in planner.get("/account/tokens").get_data(as_text=True)
+
+
+def test_a_deadline_more_than_a_year_away_is_refused_and_nothing_is_issued(role_client, data):  # noqa: F811
+    planner = role_client("planner")
+    far = _issue(planner, data["b"], deadline="9999-12-31")
+    assert far.status_code == 400 and "督办事项应在一年内办结" in far.get_data(as_text=True)
+    assert session.query(SupervisionItem).count() == 0
+    within = (local_today() + timedelta(days=MAX_DEADLINE_DAYS)).isoformat()
+    assert _issue(planner, data["b"], deadline=within).status_code == 302
+
+
+def test_a_closed_plans_project_takes_no_new_item(role_client, data):  # noqa: F811
+    planner = role_client("planner")
+    plan = data["b"].plan
+    assert planner.post(f"/plans/{plan.id}/state", data={"state": "closed"}).status_code == 302
+    refused = _issue(planner, data["b"])
+    assert refused.status_code == 409 and "已关闭" in refused.get_data(as_text=True)
+    assert session.query(SupervisionItem).count() == 0
