@@ -48,6 +48,9 @@ class AdjustmentReport:
     # project id → its values at the baseline and now (what the totals add up; the evaluation scopes them)
     baseline_values: dict[int, dict] = field(default_factory=dict)
     current_values: dict[int, dict] = field(default_factory=dict)
+    # projects adjusted since the baseline whose adjustments cancel out (调出, then restored): not counted
+    # among the changes, but their recorded adjustments are still shown
+    restored: list[AdjustedProject] = field(default_factory=list)
 
     def count(self, kind: AdjustmentKind) -> int:
         return sum(1 for r in self.rows if r.kind == kind)
@@ -119,15 +122,21 @@ def get_adjustment_report(plan: Plan) -> AdjustmentReport:
         if values["member"]:
             current_totals.add(values)
     events = _events(plan.id) if baseline else {}
-    rows = []
+    rows, restored = [], []
     for project_id in sorted(before.keys() | now.keys()) if baseline else []:
         old, new = before.get(project_id), now.get(project_id)
         found = _kind(old, new)
         if found is None:
+            if project_id in events:
+                name = (new or old)["name"]
+                kind = AdjustmentKind.CHANGED
+                restored.append(AdjustedProject(project_id, name, kind, old, new, [], events[project_id]))
             continue
         kind, keys = found
         name = (new or old)["name"]
         rows.append(AdjustedProject(project_id, name, kind, old, new, keys, events.get(project_id, [])))
     order = list(AdjustmentKind)
     rows.sort(key=lambda r: (order.index(r.kind), r.project_id))
-    return AdjustmentReport(plan, baseline, baseline_totals, current_totals, rows, dict(FIELDS), before, now)
+    return AdjustmentReport(
+        plan, baseline, baseline_totals, current_totals, rows, dict(FIELDS), before, now, restored
+    )

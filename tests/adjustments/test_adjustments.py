@@ -168,3 +168,32 @@ def test_before_any_import_the_page_says_there_is_no_baseline(planner, role_clie
     assert "尚未建立基线" in planner.get("/adjustments").get_data(as_text=True)
     assert role_client("officer").get("/adjustments").status_code == 403
     assert role_client("reviewer").get("/adjustments.xlsx").status_code == 200
+
+
+def test_adjustments_that_cancel_out_are_still_shown(planner):
+    _import(planner, annex_rows())
+    from portfolio.projects.models import Project
+
+    project = session.query(Project).order_by(Project.id).first()
+    original = str(project.total_investment_wan)
+    note = {"adjust_reason": "扩大规模", "adjust_doc_number": DOC}
+    assert (
+        planner.post(
+            f"/projects/{project.id}/edit", data=_edit_form(project, total_investment_wan="99999") | note
+        ).status_code
+        == 302
+    )
+    back = {"adjust_reason": "恢复原规模", "adjust_doc_number": "焦环〔2026〕9号"}
+    assert (
+        planner.post(
+            f"/projects/{_fresh(project).id}/edit",
+            data=_edit_form(_fresh(project), total_investment_wan=original) | back,
+        ).status_code
+        == 302
+    )
+    assert session.query(PlanAdjustment).count() == 2
+    page = planner.get("/adjustments").get_data(as_text=True)
+    changes, restored = page.split("调整后已恢复为基线的项目")
+    assert f'data-project-id="{project.id}"' not in changes  # no net change: not counted as adjusted
+    assert f'data-project-id="{project.id}"' in restored
+    assert all(text in restored for text in ("扩大规模", "恢复原规模", DOC, "焦环〔2026〕9号"))
