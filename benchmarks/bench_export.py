@@ -9,6 +9,7 @@ same for the per-county workbook. Every time is the best of three runs, the bare
 import sys
 import time
 import tracemalloc
+from contextlib import contextmanager
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -121,7 +122,10 @@ def ours(period, rows) -> float:
     return time.perf_counter() - start
 
 
-def main(n: int) -> None:
+@contextmanager
+def seeded_period(n: int):
+    """A throwaway migrated SQLite database with n projects and their reports; yields the last period,
+    inside an app context (bench_layouts measures on the same set-up)."""
     with TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         engine = make_engine(url)
@@ -129,23 +133,27 @@ def main(n: int) -> None:
         engine.dispose()
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
         with app.app_context():
-            period = seed(n)
-            filters = ProjectFilters()
-            file = export_progress(Operator(), period, filters)
-            total = min(_timed(lambda: export_progress(Operator(), period, filters)) for _ in range(3))
-            tracemalloc.start()
-            export_progress(Operator(), period, filters)
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-            projects = list_sheet_projects(Operator(), period.plan, filters)
-            rows = build_rows(projects, progress_for(projects, period.ends_on, period))
-            mine = min(ours(period, rows) for _ in range(3))
-            bare = min(bare_xlsxwriter(period.plan, rows) for _ in range(3))
-            tracemalloc.start()
-            bare_xlsxwriter(period.plan, rows)
-            bare_peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-            county_line = county_workbook(period, filters)
+            yield seed(n)
+
+
+def main(n: int) -> None:
+    with seeded_period(n) as period:
+        filters = ProjectFilters()
+        file = export_progress(Operator(), period, filters)
+        total = min(_timed(lambda: export_progress(Operator(), period, filters)) for _ in range(3))
+        tracemalloc.start()
+        export_progress(Operator(), period, filters)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        projects = list_sheet_projects(Operator(), period.plan, filters)
+        rows = build_rows(projects, progress_for(projects, period.ends_on, period))
+        mine = min(ours(period, rows) for _ in range(3))
+        bare = min(bare_xlsxwriter(period.plan, rows) for _ in range(3))
+        tracemalloc.start()
+        bare_xlsxwriter(period.plan, rows)
+        bare_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        county_line = county_workbook(period, filters)
     print(f"projects: {n}, sheet rows: {len(rows)}, file: {len(file.content) / 1e6:.1f} MB")
     print(f"whole export (reads + layout + write): {total:.2f} s, peak Python memory {peak / 1e6:.0f} MB")
     print(f"writing only: ours {mine:.2f} s, bare XlsxWriter {bare:.2f} s, ratio {mine / bare:.2f}x")

@@ -11,16 +11,14 @@ import time
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
-from tempfile import TemporaryDirectory
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import xlsxwriter
 from sqlalchemy import insert, select
 
-from benchmarks.bench_export import seed
-from portfolio import create_app, schema
-from portfolio.db import make_engine, session
+from benchmarks.bench_export import seeded_period
+from portfolio.db import session
 from portfolio.exports.services import Operator
 from portfolio.exports.sheet_layout import LEVEL_FILLS, NUMERIC_STYLES, ROW_TINTS, STYLES, Book
 from portfolio.funding.models import FundingSource, ProjectFunding, ReportFunding
@@ -136,18 +134,11 @@ def measure(name: str, spec: LayoutSpec, period) -> None:
 
 
 def main(n: int) -> None:
-    with TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        engine = make_engine(url)
-        schema.upgrade(engine)
-        engine.dispose()
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
-        with app.app_context():
-            period = seed(n)
-            central, bonds = add_funding()
-            print(f"projects: {n}")
-            measure("财政局资金情况表", finance_spec(central, bonds), period)
-            measure("推进情况表（内置）", progress_spec(), period)
+    with seeded_period(n) as period:
+        central, bonds = add_funding()
+        print(f"projects: {n}")
+        measure("财政局资金情况表", finance_spec(central, bonds), period)
+        measure("推进情况表（内置）", progress_spec(), period)
 
 
 if __name__ == "__main__":
