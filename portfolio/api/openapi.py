@@ -272,9 +272,12 @@ def build_spec(app) -> dict:
         ("Unauthorized", "缺少、无效、过期或已吊销的令牌"),
         ("Forbidden", "角色无权访问"),
         ("NotFound", "记录不存在或不在可见范围内"),
-        ("RateLimited", "请求过于频繁"),
     ):
         spec.components.response(name, {"description": text, **error})
+    retry_after = {"description": "距当前计数窗口结束的秒数", "schema": {"type": "integer", "minimum": 1}}
+    spec.components.response(
+        "RateLimited", {"description": "请求过于频繁", "headers": {"Retry-After": retry_after}, **error}
+    )
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.endpoint.startswith("api.") or rule.endpoint not in OPERATIONS:
             continue

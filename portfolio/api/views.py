@@ -52,13 +52,17 @@ log = logging.getLogger("portfolio.security")
 class ApiRefusal(Exception):
     """Stop an API view with a JSON error."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, retry_after: int | None = None):
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.message, self.retry_after = status, message, retry_after
 
 
-def error_response(status: int, message: str):
-    return api_error(status, message)
+def refusal_response(refused):
+    """The refusal as a JSON error; a rate-limit refusal says in Retry-After when to call again."""
+    response = api_error(refused.status, refused.message)
+    if getattr(refused, "retry_after", None):
+        response.headers["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def api_requires(action: str):
@@ -72,7 +76,7 @@ def api_requires(action: str):
                 _admit(action)
             except (ApiAuthError, ApiRefusal) as refused:
                 log_refusal(refused.status)
-                return error_response(refused.status, refused.message)
+                return refusal_response(refused)
             return view(*args, **kwargs)
 
         guarded.required_action = action
@@ -87,8 +91,10 @@ def _admit(action: str) -> None:
     g.api_user, g.api_token = token.user, token
     config = current_app.config
     limit, window = int(config.get("API_RATE_LIMIT", 120)), int(config.get("API_RATE_WINDOW", 60))
-    if not meter_use(token, now, limit, window, request.full_path.rstrip("?")):
-        raise ApiRefusal(429, f"请求过于频繁：每个令牌每 {window} 秒最多 {limit} 次，请稍后再试。")
+    retry_after = meter_use(token, now, limit, window, request.full_path.rstrip("?"))
+    if retry_after is not None:
+        message = f"请求过于频繁：每个令牌每 {window} 秒最多 {limit} 次，请 {retry_after} 秒后再试。"
+        raise ApiRefusal(429, message, retry_after)
     if not role_allows(token.user, action):
         raise ApiRefusal(403, "该账号无权访问此接口。")
 
@@ -123,12 +129,12 @@ def _writes_first():
 @bp.errorhandler(ApiRefusal)
 def _refused(e: ApiRefusal):
     log_refusal(e.status)
-    return error_response(e.status, e.message)
+    return refusal_response(e)
 
 
 @bp.errorhandler(DomainError)
 def _domain(e: DomainError):
-    return error_response(e.status, e.message)
+    return refusal_response(e)
 
 
 def _per_page() -> int:

@@ -6,6 +6,7 @@ limit or trace. So the meter marks its writes to be kept whatever the response (
 requests write nothing else.
 """
 
+import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, update
@@ -16,14 +17,15 @@ from portfolio.tokens.models import ApiToken
 from portfolio.unit_of_work import keep_on_error
 
 
-def meter_use(token: ApiToken, now: datetime, limit: int, window_seconds: int, path: str) -> bool:
-    """Count one request in the token's window and audit it; False when the window is already full."""
+def meter_use(token: ApiToken, now: datetime, limit: int, window_seconds: int, path: str) -> int | None:
+    """Count one request in the token's window and audit it; when the window is already full, the whole
+    seconds until it ends (for Retry-After), else None."""
     expired = ApiToken.window_started_at.is_(None) | (
         ApiToken.window_started_at <= now - timedelta(seconds=window_seconds)
     )
     table = ApiToken.__table__
     # One atomic UPDATE: concurrent requests of one token never lose a count.
-    count = session.execute(
+    count, started_at = session.execute(
         update(table)
         .where(table.c.id == token.id)
         .values(
@@ -31,8 +33,8 @@ def meter_use(token: ApiToken, now: datetime, limit: int, window_seconds: int, p
             window_count=case((expired, 1), else_=table.c.window_count + 1),
             last_used_at=now,
         )
-        .returning(table.c.window_count)
-    ).scalar_one()
+        .returning(table.c.window_count, table.c.window_started_at)
+    ).one()
     allowed = count <= limit
     session.execute(
         AuditEntry.__table__.insert().values(
@@ -46,4 +48,7 @@ def meter_use(token: ApiToken, now: datetime, limit: int, window_seconds: int, p
         )
     )
     keep_on_error()
-    return allowed
+    if allowed:
+        return None
+    left = (started_at.replace(tzinfo=None) + timedelta(seconds=window_seconds) - now).total_seconds()
+    return max(1, math.ceil(left))

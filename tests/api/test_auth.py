@@ -86,10 +86,27 @@ def test_requests_over_the_limit_get_429_until_the_window_passes(app, users):
     assert [get(client, "/api/v1/periods", plaintext).status_code for _ in range(4)] == [200, 200, 200, 429]
     refused = get(client, "/api/v1/periods", plaintext)
     assert refused.status_code == 429 and "过于频繁" in refused.get_json()["error"]["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
     row = session.scalar(select(ApiToken))
     row.window_started_at = utcnow() - timedelta(seconds=61)
     session.commit()
     assert get(client, "/api/v1/periods", plaintext).status_code == 200
+
+
+@pytest.mark.parametrize("url", (*ENDPOINTS, "/api/v1/projects/999999", "/api/v1/openapi.json"))
+def test_every_429_says_in_retry_after_how_many_seconds_the_window_has_left(app, users, url):
+    app.config.update(API_RATE_LIMIT=1, API_RATE_WINDOW=60)
+    plaintext, client = token(users["planner"]), app.test_client()
+    get(client, url, plaintext)
+    row = session.scalar(select(ApiToken))
+    row.window_started_at = utcnow() - timedelta(seconds=50)  # about 10 seconds of the window left
+    session.commit()
+    refused = get(client, url, plaintext)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 10
+    assert f"{refused.headers['Retry-After']} 秒后" in refused.get_json()["error"]["message"]
+    other = get(client, url, "pft_not-a-real-token")  # other refusals name no wait
+    assert other.status_code == 401 and "Retry-After" not in other.headers
 
 
 def test_create_token_prints_the_token_once(app, users, runner):

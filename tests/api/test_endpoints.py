@@ -147,3 +147,6 @@ def test_openapi_documents_every_endpoint(app, register):
     assert set(doc["paths"]) == rules
     per_page = next(p for p in doc["paths"]["/projects"]["get"]["parameters"] if p["name"] == "per_page")
     assert per_page["schema"]["maximum"] == 200
+    assert (
+        doc["components"]["responses"]["RateLimited"]["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    )
