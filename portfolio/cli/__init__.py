@@ -200,23 +200,28 @@ def create_token_command(username, days, label):
 
 @click.command("export-oc4ids")
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="输出的 .json 文件")
-@click.option("--plan", "plan_key", default=None, help="规划的编号、名称或简称（仅有一个规划时可省略）")
+@click.option("--plan", "plan_key", default=None,
+              help="规划的编号、名称或简称（不填：同接口 oc4ids.json，取有项目的最新规划）")  # fmt: skip
 @command
 def export_oc4ids_command(output, plan_key):
     """Write the plan's projects as an OC4IDS 0.9 project package (only approved progress)."""
     import json
 
     from portfolio.opendata.oc4ids import export_package
+    from portfolio.projects.queries import get_selected_plan
     from portfolio.projects.services import get_plan
 
+    # Without --plan, the plan the API's package shows: both publish the same data.
+    plan = get_plan(plan_key) if plan_key else get_selected_plan(None)
     config = current_app.config
-    package = export_package(get_plan(plan_key), config, config.get("PUBLIC_URL") or "http://localhost")
+    package = export_package(plan, config, config.get("PUBLIC_URL") or "http://localhost")
     try:
         with open(output, "w", encoding="utf-8") as f:
             json.dump(package, f, ensure_ascii=False, indent=2)
     except OSError as e:
         raise click.ClickException(f"无法写入 {output}：{e.strerror}") from e
-    click.echo(f"已导出 OC4IDS 项目包：{len(package['projects'])} 个项目 → {output}")
+    count = len(package["projects"])
+    click.echo(f"已导出 OC4IDS 项目包（规划 {plan.short_name}）：{count} 个项目 → {output}")
 
 
 attachments_cli = AppGroup("attachments", help="附件文件检查。")

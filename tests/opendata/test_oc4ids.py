@@ -11,10 +11,11 @@ from sqlalchemy import delete, select
 
 from portfolio.db import session
 from portfolio.funding.models import ProjectFunding
-from portfolio.projects.models import LifecycleStatus, Project
+from portfolio.projects.models import Category, LifecycleStatus, Plan, Project
 from portfolio.reporting.models import ReportStatus, StatusReport
 from tests.annex.helpers import stated_rows
 from tests.api.helpers import get, token
+from tests.factories import make_project
 from tests.funding.helpers import sources
 
 SCHEMA = Path(__file__).resolve().parents[2] / "portfolio" / "opendata" / "schema"
@@ -156,3 +157,40 @@ def test_the_validator_really_checks(app):
            "publisher": {"name": "x"}, "projects": [{"id": "a", "status": "suspended"}]}  # fmt: skip
     assert list(_validator().iter_errors(bad))
     assert list(_validator().iter_errors(dict(bad, projects=[])))  # a package needs a project
+
+
+def _fifteenth_plan(with_project: bool) -> Plan:
+    plan = Plan(name="焦作市“十五五”生态环境保护规划", short_name="十五五", start_year=2026, end_year=2030)
+    plan.categories = [Category(number=1, name="减污降碳协同增效工程")]
+    session.add(plan)
+    session.flush()
+    if with_project:
+        make_project(plan=plan, name="十五五项目", annual={2026: Decimal(50)})
+    session.commit()
+    return plan
+
+
+@pytest.mark.parametrize("with_project", [False, True])
+def test_without_plan_two_plans_export_the_plan_the_api_shows(app, users, runner, tmp_path, with_project):
+    make_project(name="十四五项目")
+    session.commit()
+    expected = "十五五" if with_project else "十四五"  # the newest plan that holds projects
+    _fifteenth_plan(with_project)
+    out = tmp_path / "oc4ids.json"
+    result = runner.invoke(args=["export-oc4ids", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"规划 {expected}" in result.output and "1 个项目" in result.output
+    package = json.loads(out.read_text(encoding="utf-8"))
+    assert_valid(package)
+    [exported] = package["projects"]
+    assert exported["title"] == f"{expected}项目"
+    api = get(app.test_client(), "/api/v1/oc4ids.json", token(users["planner"])).get_json()
+    assert [p["id"] for p in api["projects"]] == [exported["id"]]
+
+
+def test_an_unknown_plan_is_refused_in_chinese_naming_the_plans(app, runner, tmp_path):
+    _fifteenth_plan(with_project=False)
+    out = tmp_path / "oc4ids.json"
+    result = runner.invoke(args=["export-oc4ids", "--output", str(out), "--plan", "十三五"])
+    assert result.exit_code == 1 and not out.exists()
+    assert "未找到规划“十三五”" in result.output and "十四五" in result.output and "十五五" in result.output
