@@ -80,7 +80,7 @@ def test_only_the_commit_point_commits():
 def test_views_show_a_refusal_one_way():
     """A view that catches an error rolls back through the commit point: refuse(e), or discard() for a
     conflict or a preview (directly or in the module's _refused helper). The JSON API answers with
-    error_response(status, message), whose status (400 or more) rolls back at the commit point."""
+    error_response(refusal), whose status (400 or more) rolls back at the commit point."""
     silent = []
     for path in (ROOT / "portfolio").rglob("*views.py"):
         for node in ast.walk(ast.parse(path.read_text())):

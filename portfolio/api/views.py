@@ -57,7 +57,7 @@ class ApiRefusal(Exception):
         self.status, self.message, self.retry_after = status, message, retry_after
 
 
-def refusal_response(refused):
+def error_response(refused):
     """The refusal as a JSON error; a rate-limit refusal says in Retry-After when to call again."""
     response = api_error(refused.status, refused.message)
     if getattr(refused, "retry_after", None):
@@ -76,7 +76,7 @@ def api_requires(action: str):
                 _admit(action)
             except (ApiAuthError, ApiRefusal) as refused:
                 log_refusal(refused.status)
-                return refusal_response(refused)
+                return error_response(refused)
             return view(*args, **kwargs)
 
         guarded.required_action = action
@@ -129,12 +129,12 @@ def _writes_first():
 @bp.errorhandler(ApiRefusal)
 def _refused(e: ApiRefusal):
     log_refusal(e.status)
-    return refusal_response(e)
+    return error_response(e)
 
 
 @bp.errorhandler(DomainError)
 def _domain(e: DomainError):
-    return refusal_response(e)
+    return error_response(e)
 
 
 def _per_page() -> int:
