@@ -9,8 +9,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portfolio import schema
+from portfolio.cli.click_messages import install
 from portfolio.db import engine
 from portfolio.unit_of_work import command
+
+install()  # click's usage errors and help in Chinese; before any option below is built
 
 db_cli = AppGroup("db", help="数据库结构迁移（Alembic）。")
 
