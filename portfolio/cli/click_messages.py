@@ -108,8 +108,12 @@ MESSAGES = {
     "d": "天",  # progress bar: days left
     "{editor}: Editing failed": "{editor}：编辑失败",
     "{editor}: Editing failed: {e}": "{editor}：编辑失败：{e}",
-    "Couldn't detect Bash version, shell completion is not supported.": "无法识别 Bash 版本，不支持命令补全。",
-    "Shell completion is not supported for Bash versions older than 4.4.": "Bash 4.4 以下版本不支持命令补全。",
+    "Couldn't detect Bash version, shell completion is not supported.": (
+        "无法识别 Bash 版本，不支持命令补全。"
+    ),
+    "Shell completion is not supported for Bash versions older than 4.4.": (
+        "Bash 4.4 以下版本不支持命令补全。"
+    ),
     "Unknown standard stream '{name}'": "未知的标准流 '{name}'",
 }
 
