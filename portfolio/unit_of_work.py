@@ -2,7 +2,8 @@
 
 A request that ends in a response below 400 commits; an error response, an exception or a DomainError
 rolls back. A CLI command commits when it returns exit status 0. Nothing else in the application calls
-commit(): views show a refusal with refuse(), and previews and dry runs call discard().
+commit(): views show a refusal with refuse(), and previews and dry runs call discard(). The one write a
+read-only request makes, a session's last-seen time, goes through write_apart().
 
 Files written to disk are not part of the database transaction. Whoever writes one registers
 on_rollback(callback) to remove it if the transaction does not commit, and whoever deletes one for a
@@ -99,6 +100,25 @@ def command(fn: Callable) -> Callable:
             raise SystemExit(status)
 
     return run
+
+
+def write_apart(statement) -> None:
+    """Write a small fact about the request itself (a session's last-seen time); a read stays a read.
+
+    A request that intends to write runs it in its own transaction, which already holds the write lock. A
+    read commits it at once in a short transaction of its own: inside the read, SQLite cannot upgrade to a
+    write once another connection has committed since the read began ("database is locked", a 500 page
+    under load), and PostgreSQL would hold the row lock until the page was done.
+    """
+    if db.write_intent.get():
+        db.session.execute(statement)
+        return
+    token = db.write_intent.set(True)  # BEGIN IMMEDIATE on SQLite: queue on the lock, don't fail
+    try:
+        with db.engine().begin() as connection:
+            connection.execute(statement)
+    finally:
+        db.write_intent.reset(token)
 
 
 def _finish(keep: bool) -> None:

@@ -17,7 +17,7 @@ from portfolio.auth.passwords import (
     verify_against_dummy,
     verify_password,
 )
-from portfolio.auth.sessions import SessionRules, check_session, end_other_sessions
+from portfolio.auth.sessions import SessionRules, check_session, end_other_sessions, find_session
 from portfolio.auth.throttle import (
     ThrottledPair,
     clear_pair,
@@ -46,10 +46,13 @@ def load_session_user(cookie_id: str, rules: SessionRules) -> User | None:
     user_id, token, sid = [*cookie_id.split(":", 2), "", ""][:3]
     if parse_int(user_id) is None or not token or not sid:
         return None
-    user = session.get(User, parse_int(user_id))
-    if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
+    found = find_session(parse_int(user_id), sid)
+    if found is None:
         return None
-    return user if check_session(user, sid, rules) else None
+    user, row = found
+    if not user.is_active or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user if check_session(user, row, rules) else None
 
 
 def authenticate(username: str, password: str, ip: str | None) -> User:

@@ -146,3 +146,32 @@ def test_password_change_ends_the_other_sessions_only(app, users):
     data = {"current": PASSWORD, "password": NEW, "confirm": NEW}
     assert mine.post("/account/password", data=data).status_code == 302
     assert _signed_in(mine) and not _signed_in(other)
+
+
+def test_a_read_refreshing_its_session_survives_a_write_committed_meanwhile(app, users, clock):
+    """The once-a-minute last-seen refresh of a GET is written apart from the page's read transaction.
+
+    Written inside it, SQLite refused it ("database is locked", a 500 page) whenever another connection had
+    committed since the read began: two workers under load did so about once a minute.
+    """
+    from flask import request
+    from sqlalchemy import func, select, update
+
+    from portfolio.auth.models import User, UserSession
+    from portfolio.db import session
+
+    @app.before_request
+    def _read_then_let_another_connection_write():
+        if request.path != PROTECTED:
+            return
+        session.scalar(select(func.count(User.id)))  # the page's read transaction has begun
+        with app.extensions["db_engine"].connect() as other:
+            other.execute(update(User).where(User.username == "admin").values(display_name="管理员甲"))
+            other.commit()
+
+    client = app.test_client()
+    _login(client)
+    clock(minutes=2)  # the refresh is due
+    assert _signed_in(client)
+    seen = session.scalar(select(UserSession.last_seen_at).order_by(UserSession.id.desc()).limit(1))
+    assert seen >= sessions.utcnow() - timedelta(seconds=1)  # the refresh itself was kept
