@@ -27,6 +27,7 @@ from pathlib import Path
 from benchmarks.bench_inprocess import seed
 from benchmarks.bench_pages import _database_url
 from portfolio import create_app
+from portfolio.config import ROOT
 from portfolio.db import session
 from tests.factories import login_as
 
@@ -65,6 +66,8 @@ def _start_gunicorn(url: str, port: int) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),  # the served app's own settings, as in production
             "benchmarks.load_app:create()",
         ],
         env=env,
