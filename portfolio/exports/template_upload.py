@@ -1,19 +1,18 @@
 """Reading a filled-in template back: prove its origin, check every cell, then submit every row or none.
 
 The workbook is opened behind the annex importer's guard (zip bomb, XML bomb and range checks) and read
-with calamine. The whole file is refused when its signature fails, when it is for another period, or
-when it holds projects outside the uploader's scope; otherwise each cell is checked and every issue is
-reported with its row number and column before anything is written.
+with calamine. The whole file is refused when its signature fails, when it is for another period, when
+the layout it was issued from changed since, or when it holds projects outside the uploader's scope;
+otherwise each cell is checked and every issue is reported with its row number and column before anything
+is written. Cells are read by key through the template's column map (template_columns): today's template
+and a layout's template go through the same checks. A layout's template may ask for some of a report's
+fields only; the others keep what the period's report already holds.
 """
 
 import hmac
 import io
-import re
-import secrets
-import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import openpyxl
 import python_calamine
@@ -24,21 +23,25 @@ from portfolio.annex.reader import UnreadableAnnex, column_letter, open_archive,
 from portfolio.annex.values import is_blank
 from portfolio.db import session
 from portfolio.errors import DomainError
-from portfolio.exports.queries import list_reportable_ids
+from portfolio.exports.queries import list_period_reports, list_reportable_ids
+from portfolio.exports.template_columns import (
+    ColumnMap,
+    RefusedTemplate,
+    bind_sources,
+    check_header,
+    check_layout,
+    column_map,
+)
 from portfolio.exports.template_sheet import (
-    COLUMNS,
     DATA_SHEET,
     FIRST_DATA_ROW,
     FORMAT_TAG,
-    HEADERS,
+    INPUTS,
     MAX_TEXT,
     META_SHEET,
     REQUIRED,
-    funding_header,
     signature,
 )
-from portfolio.funding.models import FundingSource
-from portfolio.funding.queries import list_sources
 from portfolio.numbers import (
     INT_MAX,
     NumberProblem,
@@ -48,18 +51,12 @@ from portfolio.numbers import (
     parse_percent,
 )
 from portfolio.projects.models import LifecycleStatus, Project, ProjectUnit
-from portfolio.reporting.models import ReportingPeriod
+from portfolio.reporting.models import ReportingPeriod, StatusReport
 from portfolio.reporting.review import Comparison
 from portfolio.reporting.services import ReportInput
 
-COL = {c.key: i for i, c in enumerate(COLUMNS)}
+__all__ = ["RefusedTemplate", "TemplateFile", "read_owner", "read_template"]
 TEXT_FIELDS = ("progress_text", "problems", "next_steps", "coordination")
-TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-STASH_SECONDS = 24 * 3600
-
-
-class RefusedTemplate(DomainError):
-    """The file as a whole cannot be accepted; nothing in it was imported."""
 
 
 @dataclass
@@ -105,6 +102,7 @@ class FilledRow:
 class TemplateFile:
     period: ReportingPeriod
     user: str  # who downloaded it
+    layout: str = ""  # the layout a layout's template was issued from
     rows: list[FilledRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
@@ -136,13 +134,15 @@ def _read_sheets(data: bytes) -> tuple[list[list], list[list]]:
         raise RefusedTemplate(f"无法读取工作簿内容（文件可能已损坏）：{type(e).__name__}") from e
 
 
-def _percent_rows(data: bytes) -> set[int]:
+def _percent_rows(data: bytes, column: int | None) -> set[int]:
     """Excel rows whose 累计完成比例 cell is shown as a percentage: typing 35% in Excel stores 0.35 with a
     percent format, so such a cell's number is a fraction and reads ×100. Only formats are read here; the
     file has passed the hostile-file checks."""
+    if column is None:
+        return set()
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-        column = COL["percent_complete"] + 1
+        column += 1
         cells = book[DATA_SHEET].iter_rows(min_row=FIRST_DATA_ROW + 1, min_col=column, max_col=column)
         found = {
             cell.row
@@ -165,16 +165,16 @@ def _meta(rows: list[list]) -> dict[str, str]:
     return meta
 
 
-def _project_ids(rows: list[list]) -> list[tuple[int, int, int | None]]:
+def _project_ids(rows: list[list], columns: ColumnMap) -> list[tuple[int, int, int | None]]:
     """(Excel row, project id, report version) for every data row: those above the first blank row (the
     口径说明 sit below it; a data row always holds its hidden project id)."""
     found = []
     for index, row in enumerate(rows[FIRST_DATA_ROW:], start=FIRST_DATA_ROW + 1):
         if not row or all(v in ("", None) for v in row):
             break
-        raw_id, raw_version = row[COL["project_id"]], row[COL["version"]]
+        raw_id, raw_version = _cell_at(row, columns.at("project_id")), _cell_at(row, columns.at("version"))
         pid, version = _hidden_int(raw_id), _hidden_int(raw_version)
-        if pid is None or (version is None and raw_version not in ("", None)):
+        if pid is None or (version is None and raw_version is not None):
             raise RefusedTemplate(f"第 {index} 行的隐藏项目编号被改动，模板校验失败；请重新下载模板。")
         found.append((index, pid, version))
     return found
@@ -198,51 +198,18 @@ def _money_text(raw, what: str) -> Decimal | None:
     return check_money(raw, what)
 
 
-def _source_ids(meta: dict) -> list[int]:
-    """The funding columns' source ids, in column order (none in a template without funding columns)."""
-    raw = meta.get("source_ids", "")
-    ids = [parse_int(part) for part in raw.split(",")] if raw else []
-    if any(i is None for i in ids):
-        raise RefusedTemplate("模板校验失败：资金来源信息被修改过。请重新下载模板，只在白色单元格中填写。")
-    return ids
-
-
-def _check_origin(meta: dict, ids: list[int], source_ids: list[int], secret: str) -> ReportingPeriod:
+def _check_origin(meta: dict, ids: list[int], columns: ColumnMap, secret: str) -> ReportingPeriod:
     period_id = parse_int(meta.get("period_id"))
     period = session.get(ReportingPeriod, period_id) if period_id else None
     if period is None or period.code != meta.get("period_code") or str(period.plan_id) != meta.get("plan_id"):
         raise RefusedTemplate("模板中的填报期间在系统中不存在或已变更，请重新下载模板。")
-    expected = signature(secret, period.plan_id, period.code, ids, source_ids)
+    source_ids = [] if columns.stamp else columns.source_ids  # a layout's are in its signed column map
+    expected = signature(secret, period.plan_id, period.code, ids, source_ids, columns.stamp)
     if len(set(ids)) != len(ids) or not hmac.compare_digest(expected, meta.get("signature", "")):
         raise RefusedTemplate(
             "模板校验失败：隐藏的项目编号或期间信息被修改过（或增删了行）。请重新下载模板，只在白色单元格中填写。"
         )
     return period
-
-
-def _check_header(rows: list[list]) -> None:
-    header = rows[FIRST_DATA_ROW - 1] if len(rows) >= FIRST_DATA_ROW else []
-    if [str(v).strip() for v in header[: len(HEADERS)]] != HEADERS:
-        raise RefusedTemplate("模板表头被修改过，无法识别各列，请重新下载模板后填写。")
-
-
-def _funding_columns(
-    rows: list[list], source_ids: list[int], period: ReportingPeriod
-) -> list[tuple[int, FundingSource]]:
-    """(column index, source) of each 本期到位资金 column, checked against the plan's sources as they are."""
-    header = rows[FIRST_DATA_ROW - 1] if len(rows) >= FIRST_DATA_ROW else []
-    current = {s.id: s for s in list_sources(period.plan_id)}
-    found = []
-    for c, source_id in enumerate(source_ids, start=len(COLUMNS)):
-        source = current.get(source_id)
-        text = str(header[c]).strip() if c < len(header) else ""
-        if source is None or text != funding_header(source.name):
-            raise RefusedTemplate(
-                "下载模板后资金来源清单已变更（或到位资金的表头被修改），无法确定各列对应的资金来源，"
-                "请重新下载模板后填写。"
-            )
-        found.append((c, source))
-    return found
 
 
 def _load_projects(ids: list[int]) -> dict[int, Project]:
@@ -269,8 +236,8 @@ def _check_scope(actor, projects: dict[int, Project], ids: list[int]) -> None:
         )
 
 
-def _issue(issues: list[Issue], row: int, key: str, message: str, value=None) -> None:
-    _issue_at(issues, row, COL[key], COLUMNS[COL[key]].header, message, value)
+def _issue(issues: list[Issue], row: int, columns: ColumnMap, key: str, message: str, value=None) -> None:
+    _issue_at(issues, row, columns.at(key), columns.header(key), message, value)
 
 
 def _issue_at(issues: list[Issue], row: int, c: int, header: str, message: str, value=None) -> None:
@@ -284,16 +251,8 @@ def _as_typed(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _cell(cells: list, key: str):
-    return _cell_at(cells, COL[key])
-
-
-def _cell_at(cells: list, c: int):
-    return cells[c] if c < len(cells) and cells[c] != "" else None
-
-
-def _number(cells, key, row, issues, places: str, check) -> Decimal | None:
-    return _number_at(cells, COL[key], COLUMNS[COL[key]].header, row, issues, places, check)
+def _cell_at(cells: list, c: int | None):
+    return cells[c] if c is not None and c < len(cells) and cells[c] != "" else None
 
 
 def _number_at(cells, c: int, header: str, row, issues, places: str, check) -> Decimal | None:
@@ -308,13 +267,13 @@ def _number_at(cells, c: int, header: str, row, issues, places: str, check) -> D
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP) if value is not None else None
 
 
-def _parse_funds(cells: list, row: int, issues: list[Issue], funding: list) -> dict | None:
+def _parse_funds(cells: list, row: int, issues: list[Issue], columns: ColumnMap) -> dict | None:
     """本期到位资金 by source id from the funding columns; None when the template has none."""
-    if not funding:
+    if not columns.funding:
         return None
     return {
-        source.id: _number_at(cells, c, funding_header(source.name), row, issues, "0.0001", _money_text)
-        for c, source in funding
+        source.id: _number_at(cells, c, columns.headers[c], row, issues, "0.0001", _money_text)
+        for c, source in columns.funding
     }
 
 
@@ -325,39 +284,89 @@ def _percent(raw, what: str, as_fraction: bool) -> Decimal | None:
     return parse_percent(raw, what)
 
 
-def _parse_row(
-    cells: list, row: int, issues: list[Issue], funding: list, as_fraction: bool = False
-) -> tuple[ReportInput | None, dict | None]:
+@dataclass
+class _Row:
+    """One data row being read: its cells by key through the column map, and the period's report as stored
+    (what a field the template does not ask for keeps)."""
+
+    cells: list
+    row: int
+    columns: ColumnMap
+    issues: list[Issue]
+    stored: StatusReport | None
+
+    def raw(self, key: str):
+        return _cell_at(self.cells, self.columns.at(key))
+
+    def asks(self, key: str) -> bool:
+        return self.columns.at(key) is not None
+
+    def kept(self, key: str):
+        return getattr(self.stored, INPUTS[key].field) if self.stored is not None else None
+
+    def text(self, key: str) -> str | None:
+        if not self.asks(key):
+            return self.kept(key)
+        raw = self.raw(key)
+        text = str(raw).strip() if raw is not None else None
+        if text and len(text) > MAX_TEXT:
+            _issue(self.issues, self.row, self.columns, key, f"内容超过 {MAX_TEXT} 字")
+        return text or None
+
+    def number(self, key: str, places: str, check) -> Decimal | None:
+        if not self.asks(key):
+            return self.kept(key)
+        c = self.columns.at(key)
+        return _number_at(self.cells, c, self.columns.headers[c], self.row, self.issues, places, check)
+
+    def status(self) -> LifecycleStatus | None:
+        if not self.asks("new_status"):
+            return self.kept("new_status")
+        raw = self.raw("new_status")
+        status = LifecycleStatus.from_label(str(raw)) if raw is not None else None
+        if raw is not None and status is None:
+            labels = "、".join(s.label for s in LifecycleStatus)
+            message = f"项目状态应从下拉列表中选择（{labels}），不变更则留空"
+            _issue(self.issues, self.row, self.columns, "new_status", message, raw)
+        return status
+
+    def require(self, data: ReportInput) -> None:
+        """What a submitted report must hold; a field the template does not ask for must be stored."""
+        for key in REQUIRED:
+            if getattr(data, key) is not None:
+                continue
+            if self.asks(key) and is_blank(self.raw(key)):
+                _issue(self.issues, self.row, self.columns, key, "报送时必须填写")
+            elif not self.asks(key):
+                self.issues.append(
+                    Issue(
+                        self.row,
+                        "",
+                        "",
+                        f"本期报告还没有“{INPUTS[key].header}”，本模板又没有这一列：报送时必须填写。"
+                        "请先在系统中填写，或使用含这一列的模板。",
+                    )
+                )
+
+
+def _parse_row(line: _Row, as_fraction: bool = False) -> tuple[ReportInput | None, dict | None]:
     """The report and funds a row describes, or (None, None) when it is blank; problems go to `issues`."""
-    inputs = [COL[c.key] for c in COLUMNS if c.field] + [c for c, _source in funding]
-    if all(is_blank(_cell_at(cells, c)) for c in inputs):
+    if all(is_blank(_cell_at(line.cells, c)) for c in line.columns.inputs):
         return None, None
-    texts = {}
-    for key in TEXT_FIELDS:
-        raw = _cell(cells, key)
-        texts[key] = str(raw).strip() if raw is not None else None
-        if texts[key] and len(texts[key]) > MAX_TEXT:
-            _issue(issues, row, key, f"内容超过 {MAX_TEXT} 字")
-    status_raw = _cell(cells, "new_status")
-    new_status = LifecycleStatus.from_label(str(status_raw)) if status_raw is not None else None
-    if status_raw is not None and new_status is None:
-        labels = "、".join(s.label for s in LifecycleStatus)
-        _issue(issues, row, "new_status", f"项目状态应从下拉列表中选择（{labels}），不变更则留空", status_raw)
+    texts = {key: line.text(key) for key in TEXT_FIELDS}
     data = ReportInput(
-        progress_text=texts["progress_text"] or None,
-        percent_complete=_number(
-            cells, "percent_complete", row, issues, "0.01", lambda raw, what: _percent(raw, what, as_fraction)
+        progress_text=texts["progress_text"],
+        percent_complete=line.number(
+            "percent_complete", "0.01", lambda raw, what: _percent(raw, what, as_fraction)
         ),
-        invested_wan=_number(cells, "invested_wan", row, issues, "0.0001", _money_text),
-        new_status=new_status,
-        problems=texts["problems"] or None,
-        next_steps=texts["next_steps"] or None,
-        coordination=texts["coordination"] or None,
+        invested_wan=line.number("invested_wan", "0.0001", _money_text),
+        new_status=line.status(),
+        problems=texts["problems"],
+        next_steps=texts["next_steps"],
+        coordination=texts["coordination"],
     )
-    for key in REQUIRED:
-        if getattr(data, key) is None and is_blank(_cell(cells, key)):
-            _issue(issues, row, key, "报送时必须填写")
-    return data, _parse_funds(cells, row, issues, funding)
+    line.require(data)
+    return data, _parse_funds(line.cells, line.row, line.issues, line.columns)
 
 
 def read_owner(data: bytes) -> str:
@@ -369,51 +378,31 @@ def read_owner(data: bytes) -> str:
 def read_template(
     actor, data: bytes, secret: str, expected_period: ReportingPeriod | None = None
 ) -> TemplateFile:
-    """Check a filled-in template's origin, period and scope, then every row; writes nothing."""
+    """Check a filled-in template's origin, period, layout and scope, then every row; writes nothing."""
     sheet, meta_rows = _read_sheets(data)
     meta = _meta(meta_rows)
-    _check_header(sheet)
-    located = _project_ids(sheet)
+    columns = column_map(meta, meta_rows)
+    check_header(sheet, columns)
+    located = _project_ids(sheet, columns)
     ids = [pid for _, pid, _ in located]
-    source_ids = _source_ids(meta)
-    period = _check_origin(meta, ids, source_ids, secret)
+    period = _check_origin(meta, ids, columns, secret)
     if expected_period is not None and expected_period.id != period.id:
         raise RefusedTemplate(
             f"这是 {period.code} 期间的模板，不能导入到 {expected_period.code} 期间。"
             f"请下载 {expected_period.code} 的模板。"
         )
-    funding = _funding_columns(sheet, source_ids, period)
+    check_layout(columns.stamp)
+    bind_sources(sheet, columns, period)
     projects = _load_projects(ids)
     _check_scope(actor, projects, ids)
-    result = TemplateFile(period, meta.get("user", ""))
-    percent_rows = _percent_rows(data)
-    names = {source.id: source.name for _c, source in funding}
+    stored = list_period_reports(list(projects.values()), period) if columns.stamp else {}
+    result = TemplateFile(period, meta.get("user", ""), columns.stamp.name if columns.stamp else "")
+    percent_rows = _percent_rows(data, columns.at("percent_complete"))
+    names = {source.id: source.name for _c, source in columns.funding}
     for row, pid, version in located:
-        data, funds = _parse_row(sheet[row - 1], row, result.issues, funding, row in percent_rows)
+        line = _Row(sheet[row - 1], row, columns, result.issues, stored.get(pid))
+        data, funds = _parse_row(line, row in percent_rows)
         result.rows.append(
             FilledRow(row, projects[pid], data, version, "" if data else "blank", funds, names)
         )
     return result
-
-
-def stash_upload(upload_dir: str, user_id: int, data: bytes) -> str:
-    """Keep an uploaded template between its preview and the confirmation; returns a token naming it."""
-    folder = Path(upload_dir) / "template-uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - STASH_SECONDS
-    for old in folder.glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    (folder / f"{user_id}-{token}.xlsx").write_bytes(data)
-    return token
-
-
-def take_upload(upload_dir: str, user_id: int, token: str) -> bytes:
-    """The stashed upload of this user, removed from the stash; a stale or foreign token is refused."""
-    path = Path(upload_dir) / "template-uploads" / f"{user_id}-{token}.xlsx"
-    if not TOKEN.fullmatch(token or "") or not path.is_file():
-        raise RefusedTemplate("预览已过期或不存在，请重新上传填好的模板。")
-    data = path.read_bytes()
-    path.unlink(missing_ok=True)
-    return data

@@ -13,7 +13,7 @@ from portfolio.exports.reminder_sheet import export_reminder_list
 from portfolio.exports.services import import_template
 from portfolio.exports.sheet_layout import ExportFile
 from portfolio.exports.template_sheet import export_template
-from portfolio.exports.template_upload import stash_upload, take_upload
+from portfolio.exports.template_stash import stash_upload, take_upload
 from portfolio.funding.columns import MEASURES, FundingChoice
 from portfolio.funding.queries import list_sources
 from portfolio.layouts.progress_sheets import export_county_sheets, export_progress, export_supervision

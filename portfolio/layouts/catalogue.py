@@ -3,11 +3,17 @@
 Each column has a key, a default header, a cell style (money, int, rate, text, center) and whether group rows
 sum it. Funding columns are `fund:<measure>:<source id>` as in funding.columns, plus `fund:<measure>:all`
 (every source together); `annual:<year>` is one year of the project's annual investment plan.
+
+A column that shows a field of the period's report (本期完成投资, 形象进度, 存在问题 …, or a
+source's 本期到位资金) may be an input: the layout's fill-in template asks for it (`input_key`). Which
+fields a template accepts is today's template's (exports.template_sheet.INPUTS), not a list kept here.
 """
 
+import re
 from dataclasses import dataclass
 
 from portfolio.exports.sheet_layout import NUMERIC_STYLES
+from portfolio.exports.template_sheet import INPUTS, fund_key
 from portfolio.fields import FIELDS, INTEGER_FORMAT, MONEY_FORMAT, span_label
 from portfolio.funding.models import FundingSource
 
@@ -20,7 +26,7 @@ STYLE_LABELS = {
     "int": "整数 0",
     "rate": "一位小数 0.0",
 }
-__all__ = ["ITEM_KEYS", "NUMERIC_STYLES", "STYLE_LABELS", "Choice", "catalogue"]
+__all__ = ["ITEM_KEYS", "NUMERIC_STYLES", "REPORT_KEYS", "STYLE_LABELS", "Choice", "catalogue", "input_key"]
 
 FUND_MEASURES = {
     "planned": "计划资金",
@@ -37,6 +43,7 @@ class Choice:
     style: str = "text"
     summed: bool = False  # 小计/合计 rows add it up
     group: str = "项目信息"  # where the editor lists it
+    fills: str | None = None  # the template input (INPUTS key) this column is when marked as an input
 
 
 _PROJECT_FIELDS = (
@@ -76,15 +83,17 @@ _SUMMED_FIELDS = {"total_investment_wan", "span_investment_wan"}
 _PROGRESS = (
     Choice("seq", "序号", "center", group="表格"),
     Choice("annual_plan", "年度计划投资", "money", True, "进度"),
-    Choice("period_invested", "本期完成投资", "money", True, "进度"),
+    Choice("period_invested", "本期完成投资", "money", True, "进度", "invested_wan"),
     Choice("year_invested", "年度累计完成投资", "money", True, "进度"),
     Choice("completion_rate", "年度计划完成率（%）", "rate", False, "进度"),
     Choice("cumulative", "开工以来累计完成投资", "money", True, "进度"),
-    Choice("percent_complete", "形象进度（%）", "rate", False, "进度"),
-    Choice("progress_text", "形象进度", "text", False, "进度"),
+    Choice("percent_complete", "形象进度（%）", "rate", False, "进度", "percent_complete"),
+    Choice("progress_text", "形象进度", "text", False, "进度", "progress_text"),
     Choice("warning", "预警", "center", False, "进度"),
-    Choice("problems", "存在问题", "text", False, "进度"),
-    Choice("next_steps", "下步计划", "text", False, "进度"),
+    Choice("problems", "存在问题", "text", False, "进度", "problems"),
+    Choice("next_steps", "下步计划", "text", False, "进度", "next_steps"),
+    Choice("coordination", INPUTS["coordination"].header, "text", False, "进度", "coordination"),
+    Choice("new_status", INPUTS["new_status"].header, "center", False, "进度", "new_status"),
     Choice("report_state", "本期报告状态", "center", False, "进度"),
     Choice("warning_reason", "预警原因", "text", False, "预警"),
     Choice("expected_pct", "序时进度（%）", "rate", False, "预警"),
@@ -99,6 +108,9 @@ _PROGRESS = (
 )
 # Columns from the project's newest 督办 item (supervision.queries.latest_items).
 ITEM_KEYS = frozenset({"item_code", "item_state", "item_answer"})
+# Columns from the period's approved report that the progress read model does not carry (layouts.queries).
+REPORT_KEYS = frozenset({"coordination", "new_status"})
+_PERIOD_FUND = re.compile(r"^fund:period:(\d{1,9})$")
 
 
 def _field_choice(key: str) -> Choice:
@@ -110,6 +122,15 @@ def _field_choice(key: str) -> Choice:
 
 
 FIXED: dict[str, Choice] = {c.key: c for c in (*map(_field_choice, _PROJECT_FIELDS), *_PROGRESS)}
+
+
+def input_key(key: str) -> str | None:
+    """The template input a column with this key can be: the report field it shows, or fund:<source id>
+    for one source's 本期到位资金; None when the column cannot be filled in."""
+    if key in FIXED:
+        return FIXED[key].fills
+    found = _PERIOD_FUND.match(key)
+    return fund_key(int(found.group(1))) if found else None
 
 
 def funding_choices(sources: list[FundingSource]) -> list[Choice]:

@@ -48,6 +48,7 @@ class ColumnRowForm(FlaskForm):
     width = BoundedIntegerField("列宽", validators=[Optional()], low=2, high=100)
     style = SelectField("格式", choices=list(STYLE_LABELS.items()), validate_choice=False)
     group = StringField("合并表头", validators=[Optional(), Length(max=200)])
+    input = BooleanField("填报")  # asked for on the layout's fill-in template
     remove = BooleanField("删除")
 
 
@@ -106,7 +107,7 @@ class LayoutForm(FlaskForm):
         for n, c in enumerate(spec.columns, start=1):
             self.columns.append_entry(
                 {"position": n, "key": c.key, "header": c.header, "width": int(c.width), "style": c.style}
-                | {"group": c.group}
+                | {"group": c.group, "input": c.input}
             )
 
     def set_choices(self, choices: list[tuple[str, str]]) -> None:
@@ -133,6 +134,7 @@ class LayoutForm(FlaskForm):
             header = (f.header.data or "").strip() or labels.get(f.key.data, "")
             column = LayoutColumn(f.key.data, header, f.width.data or 12, f.style.data or "text")
             column.group = (f.group.data or "").strip()
+            column.input = bool(f.input.data)
             rows.append((f.position.data if f.position.data is not None else 1000 + index, index, column))
         categories = [
             int(t) for t in (self.category.data or "").replace("，", ",").split(",") if t.strip().isdigit()

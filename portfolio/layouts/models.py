@@ -30,6 +30,11 @@ class SheetLayout(Base):
         order_by="SheetLayoutVersion.version.desc()",
     )
 
+    @property
+    def issues_template(self) -> bool:
+        """A layout with an input column can be downloaded as a fill-in template (layouts.template)."""
+        return any(column.get("input") is True for column in self.spec.get("columns") or [])
+
 
 class SheetLayoutVersion(Base):
     """Each saved version of a layout, kept so an earlier sheet can be explained and restored."""

@@ -19,6 +19,7 @@ from portfolio.projects.models import (
     ProjectLocation,
 )
 from portfolio.projects.queries import ProjectFilters, filtered_projects, with_register_details
+from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 
 
 def list_layouts() -> list[SheetLayout]:
@@ -88,3 +89,17 @@ def list_full_projects(stmt: Select, annual: bool) -> list[Project]:
     if annual:
         stmt = stmt.options(selectinload(Project.annual_plans))
     return list(session.scalars(stmt))
+
+
+def list_approved_report_fields(project_ids: list[int], period: ReportingPeriod) -> dict[int, dict]:
+    """project id → 项目状态变更 and 需协调事项 of its approved report for the period (the read model
+    carries the other report figures)."""
+    stmt = select(StatusReport.project_id, StatusReport.new_status, StatusReport.coordination).where(
+        StatusReport.period_id == period.id,
+        StatusReport.status == ReportStatus.APPROVED,
+        StatusReport.project_id.in_(project_ids),
+    )
+    return {
+        pid: {"new_status": status.label if status else None, "coordination": coordination}
+        for pid, status, coordination in session.execute(stmt)
+    }

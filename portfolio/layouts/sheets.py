@@ -24,9 +24,14 @@ from portfolio.exports.sheet_layout import (
 )
 from portfolio.exports.sheet_projects import load_sheet_projects
 from portfolio.funding.queries import list_sources
-from portfolio.layouts.catalogue import ITEM_KEYS, catalogue
+from portfolio.layouts.catalogue import ITEM_KEYS, REPORT_KEYS, catalogue
 from portfolio.layouts.models import SheetLayout
-from portfolio.layouts.queries import layout_projects_stmt, list_full_projects, list_layouts
+from portfolio.layouts.queries import (
+    layout_projects_stmt,
+    list_approved_report_fields,
+    list_full_projects,
+    list_layouts,
+)
 from portfolio.layouts.render import SheetText, write_layout_sheet
 from portfolio.layouts.rows import funding_values, item_values, layout_rows
 from portfolio.layouts.spec import COUNT, LayoutSpec, expand_title
@@ -110,6 +115,9 @@ def prepare(
     states = {p.id: report_state(statuses.get(p.id)) for p in projects}
     ids = [p.id for p in projects]
     extra = funding_values(ids, period) if any(k.startswith("fund:") for k in keys) else {}
+    if REPORT_KEYS.intersection(keys):
+        reported = list_approved_report_fields(ids, period)
+        extra = {pid: {**extra.get(pid, {}), **reported.get(pid, {})} for pid in ids}
     if ITEM_KEYS.intersection(keys):
         day = today or local_today()
         extra = {pid: {**extra.get(pid, {}), **item_values(items.get(pid), day)} for pid in ids}

@@ -32,6 +32,7 @@ class LayoutColumn:
     width: float = 12
     style: str = "text"
     group: str = ""  # a header merged over adjacent columns with the same group
+    input: bool = False  # filled in on the layout's fill-in template (a field of the period's report)
 
 
 @dataclass
@@ -62,7 +63,17 @@ class LayoutSpec:
     sheet_name: str = ""  # the worksheet's name; the layout's name when empty
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """As stored; a column that is no input leaves the flag out, so layouts saved before it stay equal."""
+        data = asdict(self)
+        for column in data["columns"]:
+            if not column["input"]:
+                del column["input"]
+        return data
+
+    @property
+    def inputs(self) -> list[LayoutColumn]:
+        """The columns its fill-in template asks for; none: the layout issues no template."""
+        return [c for c in self.columns if c.input]
 
     @classmethod
     def from_dict(cls, data: dict) -> "LayoutSpec":
@@ -76,6 +87,7 @@ class LayoutSpec:
                 width=float(c.get("width") or 12),
                 style=str(c.get("style") or "text"),
                 group=str(c.get("group") or ""),
+                input=c.get("input") is True,
             )
             for c in data.get("columns") or []
         ]

@@ -4,7 +4,8 @@ import re
 
 from portfolio.definitions import find_definition
 from portfolio.exports.safe_text import looks_like_formula
-from portfolio.layouts.catalogue import FIXED, FUND_MEASURES, STYLE_LABELS
+from portfolio.exports.template_sheet import INPUTS
+from portfolio.layouts.catalogue import FIXED, FUND_MEASURES, STYLE_LABELS, input_key
 from portfolio.layouts.spec import (
     GROUPINGS,
     ORIENTATIONS,
@@ -37,6 +38,31 @@ def _text_problem(what: str, text: str) -> str | None:
     if looks_like_formula(text):
         return f"{what}“{text}”不能以 = + - @ 开头（会被表格软件当作公式）。"
     return None
+
+
+def input_fields_text() -> str:
+    """What a column may be an input for, as the editor says it."""
+    return "、".join(c.header for c in INPUTS.values()) + "，以及各资金来源的本期到位资金"
+
+
+def _input_problems(spec: LayoutSpec) -> list[str]:
+    """An input column must show a field of the period's report, and each field is asked for once."""
+    problems = []
+    seen: dict[str, int] = {}
+    for n, column in enumerate(spec.columns, start=1):
+        if not column.input:
+            continue
+        key = input_key(column.key)
+        if key is None:
+            problems.append(
+                f"第 {n} 列“{column.header}”不能设为填报列：只有本期报告的填报项可以填报"
+                f"（{input_fields_text()}）。"
+            )
+        elif key in seen:
+            problems.append(f"第 {n} 列与第 {seen[key]} 列填报的是同一项，每项只能设一个填报列。")
+        else:
+            seen[key] = n
+    return problems
 
 
 def _column_problems(spec: LayoutSpec, source_ids: set[int]) -> list[str]:
@@ -89,6 +115,7 @@ def layout_problems(name: str, spec: LayoutSpec, source_ids: set[int], counties:
     elif len(spec.columns) > MAX_COLUMNS:
         problems.append(f"版式最多 {MAX_COLUMNS} 列。")
     problems += _column_problems(spec, source_ids)
+    problems += _input_problems(spec)
     for value, allowed, what in (
         (spec.grouping, GROUPINGS, "分组方式"),
         (spec.sort, SORTS, "排序方式"),

@@ -1,6 +1,6 @@
 """Layout pages: the list, the editor with its preview, JSON export/import, and the sheet downloads."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portfolio.errors import DomainError
@@ -10,7 +10,7 @@ from portfolio.exports.views import send_export
 from portfolio.funding.queries import list_sources
 from portfolio.layouts import bp
 from portfolio.layouts.builtin import BUILTINS
-from portfolio.layouts.catalogue import catalogue, funding_label
+from portfolio.layouts.catalogue import catalogue, funding_label, input_key
 from portfolio.layouts.forms import DeleteForm, LayoutForm, LayoutImportForm
 from portfolio.layouts.queries import get_layout, list_county_names, list_layouts
 from portfolio.layouts.services import (
@@ -23,12 +23,19 @@ from portfolio.layouts.services import (
 )
 from portfolio.layouts.sheets import export_all_layouts, export_layout, preview_layout
 from portfolio.layouts.spec import GROUPINGS, LayoutSpec
+from portfolio.layouts.template import export_layout_template
+from portfolio.layouts.validate import input_fields_text
 from portfolio.localtime import local_today
 from portfolio.numbers import parse_int
 from portfolio.permissions import requires
 from portfolio.projects.queries import get_selected_plan
 from portfolio.reporting.queries import get_period
-from portfolio.reporting.selection import choose_period, get_default_period, list_plan_periods
+from portfolio.reporting.selection import (
+    choose_period,
+    get_default_period,
+    get_open_period,
+    list_plan_periods,
+)
 from portfolio.unit_of_work import discard, refuse
 
 NEW_TITLE = "焦作市“{规划}”重大工程项目情况表（{县区}，{期间}）"
@@ -40,7 +47,8 @@ def _choices(plan, spec: LayoutSpec | None) -> tuple[list[tuple[str, str]], dict
     found = catalogue(sources, plan.years, plan.short_name)
     labels = {k: c.label for k, c in found.items()}
     named = {
-        k: funding_label(k, sources) if k.startswith("fund:") else f"{c.group}·{c.label}"
+        k: (funding_label(k, sources) if k.startswith("fund:") else f"{c.group}·{c.label}")
+        + ("（可填报）" if input_key(k) else "")
         for k, c in found.items()
     }
     for column in spec.columns if spec else []:
@@ -115,7 +123,14 @@ def _edit(layout):
             refuse(e)
     form.add_blank_rows(choices)
     return render_template(
-        "layouts/edit.html", form=form, layout=layout, plan=plan, preview=preview, problems=problems
+        "layouts/edit.html",
+        form=form,
+        layout=layout,
+        plan=plan,
+        preview=preview,
+        problems=problems,
+        input_fields=input_fields_text(),
+        input_count=len(stored.inputs) if layout and stored else 0,
     )
 
 
@@ -175,3 +190,19 @@ def download(layout_id):
 def download_all():
     plan = get_selected_plan(parse_int(request.args.get("plan") or ""))
     return send_export(export_all_layouts(current_user, _period(plan), _county()), "application/zip")
+
+
+@bp.route("/layouts/<int:layout_id>/template.xlsx")
+@requires("template.use")
+def download_template(layout_id):
+    """The layout issued as a fill-in template: uploaded back through exports.upload_template."""
+    layout = get_layout(layout_id)
+    plan = get_selected_plan(parse_int(request.args.get("plan") or ""))
+    chosen = parse_int(request.args.get("period") or "")
+    period = get_period(chosen) if chosen else get_open_period(plan, local_today())
+    try:
+        file = export_layout_template(current_user, layout, period, current_app.config["SECRET_KEY"])
+    except DomainError as e:
+        refuse(e)
+        return redirect(url_for("exports.index", period=period.id))
+    return send_export(file)
