@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from portfolio.adjustments.models import AdjustmentKind, BaselineProject, PlanAdjustment, PlanBaseline
 from portfolio.adjustments.snapshot import FIELDS, changed_fields, snapshot_plan
-from portfolio.db import session
+from portfolio.db import insert_rows, session
 from portfolio.errors import DomainError
 from portfolio.projects.models import Plan, Project
 
@@ -88,18 +88,40 @@ def freeze_baseline(actor, plan: Plan, values: dict[int, dict], batch_id: int | 
     baseline = PlanBaseline(plan_id=plan.id, batch_id=batch_id, user_id=getattr(actor, "id", None))
     session.add(baseline)
     session.flush()
-    # One Core executemany: a 10,000-project annex must not build an ORM object per baseline row.
+    # One driver executemany: a 10,000-project annex must not build an ORM object or a dict per row.
     rows = [_baseline_row(baseline.id, pid, fields) for pid, fields in values.items()]
-    if rows:
-        session.connection().execute(BaselineProject.__table__.insert(), rows)
+    insert_rows(session.connection(), BaselineProject.__table__, BASELINE_COLUMNS, rows)
     return baseline
 
 
-def _baseline_row(baseline_id: int, project_id: int, fields: dict) -> dict:
-    row = dict(fields, baseline_id=baseline_id, project_id=project_id)
-    for key in ("total_investment_wan", "span_investment_wan"):
-        row[key] = Decimal(row[key]) if row[key] is not None else None
-    return row
+BASELINE_COLUMNS = (
+    "baseline_id",
+    "project_id",
+    "name",
+    "content",
+    "start_year",
+    "end_year",
+    "total_investment_wan",
+    "span_investment_wan",
+    "annual",
+    "member",
+)
+
+
+def _baseline_row(baseline_id: int, project_id: int, fields: dict) -> tuple:
+    total, span = fields["total_investment_wan"], fields["span_investment_wan"]
+    return (
+        baseline_id,
+        project_id,
+        fields["name"],
+        fields["content"],
+        fields["start_year"],
+        fields["end_year"],
+        Decimal(total) if total is not None else None,
+        Decimal(span) if span is not None else None,
+        fields["annual"],
+        fields["member"],
+    )
 
 
 def _check_note(note: AdjustmentNote | None, changes: list[Change]) -> AdjustmentNote:
@@ -119,14 +141,17 @@ def record_adjustments(
     note: AdjustmentNote | None,
     batch_id: int | None = None,
     project_ids: list[int] | None = None,
+    created: dict[int, dict] | None = None,
 ) -> list[Change]:
     """After a change: freeze the baseline if the plan had none, then record each adjustment with its note.
 
+    `created` holds the snapshots (snapshot_values) of the projects the change added, when the caller
+    already has them: the first import of 10,000 projects then freezes them without reading them back.
     Raises a DomainError (the caller rolls back) when something changed and the note lacks a reason or 文号.
     """
     if get_baseline(plan.id) is None:
         if not before:  # the plan's first import: its annex is the baseline
-            freeze_baseline(actor, plan, snapshot_plan(plan.id), batch_id)
+            freeze_baseline(actor, plan, created if created is not None else snapshot_plan(plan.id), batch_id)
             return []
         freeze_baseline(actor, plan, before)
     after = snapshot_plan(plan.id, project_ids)

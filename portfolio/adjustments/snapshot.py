@@ -20,9 +20,24 @@ FIELDS = {
 }
 
 
-def _amount(value) -> str | None:
+def amount_text(value) -> str | None:
+    """An amount as a snapshot holds it: four places, as text (JSON-ready)."""
     value = money(value)
     return None if value is None else str(value)
+
+
+def snapshot_values(name, content, start_year, end_year, total, span, member: bool) -> dict:
+    """One project's snapshot, its annual amounts still to be filled in ({year text: amount text})."""
+    return {
+        "name": name,
+        "content": (content or "").strip() or None,
+        "start_year": start_year,
+        "end_year": end_year,
+        "total_investment_wan": amount_text(total),
+        "span_investment_wan": amount_text(span),
+        "annual": {},
+        "member": member,
+    }
 
 
 def snapshot_plan(plan_id: int, project_ids: list[int] | None = None) -> dict[int, dict]:
@@ -45,21 +60,20 @@ def snapshot_plan(plan_id: int, project_ids: list[int] | None = None) -> dict[in
         stmt = stmt.where(Project.id.in_(project_ids))
         plans = plans.where(Project.id.in_(project_ids))
     result = {
-        row.id: {
-            "name": row.name,
-            "content": (row.content or "").strip() or None,
-            "start_year": row.start_year,
-            "end_year": row.end_year,
-            "total_investment_wan": _amount(row.total_investment_wan),
-            "span_investment_wan": _amount(row.span_investment_wan),
-            "annual": {},
-            "member": row.status != LifecycleStatus.WITHDRAWN,
-        }
+        row.id: snapshot_values(
+            row.name,
+            row.content,
+            row.start_year,
+            row.end_year,
+            row.total_investment_wan,
+            row.span_investment_wan,
+            row.status != LifecycleStatus.WITHDRAWN,
+        )
         for row in session.execute(stmt)
     }
     for project_id, year, amount in session.execute(plans):
         if amount is not None:
-            result[project_id]["annual"][str(year)] = _amount(amount)
+            result[project_id]["annual"][str(year)] = amount_text(amount)
     return result
 
 

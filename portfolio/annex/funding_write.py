@@ -1,4 +1,5 @@
-"""Writing the funding an annex gives: planned amounts by source and the note of text it could not split."""
+"""Writing a changed project's funding from an annex: planned amounts by source and the note of text it
+could not split (new projects' funding is written in bulk by create.py)."""
 
 from sqlalchemy import delete, insert, select
 
@@ -14,21 +15,6 @@ def source_ids(plan_id: int) -> dict[str, int]:
             select(FundingSource.name, FundingSource.id).where(FundingSource.plan_id == plan_id)
         ).all()
     )
-
-
-def insert_funding(created: list[tuple[int, ProjectRecord]], sources: dict[str, int]) -> None:
-    """New projects' breakdowns and notes, in two executemany inserts."""
-    amounts = [
-        {"project_id": pid, "source_id": sources[name], "amount_wan": amount}
-        for pid, r in created
-        for name, amount in (r.funding or {}).items()
-        if amount is not None
-    ]
-    notes = [{"project_id": pid, "text": r.funding_note} for pid, r in created if r.funding_note]
-    if amounts:
-        session.execute(insert(ProjectFunding), amounts)
-    if notes:
-        session.execute(insert(ProjectFundingNote), notes)
 
 
 def replace_funding(project_id: int, r: ProjectRecord, sources: dict[str, int], changed) -> None:

@@ -1,0 +1,91 @@
+"""The import's bulk writes: what they store is what the ORM reads back, and a failure midway through
+one of them leaves nothing written (on SQLite and, with TEST_DATABASE_URL, on PostgreSQL)."""
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from portfolio.adjustments.models import BaselineProject, PlanBaseline
+from portfolio.annex import create
+from portfolio.annex.models import ImportBatch
+from portfolio.annex.services import import_annex
+from portfolio.audit.models import AuditEntry
+from portfolio.db import session
+from portfolio.funding.models import ProjectFunding
+from portfolio.projects.models import AnnualPlan, LifecycleStatus, Project, ProjectLocation, ProjectUnit
+from tests.annex.helpers import plan
+from tests.annex.workbooks import Layout, annex_rows, build
+
+WRITTEN = (Project, ProjectLocation, ProjectUnit, AnnualPlan, ProjectFunding, ImportBatch, PlanBaseline)
+
+
+def _count(model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def _failing_midway(table_name: str, monkeypatch) -> list[int]:
+    """Make the bulk insert into table_name hit a NOT NULL violation on its middle row."""
+    real, sizes = create.insert_rows, []
+
+    def insert_rows(conn, table, columns, rows):
+        rows = list(rows)
+        if table.name == table_name:
+            sizes.append(len(rows))
+            middle = len(rows) // 2
+            broken = list(rows[middle])
+            broken[columns.index("project_id" if "project_id" in columns else "action")] = None
+            rows[middle] = tuple(broken)
+        return real(conn, table, columns, rows)
+
+    monkeypatch.setattr(create, "insert_rows", insert_rows)
+    return sizes
+
+
+@pytest.mark.parametrize("table_name", ["audit_entries", "annual_plans"])
+def test_a_bulk_insert_failing_midway_leaves_nothing_written(app, runner, tmp_path, monkeypatch, table_name):
+    path = tmp_path / "annex.xlsx"
+    path.write_bytes(build(Layout()))
+    audit_before = _count(AuditEntry)
+    sizes = _failing_midway(table_name, monkeypatch)
+
+    result = runner.invoke(args=["import-annex", str(path)])
+
+    assert isinstance(result.exception, IntegrityError), result.output
+    assert sizes and sizes[0] > 2  # the broken row had rows before it in the same executemany
+    assert {model.__name__: _count(model) for model in WRITTEN} == dict.fromkeys(
+        (model.__name__ for model in WRITTEN), 0
+    )
+    assert _count(BaselineProject) == 0
+    assert _count(AuditEntry) == audit_before
+
+
+def test_bulk_written_projects_read_back_as_the_file_gave_them(app):
+    report = import_annex(None, build(Layout()), "annex.xlsx", plan())
+    session.commit()
+    session.expire_all()
+    by_name = {p.name: p for p in session.scalars(select(Project))}
+    assert len(by_name) == sum(r.kind == "project" for r in annex_rows()) == report.counts["created"]
+    for record in report.projects:
+        project = by_name[record.name]
+        assert project.id == record.project_id
+        assert project.status is LifecycleStatus.PLANNING and project.version == 1
+        assert project.total_investment_wan == record.total_investment_wan
+        assert project.span_investment_wan == record.span_investment_wan
+        assert (project.planned_start, project.planned_end) == (record.planned_start, record.planned_end)
+        assert {a.year: a.amount_wan for a in project.annual_plans} == {
+            y: a for y, a in record.annual_plan_wan.items() if a is not None
+        }
+        assert [link.unit.name for link in project.unit_links] == record.units
+        assert [link.is_lead for link in project.unit_links] == [i == 0 for i in range(len(record.units))]
+        assert sorted(loc.name for loc in project.locations) == sorted(record.locations)
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "project.import_create")).all()
+    assert len(entries) == len(by_name)
+    for entry in entries:
+        assert entry.before is None
+        assert entry.after["name"] in by_name and entry.entity_id == by_name[entry.after["name"]].id
+    baseline = session.scalars(select(BaselineProject)).all()
+    assert {b.project_id for b in baseline} == {p.id for p in by_name.values()}
+    for row in baseline:
+        project = session.get(Project, row.project_id)
+        assert row.total_investment_wan == project.total_investment_wan and row.member is True
+        assert row.annual == {str(a.year): str(a.amount_wan) for a in project.annual_plans}
