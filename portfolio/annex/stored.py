@@ -5,7 +5,7 @@ Decimal (Numeric), which compares equal to the file's Decimal whatever the trail
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Numeric, select, type_coerce
 
 from portfolio.db import session
 from portfolio.funding.models import FundingSource, ProjectFunding, ProjectFundingNote
@@ -36,18 +36,26 @@ class StoredProject:
     values: dict = field(default_factory=dict)  # the shape of ProjectRecord.comparable()
 
 
+def _amount(column):
+    """An amount read as a plain Numeric, without the display read guard: 80,000 of them per re-import,
+    and an absurd stored amount then differs from the file's and is replaced instead of reading as blank."""
+    return type_coerce(column, PLAIN_MONEY)
+
+
+PLAIN_MONEY = Numeric(16, 4)
+
 # Columns read for the diff, in ProjectRecord.comparable() order after the identifying ones.
 VALUE_COLUMNS = {
     "nature": Project.nature,
     "content": Project.content,
     "start_year": Project.start_year,
     "end_year": Project.end_year,
-    "total_investment_wan": Project.total_investment_wan,
-    "span_investment_wan": Project.span_investment_wan,
+    "total_investment_wan": _amount(Project.total_investment_wan),
+    "span_investment_wan": _amount(Project.span_investment_wan),
     "planned_start": Project.planned_start,
     "planned_end": Project.planned_end,
     "note": Project.note,
-    "pre_tracking_invested_wan": Project.pre_tracking_invested_wan,
+    "pre_tracking_invested_wan": _amount(Project.pre_tracking_invested_wan),
     "pre_tracking_as_of": Project.pre_tracking_as_of,
 }
 
@@ -73,7 +81,7 @@ def load_stored(plan_id: int) -> list[StoredProject]:
         .where(Project.plan_id == plan_id)
     )
     stored = {}
-    for r in conn.execute(query):
+    for r in conn.execute(query).all():
         project = stored[r[0]] = StoredProject(*r[: len(head)])
         project.values = dict(zip(VALUE_COLUMNS, r[len(head) :], strict=True))
         project.values.update(
@@ -93,7 +101,7 @@ def _attach_links(conn, plan_id: int, stored: dict[int, StoredProject]) -> None:
         .where(ProjectLocation.project_id.in_(in_plan))
         .order_by(Location.sort_order)
     )
-    for pid, name in conn.execute(locations):
+    for pid, name in conn.execute(locations).all():
         stored[pid].values["locations"].append(name)
     units = (
         select(ProjectUnit.project_id, Unit.name)
@@ -101,12 +109,12 @@ def _attach_links(conn, plan_id: int, stored: dict[int, StoredProject]) -> None:
         .where(ProjectUnit.project_id.in_(in_plan))
         .order_by(ProjectUnit.project_id, ProjectUnit.position)
     )
-    for pid, name in conn.execute(units):
+    for pid, name in conn.execute(units).all():
         stored[pid].values["units"].append(name)
-    annual = select(AnnualPlan.project_id, AnnualPlan.year, AnnualPlan.amount_wan).where(
+    annual = select(AnnualPlan.project_id, AnnualPlan.year, _amount(AnnualPlan.amount_wan)).where(
         AnnualPlan.project_id.in_(in_plan), AnnualPlan.amount_wan.is_not(None)
     )
-    for pid, year, amount in conn.execute(annual):
+    for pid, year, amount in conn.execute(annual).all():
         stored[pid].values["annual_plan_wan"][year] = amount
     _attach_funding(conn, in_plan, stored)
 
