@@ -18,6 +18,7 @@ from portfolio.layouts.models import SheetLayout
 from portfolio.layouts.services import LayoutRefused, check_layout, delete_layout, save_layout
 from portfolio.layouts.spec import LayoutColumn, LayoutSpec
 from portfolio.reporting.models import PeriodStatus, ReportStatus, StatusReport
+from tests.exports.test_template import _upload  # the same upload route as today's template
 from tests.factories import make_period, make_project, make_report
 from tests.funding.helpers import sources
 from tests.layouts.data import CENTRAL
@@ -99,15 +100,6 @@ def _fill(content: bytes, values: dict[str, dict[str, object]]) -> bytes:
         for header, value in cells.items():
             ws.cell(rows[name], cols[header]).value = value
     return _save(wb)
-
-
-def _upload(client, period, content: bytes, follow=False):
-    return client.post(
-        "/exports/template",
-        data={"period_id": str(period.id), "file": (io.BytesIO(content), "月报模板.xlsx")},
-        content_type="multipart/form-data",
-        follow_redirects=follow,
-    )
 
 
 def _confirm(client, period, preview_page: str):
@@ -342,3 +334,48 @@ def test_every_field_todays_template_accepts_can_be_an_input_column():
     assert fills == set(INPUTS)
     assert input_key("fund:period:7") == "fund:7" and input_key("fund:period:all") is None
     assert input_key("fund:year:7") is None and input_key("name") is None
+
+
+def test_the_editor_marks_input_columns_and_refuses_bad_ones(world, role_client):
+    planner = role_client("planner")
+    page = planner.get(f"/layouts/{world['layout'].id}").get_data(as_text=True)
+    assert "<th>填报</th>" in page and "本版式现有 5 个填报列" in page
+    assert page.count('class="input-column"') == 5
+    assert "进度·本期完成投资（可填报）" in page and "项目信息·项目名称（可填报）" not in page
+    form = {
+        "name": "县区填报表",
+        "title": "{期间}填报",
+        "grouping": "none",
+        "sort": "seq",
+        "paper": "A4",
+        "orientation": "landscape",
+        "action": "save",
+    }
+    columns = [("name", ""), ("period_invested", "y"), ("progress_text", "y"), ("name", "y")]
+    for i, (key, ticked) in enumerate(columns):
+        form |= {f"columns-{i}-position": str(i + 1), f"columns-{i}-key": key, f"columns-{i}-width": "12"}
+        form |= {f"columns-{i}-header": f"第{i}列", f"columns-{i}-style": "text"}
+        if ticked:
+            form[f"columns-{i}-input"] = "y"
+    refused = planner.post("/layouts/new", data=form).get_data(as_text=True)
+    assert "第 4 列“第3列”不能设为填报列" in refused
+    assert session.scalar(select(SheetLayout).where(SheetLayout.name == "县区填报表")) is None
+    del form["columns-3-input"]
+    assert planner.post("/layouts/new", data=form).status_code == 302
+    saved = session.scalar(select(SheetLayout).where(SheetLayout.name == "县区填报表"))
+    assert [c.get("input", False) for c in saved.spec["columns"]] == [False, True, True, False]
+    assert saved.issues_template and "可下发填报模板" in planner.get("/layouts").get_data(as_text=True)
+
+
+def test_the_import_progress_command_reads_a_layout_template(world, role_client, runner, tmp_path):
+    path = tmp_path / "月报.xlsx"
+    path.write_bytes(_fill(_download(role_client("officer"), world).data, FILLED))
+    done = runner.invoke(args=["import-progress", str(path)])
+    assert done.exit_code == 0 and "已报送 2 份" in done.output, done.output
+    session.expire_all()
+    assert (
+        session.scalar(
+            select(func.count(StatusReport.id)).where(StatusReport.status == ReportStatus.SUBMITTED)
+        )
+        == 2
+    )
