@@ -112,7 +112,13 @@ def _is_caller(path: Path) -> bool:
     )
 
 
-SCOPE_RULES = {"visible_projects", "responsible_counties", "county_projects", "county_links"}
+SCOPE_RULES = {
+    "visible_projects",
+    "responsible_counties",
+    "county_projects",
+    "county_links",
+    "county_link_parts",
+}
 
 
 def test_services_never_check_permissions():
