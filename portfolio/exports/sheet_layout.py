@@ -5,6 +5,7 @@ protection and data validation, and never turns a string into a formula when tol
 """
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -137,11 +138,19 @@ class Book:
         return self.buffer.getvalue()
 
 
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+
+
 def sheet_name(name: str) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\."""
-    for ch in "[]:*?/\\":
-        name = name.replace(ch, "_")
-    return name[:31] or "Sheet"
+    """A name Excel accepts for a sheet, whatever a layout is called: none of []:*?/\\ or control
+    characters, no apostrophe at either end, at most 31 UTF-16 units, and not Excel's reserved History."""
+    name = _SHEET_UNSAFE.sub("_", name)
+    while len(name.encode("utf-16-le")) > 62:  # Excel counts UTF-16 units: a rare character takes two
+        name = name[:-1]
+    name = name.strip("'")
+    if name.lower() == "history":
+        return f"{name}_"
+    return name or "Sheet"
 
 
 LINE_POINTS = 13.5  # one line of 10-point 宋体
