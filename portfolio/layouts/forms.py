@@ -11,7 +11,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portfolio.definitions import list_definitions
@@ -28,18 +28,42 @@ from portfolio.layouts.spec import (
     LayoutSpec,
 )
 from portfolio.number_fields import BoundedIntegerField, IdSelectField
+from portfolio.reporting.forms import ChineseMeta
 
 BLANK_ROWS = 3
 NEW_ROWS = 8
+
+
+def _tokens(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").replace("，", ",").split(",") if t.strip()]
+
+
+def _is_number(token: str) -> bool:
+    return token.isascii() and token.isdigit()  # not ² or full-width digits, which int() refuses or reads
 
 
 class Checkboxes(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def pre_validate(self, form):
+        # WTForms' own message for this has no Chinese translation.
+        if self.validate_choice and self.data:
+            known = {str(value) for value, _ in self.choices}
+            unknown = [str(v) for v in self.data if str(v) not in known]
+            if unknown:
+                raise ValidationError(f"“{'、'.join(unknown)}”不在可选范围内，请从列表中勾选。")
 
-class ColumnRowForm(FlaskForm):
-    class Meta:
+
+class LayoutsForm(FlaskForm):
+    """WTForms' own messages (too long, not a valid choice) in Chinese."""
+
+    class Meta(ChineseMeta):
+        pass
+
+
+class ColumnRowForm(LayoutsForm):
+    class Meta(ChineseMeta):
         csrf = False  # the enclosing form carries the token
 
     position = BoundedIntegerField("顺序", validators=[Optional()], low=0, high=999)
@@ -52,7 +76,7 @@ class ColumnRowForm(FlaskForm):
     remove = BooleanField("删除")
 
 
-class LayoutForm(FlaskForm):
+class LayoutForm(LayoutsForm):
     version = HiddenField()
     name = StringField("版式名称", validators=[Length(max=100)])
     title = StringField("表格标题", validators=[Length(max=200)])
@@ -79,6 +103,11 @@ class LayoutForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.note_keys.choices = [(d.key, d.name) for d in list_definitions()]
+
+    def validate_category(self, field):
+        wrong = [t for t in _tokens(field.data) if not _is_number(t)]
+        if wrong:
+            raise ValidationError(f"类别序号应为数字，用逗号分隔：“{'、'.join(wrong)}”不是。")
 
     def fill(self, name: str, spec: LayoutSpec) -> None:
         """Show a stored layout, followed by blank rows for new columns."""
@@ -136,9 +165,7 @@ class LayoutForm(FlaskForm):
             column.group = (f.group.data or "").strip()
             column.input = bool(f.input.data)
             rows.append((f.position.data if f.position.data is not None else 1000 + index, index, column))
-        categories = [
-            int(t) for t in (self.category.data or "").replace("，", ",").split(",") if t.strip().isdigit()
-        ]
+        categories = [int(t) for t in _tokens(self.category.data) if _is_number(t)]
         return LayoutSpec(
             title=(self.title.data or "").strip(),
             columns=[c for _, _, c in sorted(rows, key=lambda r: r[:2])],
@@ -164,10 +191,10 @@ class LayoutForm(FlaskForm):
         )
 
 
-class LayoutImportForm(FlaskForm):
+class LayoutImportForm(LayoutsForm):
     file = FileField("版式文件（.json）", validators=[FileRequired("请选择版式文件。")])
     name = StringField("新版式名称（不填：用文件里的名称）", validators=[Optional(), Length(max=100)])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(LayoutsForm):
     pass
