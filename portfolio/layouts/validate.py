@@ -1,6 +1,7 @@
 """Checking a layout before it is saved: every problem found, each in Chinese, nothing half-saved."""
 
 import re
+import unicodedata
 
 from portfolio.definitions import find_definition
 from portfolio.exports.safe_text import looks_like_formula
@@ -20,6 +21,8 @@ MAX_COLUMNS = 60
 MAX_TEXT = 200
 _FUND = re.compile(r"^fund:([a-z]+):(all|\d{1,9})$")
 _ANNUAL = re.compile(r"^annual:(\d{4})$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def known_key(key: str, source_ids: set[int]) -> bool:
@@ -32,11 +35,13 @@ def known_key(key: str, source_ids: set[int]) -> bool:
     return bool(annual) and 1990 <= int(annual.group(1)) <= 2100
 
 
-def _text_problem(what: str, text: str) -> str | None:
-    if len(text) > MAX_TEXT:
-        return f"{what}不能超过 {MAX_TEXT} 个字。"
+def _text_problem(what: str, text: str, limit: int = MAX_TEXT) -> str | None:
+    if len(text) > limit:
+        return f"{what}不能超过 {limit} 个字。"
     if looks_like_formula(text):
-        return f"{what}“{text}”不能以 = + - @ 开头（会被表格软件当作公式）。"
+        return f"{what}“{text.strip()}”不能以 = + - @ 开头（会被表格软件当作公式）。"
+    if _CONTROL.search(text):
+        return f"{what}不能含有换行、制表符等控制字符。"
     return None
 
 
@@ -65,6 +70,11 @@ def _input_problems(spec: LayoutSpec) -> list[str]:
     return problems
 
 
+def _same_header(text: str) -> str:
+    """What a reader sees: full-width and half-width forms alike, spaces of any kind ignored."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def _column_problems(spec: LayoutSpec, source_ids: set[int]) -> list[str]:
     problems = []
     seen: dict[str, int] = {}
@@ -82,7 +92,7 @@ def _column_problems(spec: LayoutSpec, source_ids: set[int]) -> list[str]:
             problems.append(f"{where}：列宽应在 2 到 100 之间。")
         if column.style not in STYLE_LABELS:
             problems.append(f"{where}：未知的格式“{column.style}”。")
-        label = f"{column.group}／{column.header.strip()}" if column.group else column.header.strip()
+        label = _same_header(f"{column.group}／{column.header}" if column.group else column.header)
         if label in seen:
             problems.append(f"{where}的表头“{column.header}”与第 {seen[label]} 列重复。")
         seen.setdefault(label, n)
@@ -103,8 +113,9 @@ def layout_problems(name: str, spec: LayoutSpec, source_ids: set[int], counties:
     problems = []
     if not name.strip():
         problems.append("请填写版式名称。")
-    elif len(name) > 100:
-        problems.append("版式名称不能超过 100 个字。")
+    problem = _text_problem("版式名称", name, 100)
+    if problem:
+        problems.append(problem)
     if not spec.title.strip():
         problems.append("请填写表格标题。")
     problem = _text_problem("表格标题", spec.title)
@@ -130,4 +141,15 @@ def layout_problems(name: str, spec: LayoutSpec, source_ids: set[int], counties:
         problem = _text_problem(what, text)
         if problem:
             problems.append(problem)
-    return problems
+    return problems + _sheet_name_problems(spec.sheet_name)
+
+
+def _sheet_name_problems(name: str) -> list[str]:
+    """Excel refuses these sheet names; say so rather than rename the sheet silently."""
+    if len(name) > 31:
+        return ["工作表名称不能超过 31 个字。"]
+    if _SHEET_CHARS.search(name) or name.startswith("'") or name.endswith("'"):
+        return ["工作表名称不能含有 [ ] : * ? / \\，也不能以单引号开头或结尾。"]
+    if name.lower() == "history":
+        return ["工作表名称不能是 History（Excel 保留的名称）。"]
+    return []

@@ -56,7 +56,7 @@ def test_each_save_is_a_version_and_audited(app, users):
     spec = finance_spec()
     spec.columns[0].header = "项目"
     save_layout(planner, layout, "财政局资金情况表", spec, expected_version=1)
-    save_layout(planner, layout, "财政局资金情况表", spec)  # unchanged: no new version
+    save_layout(planner, layout, "财政局资金情况表", spec, expected_version=2)  # unchanged: no new version
     session.commit()
     assert layout.version == 2 and [v.version for v in layout.versions] == [2, 1]
     assert layout.versions[1].spec["columns"][0]["header"] == "项目名称"
