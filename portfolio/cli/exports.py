@@ -1,5 +1,6 @@
 """The export-progress and import-progress commands: the same services as the web pages."""
 
+import errno
 import json
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -51,8 +52,19 @@ def run_export(
             file = export_progress(Operator(), period, filters, location, funding=choice)
     except DomainError as e:
         raise click.ClickException(e.message) from e
-    Path(output).write_bytes(file.content)
+    write_output(output, file.content)
     click.echo(f"已导出 {file.filename} → {output}（{len(file.content)} 字节）")
+
+
+_WHY = {errno.ENOENT: "所在目录不存在", errno.EACCES: "没有写入权限", errno.EISDIR: "这是一个目录"}
+
+
+def write_output(output: str, content: bytes) -> None:
+    """Write an export to the named file, or stop with a Chinese message saying why it cannot be."""
+    try:
+        Path(output).write_bytes(content)
+    except OSError as e:
+        raise click.ClickException(f"无法写入 {output}：{_WHY.get(e.errno, e.strerror)}。") from e
 
 
 def _actor(data: bytes, username: str | None) -> User:

@@ -1,9 +1,8 @@
 """The export-layout command: any layout's sheet (or a zip of every layout) for a period, from the shell."""
 
-from pathlib import Path
-
 import click
 
+from portfolio.cli.exports import write_output
 from portfolio.errors import DomainError
 from portfolio.exports.queries import get_location
 from portfolio.exports.services import Operator
@@ -23,5 +22,5 @@ def run_export_layout(name: str | None, period_code: str, output: str, county: s
             file = export_all_layouts(Operator(), period, location)
     except DomainError as e:
         raise click.ClickException(e.message) from e
-    Path(output).write_bytes(file.content)
+    write_output(output, file.content)
     click.echo(f"已导出 {file.filename} → {output}（{len(file.content)} 字节）")

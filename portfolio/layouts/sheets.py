@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portfolio.definitions.reports import report_state
+from portfolio.errors import DomainError
 from portfolio.exports.filenames import safe_filename
 from portfolio.exports.progress_sheet import SUM_KEYS, SheetRow
 from portfolio.exports.queries import list_report_statuses
@@ -188,10 +189,14 @@ def export_layout(
 def export_all_layouts(
     actor, period: ReportingPeriod, county: Location | None = None, today: date | None = None
 ) -> ExportFile:
-    """One zip holding every layout's sheet for the period."""
+    """One zip holding every layout's sheet for the period; with no layout saved yet, refused (an empty
+    zip told nobody anything)."""
+    layouts = list_layouts()
+    if not layouts:
+        raise DomainError("还没有报表版式可打包：请先在“报表版式”页面新建；内置的调度表、督办清单另有下载。")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for layout in list_layouts():
+        for layout in layouts:
             file = export_layout(actor, layout, period, county, today)
             archive.writestr(safe_filename(file.filename), file.content)
     where = f"_{county.name}" if county else ""

@@ -119,6 +119,8 @@ def find_period(code: str, plan_key: str | None = None) -> ReportingPeriod:
             (Plan.short_name == plan_key) | (Plan.name == plan_key) | (Plan.id == _as_int(plan_key))
         )
     found = list(session.scalars(stmt))
+    if not found and plan_key:
+        raise NotFound(f"规划“{plan_key}”没有编号为“{code}”的填报期间（或没有这个规划）。")
     if not found:
         raise NotFound(f"没有编号为“{code}”的填报期间。")
     if len(found) > 1:

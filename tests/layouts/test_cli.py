@@ -29,3 +29,23 @@ def test_export_layout_command_writes_the_sheet_and_the_zip(app, runner, users, 
         args=["export-layout", "--layout", "无此版式", "--period", "2025Q1", "--output", str(out)]
     )
     assert missing.exit_code != 0 and "没有名为“无此版式”的报表版式" in missing.output
+
+
+def test_export_layout_command_fails_in_chinese(app, runner, users, tmp_path):
+    funded_portfolio()
+    session.commit()  # a refused command rolls back what is not committed
+    out = tmp_path / "all.zip"
+    empty = runner.invoke(args=["export-layout", "--period", "2025Q1", "--output", str(out)])
+    assert empty.exit_code == 1 and "还没有报表版式可打包" in empty.output and not out.exists()
+    save_layout(users["planner"], None, "财政局资金情况表", finance_spec())
+    session.commit()
+    cases = {
+        ("--plan", "十五五"): "规划“十五五”没有编号为“2025Q1”的填报期间",
+        ("--county", "火星县"): "没有名为“火星县”的县区",
+        ("--output", str(tmp_path / "无此目录" / "a.zip")): "所在目录不存在",
+    }
+    for extra, message in cases.items():
+        args = ["export-layout", "--period", "2025Q1", "--output", str(out), *extra]
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1 and message in result.output, result.output
+        assert "Traceback" not in result.output
