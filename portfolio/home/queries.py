@@ -22,7 +22,7 @@ from portfolio.projects.models import Category, Location, Plan, Project
 from portfolio.reporting.models import ReportingPeriod, ReportStatus
 from portfolio.reporting.periods import is_open
 from portfolio.reporting.progress import default_as_of, progress_for
-from portfolio.reporting.queries import NOT_REPORTING, list_period_rows, list_reminders
+from portfolio.reporting.queries import NOT_REPORTING, count_behind_by_county, list_period_rows
 from portfolio.reporting.queue import QueueFilter, count_review_queue, list_review_queue
 from portfolio.reporting.warnings import Level
 
@@ -116,7 +116,7 @@ class PlannerHome:
 
 def get_planner_home(user, today: date, filters: QueueFilter) -> PlannerHome:
     """Reports to review, who has not reported, red projects and recent imports."""
-    behind = [(p, list_reminders(p).by_county) for p in list_open_periods(today)]
+    behind = [(p, count_behind_by_county(p)) for p in list_open_periods(today)]
     red, red_total = list_warned_projects(user, (Level.RED,))
     return PlannerHome(
         queue=list_review_queue(filters, limit=30),

@@ -9,14 +9,14 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.audit.models import AuditEntry
 from portfolio.db import money, session
 from portfolio.errors import NotFound
 from portfolio.permissions import visible_projects
-from portfolio.projects.models import LifecycleStatus, Project, ProjectUnit
+from portfolio.projects.models import LifecycleStatus, Location, Project, ProjectLocation, ProjectUnit
 from portfolio.reporting.models import Attachment, ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.progress import completion_rate, progress_for
 
@@ -124,15 +124,28 @@ class Reminders:
     expected: int
 
 
-def list_reminders(period: ReportingPeriod) -> Reminders:
-    """Which projects and which counties have not yet submitted their report for a period."""
-    stmt = (
-        select(Project, StatusReport)
+def _expected_reports(period: ReportingPeriod, *columns) -> Select:
+    """The projects that should report for the period, each outer-joined to its report."""
+    return (
+        select(*columns)
+        .select_from(Project)
         .outerjoin(
             StatusReport,
             and_(StatusReport.project_id == Project.id, StatusReport.period_id == period.id),
         )
         .where(Project.plan_id == period.plan_id, Project.status.not_in(NOT_REPORTING))
+    )
+
+
+def _not_submitted():
+    return or_(StatusReport.id.is_(None), StatusReport.status.in_(UNSUBMITTED))
+
+
+def list_reminders(period: ReportingPeriod) -> Reminders:
+    """Which projects and which counties have not yet submitted their report for a period (every row:
+    the sheet and the sending take them all; the page reads list_reminder_page)."""
+    stmt = (
+        _expected_reports(period, Project, StatusReport)
         .options(*_project_options())
         .order_by(Project.category_id, Project.seq_no, Project.id)
     )
@@ -150,6 +163,60 @@ def list_reminders(period: ReportingPeriod) -> Reminders:
         CountyCount(n, behind[n], expected[n], ids[n]) for n in sorted(expected, key=order.get) if behind[n]
     ]
     return Reminders(period, missing, by_county, len(rows))
+
+
+@dataclass(frozen=True)
+class ReminderPage:
+    """One page of the not-submitted projects, with the counts over all of them; counted in SQL."""
+
+    period: ReportingPeriod
+    missing: list[tuple[Project, StatusReport | None]]  # this page's rows
+    missing_total: int
+    by_county: list[CountyCount]
+    expected: int
+    page: int
+    pages: int
+
+
+def count_behind_by_county(period: ReportingPeriod) -> list[CountyCount]:
+    """Per county, the projects that should report and those not submitted (one GROUP BY).
+
+    A project in several counties counts in each; one without a place counts under 未定地点, last.
+    """
+    behind = func.sum(case((_not_submitted(), 1), else_=0))
+    stmt = (
+        _expected_reports(period, Location.id, Location.name, Location.sort_order, func.count(), behind)
+        .outerjoin(ProjectLocation, ProjectLocation.project_id == Project.id)
+        .outerjoin(Location, Location.id == ProjectLocation.location_id)
+        .group_by(Location.id, Location.name, Location.sort_order)
+    )
+    expected, late = Counter(), Counter()
+    order, ids = {}, {}
+    for location_id, name, sort_order, n, n_behind in session.execute(stmt):
+        name = name if location_id is not None else "未定地点"
+        order[name], ids[name] = (sort_order, location_id) if location_id is not None else (999, None)
+        expected[name] += n
+        late[name] += n_behind or 0
+    return [CountyCount(n, late[n], expected[n], ids[n]) for n in sorted(expected, key=order.get) if late[n]]
+
+
+def list_reminder_page(period: ReportingPeriod, page: int, per_page: int) -> ReminderPage:
+    """One page of the period's not-submitted projects, in annex order, with every count from SQL."""
+    counted = _expected_reports(period, func.count(), func.sum(case((_not_submitted(), 1), else_=0)))
+    expected, missing_total = session.execute(counted).one()
+    missing_total = missing_total or 0
+    pages = (missing_total + per_page - 1) // per_page
+    page = max(page, 1)
+    rows = session.execute(
+        _expected_reports(period, Project, StatusReport)
+        .where(_not_submitted())
+        .options(*_project_options())
+        .order_by(Project.category_id, Project.seq_no, Project.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    missing = [(project, report) for project, report in rows]
+    return ReminderPage(period, missing, missing_total, count_behind_by_county(period), expected, page, pages)
 
 
 @dataclass(frozen=True)

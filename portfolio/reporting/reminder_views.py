@@ -23,17 +23,14 @@ def reminders():
     period_id = request.args.get("period_id", type=parse_int)
     period = queries.get_period(period_id) if period_id else get_current_period(None, local_today())
     open_periods = [p for p, _ in list_periods(current_user) if is_open(p, local_today())]
-    data = queries.list_reminders(period) if period else None
     page = request.args.get("page", type=parse_int) or 1
     return render_template(
         "reporting/reminders.html",
-        data=data,
+        data=queries.list_reminder_page(period, page, PER_PAGE) if period else None,
         period=period,
         open_periods=open_periods,
         history=list_reminder_history(period) if period else [],
         form=ReminderSendForm(),
-        page=page,
-        per_page=PER_PAGE,
     )
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portfolio.db import session
-from portfolio.projects.models import LifecycleStatus
+from portfolio.projects.models import LifecycleStatus, Project
 from portfolio.reporting.models import Setting, StatusReport
 from portfolio.reporting.progress import get_thresholds
 from tests.factories import make_project
@@ -32,6 +32,31 @@ def test_reminders_list_missing_projects_and_counties(app, period, role_client):
     assert meng.name in role_client("planner").get(f"/reporting/reminders?period_id={period.id}").get_data(
         as_text=True
     )
+
+
+def test_reminders_page_counts_and_pages_in_sql_as_the_full_list_does(app, period, users, role_client):
+    """Counts, per-county figures and every page agree with the full list; a page holds 100 rows at most."""
+    from portfolio.reporting.models import ReportStatus
+    from portfolio.reporting.queries import count_behind_by_county, list_reminder_page, list_reminders
+    from tests.factories import bulk_projects
+
+    bulk_projects(230, period.plan)
+    make_project(name="无地点项目", counties=[])
+    session.flush()
+    projects = session.scalars(select(Project).order_by(Project.id)).all()
+    for i, p in enumerate(projects[:60]):  # submitted, draft and returned reports among the rest
+        status = (ReportStatus.SUBMITTED, ReportStatus.DRAFT, ReportStatus.RETURNED)[i % 3]
+        session.add(StatusReport(project_id=p.id, period_id=period.id, status=status))
+    session.commit()
+    full = list_reminders(period)
+    pages = [list_reminder_page(period, n, 100) for n in (1, 2, 3, 4)]
+    assert [len(p.missing) for p in pages] == [100, 100, len(full.missing) - 200, 0]
+    assert [row for p in pages for row in p.missing] == full.missing
+    assert {(p.missing_total, p.expected, p.pages) for p in pages} == {(len(full.missing), full.expected, 3)}
+    assert count_behind_by_county(period) == full.by_county
+    assert any(c.county_id is None and c.name == "未定地点" for c in full.by_county)
+    html = role_client("planner").get("/reporting/reminders?page=3").get_data(as_text=True)
+    assert "（第 3 / 3 页）" in html and html.count("data-project-id=") == len(full.missing) - 200
 
 
 def test_reminders_without_an_open_period_and_for_officers(app, users, role_client):
