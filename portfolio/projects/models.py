@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -218,6 +219,16 @@ class Project(Base):
         CheckConstraint(
             "pre_tracking_invested_wan IS NULL OR pre_tracking_invested_wan >= 0",
             name="pre_tracking_nonneg",
+        ),
+        # Everything the summary and the dashboard count and add up per project: SQLite groups a plan's
+        # projects from this index alone instead of looking up 10,000 table rows one by one.
+        Index(
+            "ix_projects_plan_figures",
+            "plan_id",
+            "category_id",
+            "status",
+            "total_investment_wan",
+            "span_investment_wan",
         ),
     )
 
