@@ -65,6 +65,11 @@ def test_planner_builds_the_finance_sheet_in_the_browser(live, tmp_path):
         )  # a county officer's phone: the page must not widen
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, "layout-editor-phone")
+        page.goto(f"{base}/layouts")  # the list: one card per layout, not columns a character wide
+        cell = page.locator("tr[data-layout='财政局资金情况表'] td").first
+        assert cell.evaluate("e => getComputedStyle(e).display") != "table-cell"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, "layout-list-phone")
         page.set_viewport_size({"width": 1440, "height": 900})
         page.click("nav.mainnav >> text=调度表导出")
         page.select_option("#f-period", label="2025Q1")
