@@ -379,3 +379,24 @@ def test_the_import_progress_command_reads_a_layout_template(world, role_client,
         )
         == 2
     )
+
+
+def test_a_report_saved_since_issuing_is_a_stale_row_and_nothing_is_written(world, role_client):
+    client = role_client("officer")
+    filled = _fill(_download(client, world).data, FILLED)
+    make_report(world["wen1"], world["period"], ReportStatus.DRAFT, invested="1", pct="1")
+    session.commit()
+    before = _written()
+    page = _upload(client, world["period"], filled).get_data(as_text=True)
+    assert "已被他人修改" in page and "温县一号工程" in page and "整个文件未导入" in page
+    assert _written() == before
+
+
+def test_a_funding_source_removed_since_issuing_is_refused(world, role_client):
+    client = role_client("officer")
+    filled = _fill(_download(client, world).data, FILLED)
+    session.delete(sources()[CENTRAL])
+    session.commit()
+    page = _upload(client, world["period"], filled, follow=True).get_data(as_text=True)
+    assert "下载模板后资金来源清单已变更" in page
+    assert session.scalar(select(func.count(StatusReport.id))) == 1
