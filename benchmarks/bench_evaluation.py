@@ -1,22 +1,23 @@
 """Benchmark: an evaluation round over many projects (SQLite by default).
 
-    .venv/bin/python -m benchmarks.bench_evaluation [--projects 5000] [--requests 10]
+    .venv/bin/python -m benchmarks.bench_evaluation [--projects 10000] [--requests 10] [--workbook-only]
 
 Seeds projects and a year of approved reports (the same seeding as bench_pages), then times creating the
 mid-term round, the draft report (computed live), the workbook, finalizing, and the frozen report.
-The report workbook is also set against bare XlsxWriter writing the same cells (time and peak memory).
+The report workbook is also set against bare XlsxWriter writing the same cells: bare time, whole (report
+data + writing), ratio, bare peak memory, whole, ratio (benchmarks.against_bare); and writing alone.
 DATABASE_URL may name a PostgreSQL database instead (its tables are dropped and rebuilt).
 """
 
 import argparse
 import tempfile
 import time
-import tracemalloc
 from io import BytesIO
 
 import xlsxwriter
 from openpyxl import load_workbook
 
+from benchmarks.against_bare import compare
 from benchmarks.bench_pages import _database_url, _seed_reports, _time
 from portfolio import create_app
 from portfolio.db import session
@@ -60,14 +61,6 @@ def _bare(sheets: list[list[tuple]]) -> None:
     wb.close()
 
 
-def _peak(fn) -> float:
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 1e6
-
-
 def workbook_against_bare(round_, user) -> None:
     """Whole report.xlsx (report data + writing) against bare XlsxWriter writing its cells, same run."""
 
@@ -78,33 +71,16 @@ def workbook_against_bare(round_, user) -> None:
 
     data = report_for(round_, user)
     sheets = _cells(whole())
-    times = {}
-    for label, fn in (
-        ("whole", whole),
-        ("writing", lambda: write_report(data, BytesIO())),
-        ("bare", lambda: _bare(sheets)),
-    ):
-        samples = []
-        for _ in range(3):
-            started = time.perf_counter()
-            fn()
-            samples.append(time.perf_counter() - started)
-        times[label] = min(samples)
-    peaks = {"whole": _peak(whole), "bare": _peak(lambda: _bare(sheets))}
-    cells = sum(len(c) for c in sheets)
-    whole_s, writing, bare = times["whole"], times["writing"], times["bare"]
-    print(f"report.xlsx: {cells} cells; whole {whole_s:.2f} s, writing {writing:.2f} s, bare {bare:.2f} s")
-    print(
-        f"report.xlsx whole / bare {whole_s / bare:.2f}x, writing / bare {writing / bare:.2f}x (target 1.5x)"
-    )
-    ratio = peaks["whole"] / peaks["bare"]
-    print(f"report.xlsx peak: whole {peaks['whole']:.0f} MB, bare {peaks['bare']:.0f} MB, ratio {ratio:.2f}x")
+    print(f"report.xlsx: {sum(len(c) for c in sheets)} cells in {len(sheets)} sheets")
+    compare("report.xlsx whole export", whole, lambda: _bare(sheets))
+    compare("report.xlsx writing only", lambda: write_report(data, BytesIO()), lambda: _bare(sheets))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--projects", type=int, default=5_000)
+    parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument("--workbook-only", action="store_true", help="only report.xlsx against bare")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
@@ -123,6 +99,8 @@ def main() -> None:
             )
             session.commit()
             workbook_against_bare(round_, reviewer)
+            if args.workbook_only:
+                return
             client = app.test_client()
             login_as(client, reviewer)
         base = f"/evaluation/rounds/{round_.id}"

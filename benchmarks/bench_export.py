@@ -1,14 +1,15 @@
-"""Benchmark: export the progress sheet (调度表) for 10,000 projects; compare with bare XlsxWriter.
+"""Benchmark: export the progress sheet (调度表) and the per-county workbook for 10,000 projects; compare
+each whole export (database reads included) with bare XlsxWriter writing the same cells with the same
+formats and no layout code.
 
 Run:  .venv/bin/python benchmarks/bench_export.py [N]
-Prints the time and peak memory of the whole export (database reads included), of writing alone,
-and the ratio to XlsxWriter writing the same cells with the same formats and no layout code; then the
-same for the per-county workbook. Every time is the best of three runs, the bare writer's as ours.
+      DATABASE_URL=postgresql+psycopg://… .venv/bin/python benchmarks/bench_export.py   (tables are rebuilt)
+For each export prints bare time, whole-export time, their ratio, bare peak memory, whole peak memory and
+their ratio (benchmarks.against_bare: best of five, taken in turn).
 """
 
 import sys
 import time
-import tracemalloc
 from contextlib import contextmanager
 from decimal import Decimal
 from io import BytesIO
@@ -20,20 +21,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import xlsxwriter
 from sqlalchemy import insert, select
 
-from portfolio import create_app, schema
-from portfolio.db import make_engine, session
-from portfolio.exports.progress_sheet import build_rows
-from portfolio.exports.queries import list_sheet_projects
+from benchmarks.against_bare import compare
+from benchmarks.bench_pages import _database_url
+from portfolio import create_app
+from portfolio.db import session
 from portfolio.exports.services import Operator
-from portfolio.exports.sheet_layout import LEVEL_FILLS, ROW_TINTS, STYLES, Book
+from portfolio.exports.sheet_layout import LEVEL_FILLS, ROW_TINTS, STYLES
 from portfolio.layouts.builtin import progress_spec
 from portfolio.layouts.progress_sheets import by_county, export_county_sheets, export_progress
-from portfolio.layouts.render import SheetText, write_layout_sheet
 from portfolio.layouts.sheets import layout_columns, load_projects, prepare
 from portfolio.projects.models import Project
 from portfolio.projects.queries import ProjectFilters
 from portfolio.reporting.models import ReportStatus, StatusReport
-from portfolio.reporting.progress import progress_for
 from portfolio.reporting.progress_model import refresh_progress
 from tests.factories import bulk_projects, make_period, seed_reference
 
@@ -112,84 +111,40 @@ def _bare_sheet(ws, columns, rows, formats, fills) -> None:
     ws.freeze_panes(4, 2)
 
 
-def ours(period, rows) -> float:
-    start = time.perf_counter()
-    book = Book()
-    spec = progress_spec()
-    columns = layout_columns(spec, period.plan.short_name)
-    write_layout_sheet(book, spec, "推进情况表", columns, rows, SheetText("title", "unit", "date"))
-    book.close()
-    return time.perf_counter() - start
-
-
 @contextmanager
 def seeded_period(n: int):
-    """A throwaway migrated SQLite database with n projects and their reports; yields the last period,
-    inside an app context (bench_layouts measures on the same set-up)."""
+    """A throwaway migrated database with n projects and their reports; yields the last period, inside
+    an app context (bench_layouts measures on the same set-up). SQLite in a temporary directory, or the
+    PostgreSQL database DATABASE_URL names (its tables are dropped and rebuilt)."""
     with TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        engine = make_engine(url)
-        schema.upgrade(engine)
-        engine.dispose()
+        url = _database_url(tmp)
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
         with app.app_context():
             yield seed(n)
+        app.extensions["db_engine"].dispose()
 
 
 def main(n: int) -> None:
     with seeded_period(n) as period:
-        filters = ProjectFilters()
+        filters, spec = ProjectFilters(), progress_spec()
+        print(f"projects: {n}, database: {session.get_bind().dialect.name}")
+        projects = load_projects(Operator(), spec, period, None, filters)
+        rows = prepare(Operator(), spec, period, projects).rows
         file = export_progress(Operator(), period, filters)
-        total = min(_timed(lambda: export_progress(Operator(), period, filters)) for _ in range(3))
-        tracemalloc.start()
-        export_progress(Operator(), period, filters)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        projects = list_sheet_projects(Operator(), period.plan, filters)
-        rows = build_rows(projects, progress_for(projects, period.ends_on, period))
-        mine = min(ours(period, rows) for _ in range(3))
-        bare = min(bare_xlsxwriter(period.plan, rows) for _ in range(3))
-        tracemalloc.start()
-        bare_xlsxwriter(period.plan, rows)
-        bare_peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        county_line = county_workbook(period, filters)
-    print(f"projects: {n}, sheet rows: {len(rows)}, file: {len(file.content) / 1e6:.1f} MB")
-    print(f"whole export (reads + layout + write): {total:.2f} s, peak Python memory {peak / 1e6:.0f} MB")
-    print(f"writing only: ours {mine:.2f} s, bare XlsxWriter {bare:.2f} s, ratio {mine / bare:.2f}x")
-    print(f"whole export vs bare XlsxWriter writing: {total / bare:.2f}x")
-    print(f"peak memory: bare XlsxWriter {bare_peak / 1e6:.0f} MB, ratio {peak / bare_peak:.2f}x")
-    print(county_line)
-
-
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def county_workbook(period, filters) -> str:
-    """The per-county workbook, whole, against bare XlsxWriter writing the same sheets (same run)."""
-    total = min(_timed(lambda: export_county_sheets(Operator(), period, filters)) for _ in range(3))
-    tracemalloc.start()
-    export_county_sheets(Operator(), period, filters)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    spec = progress_spec()
-    projects = load_projects(Operator(), spec, period, None, filters)
-    sheets = [
-        prepare(Operator(), spec, period, members).rows for _c, members in by_county(Operator(), projects)
-    ]
-    bare = min(bare_sheets(period.plan, sheets) for _ in range(3))
-    tracemalloc.start()
-    bare_sheets(period.plan, sheets)
-    bare_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return (
-        f"per-county workbook: {len(sheets)} sheets, {sum(map(len, sheets))} rows; whole {total:.2f} s, "
-        f"bare XlsxWriter {bare:.2f} s, ratio {total / bare:.2f}x; peak {peak / 1e6:.0f} MB vs "
-        f"{bare_peak / 1e6:.0f} MB, ratio {peak / bare_peak:.2f}x"
-    )
+        print(f"调度表: {len(rows)} rows, file {len(file.content) / 1e6:.1f} MB")
+        compare(
+            "调度表 (whole export)",
+            lambda: export_progress(Operator(), period, filters),
+            lambda: bare_xlsxwriter(period.plan, rows),
+        )
+        counties = by_county(Operator(), projects)
+        sheets = [prepare(Operator(), spec, period, members).rows for _c, members in counties]
+        print(f"per-county workbook: {len(sheets)} sheets, {sum(map(len, sheets))} rows")
+        compare(
+            "per-county workbook (whole export)",
+            lambda: export_county_sheets(Operator(), period, filters),
+            lambda: bare_sheets(period.plan, sheets),
+        )
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 """Benchmark: sheet layouts (版式) for 10,000 projects; the layout renderer against bare XlsxWriter.
 
-Run:  .venv/bin/python benchmarks/bench_layouts.py [N]
+Run:  .venv/bin/python benchmarks/bench_layouts.py [N]     (DATABASE_URL may name PostgreSQL, as bench_export)
 For two layouts, the finance bureau's (by county, funding columns, signature lines) and the built-in
-调度表 (by category, 16 columns, 口径说明), prints the whole export (database reads included) and writing
-alone, and the ratio to XlsxWriter writing the same cells with the same formats and no layout code.
+调度表 (by category, 16 columns, 口径说明), sets the whole export (database reads included), and the
+layout renderer writing alone, against XlsxWriter writing the same cells with the same formats and no
+layout code: bare time, ours, ratio, bare peak memory, ours, ratio (benchmarks.against_bare).
 """
 
 import sys
-import time
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import xlsxwriter
 from sqlalchemy import insert, select
 
+from benchmarks.against_bare import compare
 from benchmarks.bench_export import seeded_period
 from portfolio.db import session
 from portfolio.exports.services import Operator
@@ -66,9 +67,8 @@ def finance_spec(central: int, bonds: int) -> LayoutSpec:
     )
 
 
-def bare_xlsxwriter(columns, rows) -> float:
+def bare_xlsxwriter(columns, rows) -> None:
     """The same cells, formats, merges and page setup, written straight to XlsxWriter."""
-    start = time.perf_counter()
     wb = xlsxwriter.Workbook(BytesIO(), {"in_memory": True, "strings_to_formulas": False})
     formats = {}
     for tint in (None, *ROW_TINTS):
@@ -102,35 +102,30 @@ def bare_xlsxwriter(columns, rows) -> float:
     ws.repeat_rows(2, 3)
     ws.freeze_panes(4, 2)
     wb.close()
-    return time.perf_counter() - start
 
 
-def ours(spec, columns, rows) -> float:
-    start = time.perf_counter()
+def ours(spec, columns, rows) -> None:
     book = Book()
     write_layout_sheet(book, spec, "sheet", columns, rows, SheetText("title", "unit", "date"))
     book.close()
-    return time.perf_counter() - start
-
-
-def timed(run) -> float:
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
 
 
 def measure(name: str, spec: LayoutSpec, period) -> None:
     layout = SheetLayout(id=0, name=name, spec=spec.as_dict(), version=1, builtin=False)
     file = export_layout(Operator(), layout, period)
-    total = min(timed(lambda: export_layout(Operator(), layout, period)) for _ in range(3))
     prepared = prepare(Operator(), spec, period, load_projects(Operator(), spec, period, None))
-    mine = min(ours(spec, prepared.columns, prepared.rows) for _ in range(3))
-    bare = min(bare_xlsxwriter(prepared.columns, prepared.rows) for _ in range(3))
     size = f"{len(prepared.rows)} rows × {len(prepared.columns)} columns"
     print(f"{name}: {size}, file {len(file.content) / 1e6:.1f} MB")
-    print(f"  whole export (reads + rows + write, best of 3): {total:.2f} s")
-    print(f"  writing only: layout renderer {mine:.2f} s, bare XlsxWriter {bare:.2f} s, {mine / bare:.2f}x")
-    print(f"  whole export vs bare XlsxWriter writing: {total / bare:.2f}x")
+    compare(
+        f"{name} whole export",
+        lambda: export_layout(Operator(), layout, period),
+        lambda: bare_xlsxwriter(prepared.columns, prepared.rows),
+    )
+    compare(
+        f"{name} writing only (layout renderer)",
+        lambda: ours(spec, prepared.columns, prepared.rows),
+        lambda: bare_xlsxwriter(prepared.columns, prepared.rows),
+    )
 
 
 def main(n: int) -> None:
