@@ -14,15 +14,18 @@ from xlsxwriter.worksheet import Worksheet
 from portfolio.db import LabelledEnum
 from portfolio.definitions.investment import annual_rate, cumulative_since_start
 from portfolio.definitions.reports import ReportState
+from portfolio.exports.safe_text import FORMULA_PREFIXES, MAX_CELL_CHARS, has_illegal
 from portfolio.exports.sheet_layout import (
     LEVEL_FILLS,
+    LINE_POINTS,
     NUMERIC_STYLES,
     Book,
     Column,
-    fit_row_height,
+    text_lines,
     write_number,
     write_text,
 )
+from portfolio.numbers import READABLE_MAX_WAN
 from portfolio.projects.models import Project
 from portfolio.reporting.progress import ProjectProgress
 
@@ -113,7 +116,7 @@ def group_values(kind: str, label: str, members: list[SheetRow], extra_keys=()) 
     and a column blank in every row stays blank (not 0.00)."""
     values: dict = {"name": label}
     for key in (*SUM_KEYS, *extra_keys):
-        amounts = [a for a in (r.values.get(key) for r in members) if isinstance(a, Decimal)]
+        amounts = [a for r in members if isinstance(a := r.values.get(key), Decimal)]
         values[key] = sum(amounts, Decimal(0)) if amounts else None
     rated = (r.values for r in members if isinstance(r.values.get("year_invested"), Decimal))
     values["completion_rate"] = annual_rate((v["year_invested"], v["annual_plan"]) for v in rated)
@@ -191,12 +194,78 @@ def write_cell(book: Book, ws: Worksheet, r: int, c: int, column: Column, row: S
         write_text(book, ws, r, c, value, "center" if numeric else column.style, tint=group)
 
 
+class _BodyFormats:
+    """The formats of one column's body cells, by row tint (and warning fill), looked up in the book once
+    per column and tint instead of once per cell: the formats write_cell would choose."""
+
+    def __init__(self, book: Book, column: Column):
+        self.book, self.numeric = book, column.style in NUMERIC_STYLES
+        self.number_style = column.style if self.numeric else "int"
+        self.text_style = "center" if self.numeric else column.style
+        self.found: dict[tuple, object] = {}
+
+    def number(self, tint: str | None):
+        found = self.found.get((True, tint))
+        if found is None:
+            found = self.found[True, tint] = self.book.fmt(self.number_style, tint=tint)
+        return found
+
+    def text(self, tint: str | None):
+        found = self.found.get((False, tint))
+        if found is None:
+            found = self.found[False, tint] = self.book.fmt(self.text_style, tint=tint)
+        return found
+
+    def filled(self, level: str):
+        found = self.found.get(("fill", level))
+        if found is None:
+            found = self.found["fill", level] = self.book.fmt("center", fill=LEVEL_FILLS[level])
+        return found
+
+
+def _plain(text: str) -> bool:
+    """Text that goes into a cell as it is: not formula-like, nothing to remove, within the cell limit."""
+    return not text.startswith(FORMULA_PREFIXES) and len(text) <= MAX_CELL_CHARS and not has_illegal(text)
+
+
 def write_rows(book: Book, ws: Worksheet, first_row: int, columns: list[Column], rows: list[SheetRow]) -> int:
-    """Write the body; returns the row after the last."""
+    """Write the body; returns the row after the last.
+
+    Each cell is what write_cell writes, with the row height fit_row_height sets; the common cells (a
+    finite number, plain text, a blank) go straight to XlsxWriter with their column's format, the rest
+    (formula-like text, an unreadable number, a label) through write_cell. At 10,000 projects the
+    per-cell helpers cost more than XlsxWriter's own writing."""
+    formats = [_BodyFormats(book, column) for column in columns]
+    cells = [(c, column.key, column.width, column.key == "warning") for c, column in enumerate(columns)]
+    write_string, write_number_, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for r, row in enumerate(rows, start=first_row):
-        fit_row_height(ws, r, row.values, columns)
-        for c, column in enumerate(columns):
-            write_cell(book, ws, r, c, column, row)
+        values = row.values
+        tint = None if row.kind == "project" else row.kind
+        level = row.level if row.level in LEVEL_FILLS else None
+        lines = 1
+        for c, key, width, warning in cells:
+            value = values.get(key)
+            kind = value.__class__
+            if isinstance(value, str) and (len(value) * 2.1 > width or "\n" in value):
+                lines = max(lines, text_lines(value, width))
+            if kind is str and value and _plain(value):
+                fmt = formats[c].filled(level) if warning and level else formats[c].text(tint)
+                write_string(r, c, value, fmt)
+            elif warning and level:
+                write_cell(book, ws, r, c, columns[c], row)
+            elif kind is str and not value:
+                write_blank(r, c, None, formats[c].text(tint))
+            elif kind is Decimal and value.is_finite() and abs(value) <= READABLE_MAX_WAN:
+                write_number_(r, c, float(value), formats[c].number(tint))
+            elif kind is int and abs(value) <= READABLE_MAX_WAN:
+                write_number_(r, c, value, formats[c].number(tint))
+            elif value is None:
+                fmt = formats[c]
+                write_blank(r, c, None, fmt.number(tint) if fmt.numeric else fmt.text(tint))
+            else:
+                write_cell(book, ws, r, c, columns[c], row)
+        if lines > 1:
+            ws.set_row(r, min(LINE_POINTS * lines + 3, 409))
     return first_row + len(rows)
 
 

@@ -20,6 +20,10 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_PREFIXES)
 
 
+def has_illegal(text: str) -> bool:
+    return _ILLEGAL.search(text) is not None
+
+
 def clean_text(value) -> str:
     """The text as it may go into a cell: illegal characters removed, cut to Excel's cell limit."""
     text = _ILLEGAL.sub("", str(value))

@@ -158,8 +158,11 @@ LINE_POINTS = 13.5  # one line of 10-point 宋体
 
 def text_lines(text: str, width: float) -> int:
     """How many lines wrapped text takes in a column `width` digits wide (a CJK character is about 1.7)."""
+    text = str(text)
+    if len(text) * 2.1 <= width and "\n" not in text:
+        return 1  # no character is wider than 2.05 (four bytes in UTF-8): one line
     lines = 0
-    for part in str(text).split("\n"):
+    for part in text.split("\n"):
         wide = (len(part.encode()) - len(part)) / 2  # CJK characters take three bytes in UTF-8
         lines += max(1, math.ceil((len(part) + 0.7 * wide) / max(width, 1)))
     return lines
@@ -167,10 +170,11 @@ def text_lines(text: str, width: float) -> int:
 
 def fit_row_height(ws: Worksheet, row: int, values: dict, columns: list["Column"]) -> None:
     """Spreadsheet programs do not grow rows for wrapped text on opening; set the height the text needs."""
-    lines = max(
-        (text_lines(values[c.key], c.width) for c in columns if isinstance(values.get(c.key), str)),
-        default=1,
-    )
+    lines = 1
+    for column in columns:
+        value = values.get(column.key)
+        if isinstance(value, str):
+            lines = max(lines, text_lines(value, column.width))
     if lines > 1:
         ws.set_row(row, min(LINE_POINTS * lines + 3, 409))
 
