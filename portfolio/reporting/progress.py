@@ -180,9 +180,9 @@ def read_progress(projects, as_of: date, anchor: int, period, thresholds: Thresh
                 progress_text=text,
                 problems=problems,
                 next_steps=steps,
-                period_invested_wan=money(in_period),
-                year_invested_wan=money(year),
-                cumulative_invested_wan=money(total),
+                period_invested_wan=in_period,  # MONEY columns: already four places, guarded on read
+                year_invested_wan=year,
+                cumulative_invested_wan=total,
                 warning=Warning(level, expected, pct, behind, reason, days),
                 reported_in_period=bool(reported),
             )
