@@ -44,6 +44,8 @@ PATTERNS = {
     "UTC": re.compile(r"\bUTC\b"),
     "None": re.compile(r"\bNone\b"),
     "4-place amount": re.compile(r"\d\.\d{4}\b"),
+    # 导入批次 #12 means nothing to a user: name the file and the date (#,##0.00 is an Excel format)
+    "record id": re.compile(r"(?<![#,])#\s?\d+"),
 }
 
 
@@ -167,7 +169,7 @@ def test_each_navigation_item_opens_the_page_of_that_name(app, users, walked, ro
 def test_the_checks_catch_what_they_look_for():
     bad = (
         '<p>final_class：lagging → on_schedule</p><p>annual-sum-mismatch</p><p>{"a": 1}</p>'
-        "<p>2025-01-10 08:00 UTC</p><p>None</p><p>1500.0000</p>"
+        "<p>2025-01-10 08:00 UTC</p><p>None</p><p>1500.0000</p><p>导入批次 #12</p>"
     )
     found = " ".join(problems_in(bad))
     for what in PATTERNS:

@@ -172,6 +172,8 @@ def build_world(users: dict) -> World:
     )
     session.add_all([round_, assessment, indicator, batch, layout])
     session.flush()
+    # The 温县 project came from that import: its page names the file, as a user knows it.
+    own_project.import_batch_id, own_project.source_sheet, own_project.source_row = batch.id, "附件", 7
     record(users["admin"], "user.create", spare, after={"username": "spare"})
     session.commit()
     shared = {

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portfolio.annex.models import ImportBatch
 from portfolio.db import Base, LabelledEnum, MoneyNumeric, enum_column, utcnow
 
 MONEY = MoneyNumeric(16, 4)
@@ -285,6 +286,8 @@ class Project(Base):
         order_by="Milestone.planned_date",
         cascade="all, delete-orphan",
     )
+    # The import that last wrote the project: its page names the file and date, never the batch's id.
+    import_batch: Mapped[ImportBatch | None] = relationship()
 
     @property
     def schedule_start(self) -> date | None:

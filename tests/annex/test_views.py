@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from portfolio.annex.models import ImportBatch
 from portfolio.db import session
+from portfolio.localtime import to_local
 from portfolio.projects.models import Project
 from tests.annex.helpers import annex_bytes, plan
 from tests.annex.workbooks import Layout, annex_rows, build
@@ -60,8 +61,25 @@ def test_upload_previews_then_confirm_imports(role_client):
     assert done.status_code == 302
     assert _count() == 86 and _count(ImportBatch) == 1
     batch_page = planner.get(done.headers["Location"])
-    assert batch_page.status_code == 200 and "导入批次" in batch_page.get_data(as_text=True)
+    assert batch_page.status_code == 200 and "导入记录：annex.xlsx" in batch_page.get_data(as_text=True)
     assert "annex.xlsx" in planner.get("/annex/batches").get_data(as_text=True)
+
+
+def test_an_imported_projects_page_names_the_file_and_date_linked_for_those_who_import(role_client):
+    planner = role_client("planner")
+    html = _upload(planner, annex_bytes(), name="焦作附件.xlsx").get_data(as_text=True)
+    planner.post("/annex/confirm", data=_confirm_fields(html))
+    batch = session.scalar(select(ImportBatch))
+    project = session.scalar(select(Project).where(Project.import_batch_id == batch.id).limit(1))
+    when = to_local(batch.imported_at).strftime("%Y-%m-%d %H:%M")
+    seen = {}
+    for role in ("planner", "reviewer"):
+        page = role_client(role).get(f"/projects/{project.id}").get_data(as_text=True)
+        row = page.split("<th>数据来源</th>", 1)[1].split("</tr>", 1)[0]
+        assert "焦作附件.xlsx" in row and when in row and f"第 {project.source_row} 行" in row
+        assert "#" not in row and "批次" not in row
+        seen[role] = f'href="/annex/batches/{batch.id}"' in row
+    assert seen == {"planner": True, "reviewer": False}  # only those who may open the import record
 
 
 def test_preview_shows_field_changes_and_withdrawals(role_client):
