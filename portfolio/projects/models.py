@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -17,8 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portfolio.annex.models import ImportBatch
 from portfolio.db import Base, LabelledEnum, MoneyNumeric, enum_column, utcnow
+
+if TYPE_CHECKING:  # the mapper finds it by name (portfolio/models.py loads every table)
+    from portfolio.annex.models import ImportBatch
 
 MONEY = MoneyNumeric(16, 4)
 
@@ -287,7 +290,7 @@ class Project(Base):
         cascade="all, delete-orphan",
     )
     # The import that last wrote the project: its page names the file and date, never the batch's id.
-    import_batch: Mapped[ImportBatch | None] = relationship()
+    import_batch: Mapped["ImportBatch | None"] = relationship()
 
     @property
     def schedule_start(self) -> date | None:
