@@ -26,16 +26,20 @@ NAME_MAX = 300
 
 def check(parsed: Parsed, ctx: PlanContext) -> None:
     """Run every row check, then the duplicate-name and the category-total checks."""
+    annual_columns: dict[int, bool] = {}  # records of one sheet share one columns dict
     for record in parsed.records:
-        issues = RowChecker(record, ctx, parsed.issues)
-        issues.run()
+        key = id(record.columns)
+        if key not in annual_columns:
+            annual_columns[key] = any(k.startswith("annual:") for k in record.columns)
+        RowChecker(record, ctx, parsed.issues, annual_columns[key]).run()
     _duplicates(parsed)
     _totals(parsed, ctx)
 
 
 class RowChecker:
-    def __init__(self, record: ProjectRecord, ctx: PlanContext, issues: list[Issue]):
+    def __init__(self, record: ProjectRecord, ctx: PlanContext, issues: list[Issue], annual_columns: bool):
         self.r, self.ctx, self.issues = record, ctx, issues
+        self.annual_columns = annual_columns  # whether the record's sheet has annual plan columns
 
     def add(self, severity: str, code: str, key: str, message: str, value=None) -> None:
         letter, header = self.r.columns.get(key, (None, None))
@@ -83,8 +87,7 @@ class RowChecker:
             )
         self._pre_tracking()
         planned = [a for a in r.annual_plan_wan.values() if a is not None]
-        has_annual_columns = any(k.startswith("annual:") for k in r.columns)
-        if span_wan is not None and has_annual_columns:
+        if span_wan is not None and self.annual_columns:
             planned_sum = sum(planned, Decimal(0))
             if abs(planned_sum - span_wan) > ROUNDING_WAN * max(1, len(planned)):
                 self.add(
@@ -218,6 +221,7 @@ def _totals(parsed: Parsed, ctx: PlanContext) -> None:
     """Each category row (and the 合计 row) against the sum of the projects it covers."""
     sums: dict[int | None, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     counts: dict[int | None, int] = defaultdict(int)
+    keys = {year: f"annual:{year}" for year in ctx.years}
     for r in parsed.records:
         for group in (r.category, None):
             counts[group] += 1
@@ -225,7 +229,8 @@ def _totals(parsed: Parsed, ctx: PlanContext) -> None:
             bucket["total_investment_wan"] += r.total_investment_wan or 0
             bucket["span_investment_wan"] += r.span_investment_wan or 0
             for year, amount in r.annual_plan_wan.items():
-                bucket[f"annual:{year}"] += amount or 0
+                if amount is not None:
+                    bucket[keys.get(year) or f"annual:{year}"] += amount
     for agg in parsed.aggregates:
         label = "合计" if agg.category is None else ctx.categories[agg.category]
         if agg.declared_count is not None and agg.declared_count != counts[agg.category]:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from portfolio.numbers import MONEY_MAX_WAN
 
 BLANKS = {"", "—", "——", "-", "--", "－", "/", "／", "无", "空", "…", "null", "none", "n/a", "#n/a"}
+BLANK_MAX = max(map(len, BLANKS))  # a longer text is never a blank: no lower() for it
 YUAN_SUFFIXES = ("万元", "亿元", "元")
 FOUR_PLACES = Decimal("0.0001")
 MAX_WAN = MONEY_MAX_WAN  # the one bound for money (portfolio.numbers)
@@ -33,7 +34,7 @@ def is_blank(value) -> bool:
         return True
     if type(value) is str:
         stripped = value.strip()
-        return stripped in BLANKS or stripped.lower() in BLANKS
+        return len(stripped) <= BLANK_MAX and (stripped in BLANKS or stripped.lower() in BLANKS)
     return False
 
 
@@ -43,7 +44,9 @@ def text(value) -> str | None:
         return None
     if type(value) is str:
         stripped = value.strip()
-        return None if stripped in BLANKS or stripped.lower() in BLANKS else stripped
+        if len(stripped) <= BLANK_MAX and (stripped in BLANKS or stripped.lower() in BLANKS):
+            return None
+        return stripped
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
