@@ -32,6 +32,7 @@ _BASE = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
 _CELL = {**_BASE, "border": 1, "text_wrap": True}
 STYLES: dict[str, dict] = {
     "title": {**_BASE, "font_size": 16, "bold": True, "align": "center"},
+    "title_wrap": {**_BASE, "font_size": 16, "bold": True, "align": "center", "text_wrap": True},
     "note": {**_BASE, "align": "left"},
     "note_right": {**_BASE, "align": "right"},
     "note_wrap": {**_BASE, "align": "left", "valign": "top", "text_wrap": True},

@@ -12,9 +12,11 @@ from xlsxwriter.worksheet import Worksheet
 from portfolio.exports.progress_sheet import NOTE_KEYS, SheetRow, state_counts, write_rows
 from portfolio.exports.safe_text import clean_text
 from portfolio.exports.sheet_layout import (
+    LINE_POINTS,
     Book,
     Column,
     setup_page,
+    text_lines,
     write_header,
     write_heading,
     write_notes,
@@ -23,6 +25,7 @@ from portfolio.exports.sheet_layout import (
 from portfolio.layouts.spec import PAPERS, LayoutSpec
 
 SIGNATURE = ("审核人：", "填报人：")
+TITLE_SCALE = 16 / 10  # the title's points against the body's, for how many characters a line holds
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,40 @@ def _header(book: Book, ws: Worksheet, row: int, columns: list[Column]) -> int:
     return row + 1
 
 
+def _fit_title(book: Book, ws: Worksheet, title: str, columns: list[Column]) -> None:
+    """A title longer than the table is wide wraps in a taller row instead of running off the page."""
+    lines = text_lines(title, sum(c.width for c in columns) / TITLE_SCALE)
+    if lines > 1:
+        ws.write_string(0, 0, clean_text(title), book.fmt("title_wrap"))
+        ws.set_row(0, min(LINE_POINTS * TITLE_SCALE * lines + 9, 409))
+
+
+def _fit_header(ws: Worksheet, row: int, body: int, columns: list[Column]) -> None:
+    """Header rows tall enough for long headers (a fixed height cut them off); usual ones stay as they are."""
+    lines = [text_lines(c.header, c.width) for c in columns]
+    if body - row == 1:
+        if max(lines) > 2:
+            ws.set_row(row, LINE_POINTS * max(lines) + 3)
+        return
+    group_lines = max(
+        (
+            text_lines(c.group, sum(d.width for d in columns if d.group == c.group))
+            for c in columns
+            if c.group
+        ),
+        default=1,
+    )
+    top = max(22, LINE_POINTS * group_lines + 3)
+    spanning = max((n for n, c in zip(lines, columns, strict=True) if not c.group), default=1)
+    bottom = max(
+        [LINE_POINTS * n + 3 for n, c in zip(lines, columns, strict=True) if c.group]
+        + [LINE_POINTS * spanning + 3 - top, 36]
+    )
+    if top > 22 or bottom > 36:
+        ws.set_row(row, top)
+        ws.set_row(row + 1, bottom)
+
+
 def _signature(book: Book, ws: Worksheet, row: int, ncols: int) -> int:
     half = max(ncols // 2, 1)
     _span(book, ws, row, 0, half - 1, SIGNATURE[0], "note")
@@ -83,7 +120,9 @@ def write_layout_sheet(
     """One sheet of a layout in the workbook."""
     ws = book.sheet(name)
     header_row = _heading(book, ws, spec, text, len(columns))
+    _fit_title(book, ws, text.title, columns)
     body = _header(book, ws, header_row, columns)
+    _fit_header(ws, header_row, body, columns)
     after = write_rows(book, ws, body, columns, rows)
     if spec.notes:
         counts = state_counts(rows) if spec.report_counts else ""

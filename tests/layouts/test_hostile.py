@@ -201,3 +201,19 @@ def test_the_audit_log_shows_a_layout_in_words(app, users):
     assert "中央预算内投资（计划资金·中央预算内投资，金额 #,##0.00，列宽 12，合并表头“资金来源”）" in shown
     for code in ("grouping", "county", "landscape", "fund:", "spec", "version", "money"):
         assert code not in shown
+
+
+def test_a_long_title_and_long_headers_wrap_in_taller_rows(app, users):
+    made = funded_portfolio()
+    spec = finance_spec()
+    spec.title = "焦作市重大工程项目资金到位情况及财政资金拨付进度统计表" * 5 + "（{期间}）"
+    spec.columns[1].header = "牵头单位（项目法人单位或行业主管部门，含联系人及联系电话）"
+    spec.columns[3].group = "资金来源（含中央预算内投资、地方政府专项债券及其他各级财政资金）"
+    layout = save_layout(users["planner"], None, "长表", spec)
+    ws = open_xlsx(export_layout(users["planner"], layout, made["q1"]).content).worksheets[0]
+    assert ws["A1"].alignment.wrap_text and ws.row_dimensions[1].height > 80
+    assert ws.row_dimensions[3].height > 22  # the long group header; the long 牵头单位 spans both rows
+    usual = save_layout(users["planner"], None, "财政局资金情况表", finance_spec())
+    ws = open_xlsx(export_layout(users["planner"], usual, made["q1"]).content).worksheets[0]
+    assert not ws["A1"].alignment.wrap_text and ws.row_dimensions[1].height == 30
+    assert (ws.row_dimensions[3].height, ws.row_dimensions[4].height) == (21.75, 36)  # 22 in Excel units
