@@ -17,6 +17,7 @@ from portfolio.annex.classify import PlanContext
 from portfolio.annex.parse import Parsed
 from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord, wan
 from portfolio.fields import FIELDS, span_label
+from portfolio.projects.pre_tracking import over_total_warning
 
 # Annexes round 规划期 investment and annual plans to whole 万元; differences below this are rounding.
 ROUNDING_WAN = Decimal("1")
@@ -104,14 +105,9 @@ class RowChecker:
         done, total = r.pre_tracking_invested_wan, r.total_investment_wan
         if done is None:
             return
-        if total is not None and done > total + ROUNDING_WAN:
-            self.add(
-                WARNING,
-                "pre-tracking-exceeds-total",
-                key,
-                f"{FIELDS[key].label} {wan(done)} 万元超过总投资 {wan(total)} 万元，请核对。",
-                done,
-            )
+        warning = over_total_warning(done, total)
+        if warning:
+            self.add(WARNING, "pre-tracking-exceeds-total", key, warning, done)
         year, as_of = r.pre_tracking_as_of.year, r.pre_tracking_as_of.isoformat()
         if not self.ctx.years[0] - PLAUSIBLE_YEARS_AROUND_PLAN <= year <= self.ctx.years[-1]:
             self.add(

@@ -131,10 +131,12 @@ def pre_tracking(project_id: int):
     form = PreTrackingForm(data=stored) if request.method == "GET" else PreTrackingForm()
     if form.validate_on_submit():
         try:
-            set_pre_tracking(current_user, project, form.amount_wan.data, form.as_of.data)
+            saved = set_pre_tracking(current_user, project, form.amount_wan.data, form.as_of.data)
         except DomainError as refused:
             return _refused("projects/pre_tracking.html", project_id, form, refused)
         flash("已保存纳入系统前已完成投资。", "success")
+        if saved.warning:
+            flash(saved.warning, "warning")
         return redirect(url_for("projects.detail", project_id=project.id))
     status = 400 if form.errors else 200
     return render_template("projects/pre_tracking.html", project=project, form=form), status

@@ -50,13 +50,35 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_kept(app, users, role_cl
         ({"amount_wan": "-1", "as_of": "2020-12-31"}, "不能为负数。"),
         ({"amount_wan": "100", "as_of": ""}, "请填写纳入系统前已完成投资的截至日期。"),
         ({"amount_wan": "100", "as_of": "2020/13/40"}, "日期格式应为“年-月-日”"),
-        ({"amount_wan": "20000", "as_of": "2020-12-31"}, "不能大于总投资（16,536.00 万元）"),
     ):
         response = client.post(url, data=data)
         assert response.status_code == 400, data
         assert message in response.get_data(as_text=True), data
     session.expire_all()
     assert project.pre_tracking_invested_wan is None and project.pre_tracking_as_of is None
+
+
+def test_more_than_the_total_is_kept_with_the_warning_the_import_gives(app, users, role_client):
+    project = _project()
+    client = role_client("planner")
+    url = f"/projects/{project.id}/pre-tracking"
+    saved = client.post(url, data={"amount_wan": "20000", "as_of": "2020-12-31"}, follow_redirects=True)
+    html = saved.get_data(as_text=True)
+    assert saved.status_code == 200 and "已保存纳入系统前已完成投资。" in html
+    # the words of the import's pre-tracking-exceeds-total (tests/annex/test_pre_tracking_import.py)
+    warning = "纳入系统前已完成投资 20,000.00 万元超过总投资 16,536.00 万元，请核对。"
+    assert f'<div class="flash flash-warning" role="status">{warning}</div>' in html
+    assert "<th>纳入系统前已完成</th><td>20,000.00（截至 2020-12-31）" in html
+    session.expire_all()
+    assert project.pre_tracking_invested_wan == Decimal(20000)
+    within = client.post(url, data={"amount_wan": "16536", "as_of": "2020-12-31"}, follow_redirects=True)
+    assert "flash-warning" not in within.get_data(as_text=True)  # equal to the total: nothing to check
+    undated = client.post(url, data={"amount_wan": "20000", "as_of": ""})
+    assert undated.status_code == 400 and "请填写纳入系统前已完成投资的截至日期。" in undated.get_data(
+        as_text=True
+    )
+    session.expire_all()
+    assert project.pre_tracking_invested_wan == Decimal(16536)
 
 
 def test_officers_cannot_enter_it(app, users, role_client):
