@@ -179,15 +179,21 @@ def totals_by_source(plan_id: int, projects: Select, as_of: date) -> list[Source
     for sid, amount, count in session.execute(planned):
         if sid in totals:
             totals[sid].planned_wan, totals[sid].projects = money(amount) or ZERO, count
-    received = (
-        select(ReportFunding.source_id, func.sum(ReportFunding.amount_wan))
-        .join(StatusReport, StatusReport.id == ReportFunding.report_id)
+    # Each funding row asks whether its report counts, rather than each of the projects' reports whether it
+    # has funding rows: at 10,000 projects SQLite otherwise walks all 20,000 reports (8 ms) to find none.
+    counted = (
+        select(StatusReport.id)
         .join(ReportingPeriod, ReportingPeriod.id == StatusReport.period_id)
         .where(
+            StatusReport.id == ReportFunding.report_id,
             StatusReport.project_id.in_(ids),
             StatusReport.status == ReportStatus.APPROVED,
             ReportingPeriod.ends_on <= as_of,
         )
+    )
+    received = (
+        select(ReportFunding.source_id, func.sum(ReportFunding.amount_wan))
+        .where(counted.exists())
         .group_by(ReportFunding.source_id)
     )
     for sid, amount in session.execute(received):
