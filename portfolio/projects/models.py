@@ -208,6 +208,8 @@ class Project(Base):
     __tablename__ = "projects"
     __table_args__ = (
         UniqueConstraint("project_code"),
+        # Annex order within a plan: the period and 催报 pages read a page of ids off it without sorting.
+        Index("ix_projects_annex_order", "plan_id", "category_id", "seq_no", "id"),
         CheckConstraint(
             "start_year IS NULL OR end_year IS NULL OR start_year <= end_year",
             name="years",

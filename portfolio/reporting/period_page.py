@@ -16,6 +16,8 @@ from portfolio.permissions import visible_projects
 from portfolio.projects.models import Category, Location, Plan, Project, ProjectLocation, ProjectUnit
 from portfolio.reporting.models import ReportingPeriod, StatusReport
 
+ANNEX_ORDER = (Project.category_id, Project.seq_no, Project.id)
+
 
 @dataclass(frozen=True)
 class PeriodFilter:
@@ -103,17 +105,28 @@ def list_period_page(period: ReportingPeriod, user, filters: PeriodFilter, page_
     total = counts[filters.state] if filters.state else sum(counts.values())
     pages = max((total + page_size - 1) // page_size, 1)
     page = min(filters.page, pages)
-    stmt = (
+    # The page's ids first, read in annex order off ix_projects_annex_order; then only those rows in full.
+    ids = session.scalars(
         _in_state(_base(period, user, filters), filters.state)
+        .with_only_columns(Project.id)
+        .order_by(*ANNEX_ORDER)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
+    stmt = (
+        select(Project, StatusReport)
+        .outerjoin(
+            StatusReport,
+            and_(StatusReport.project_id == Project.id, StatusReport.period_id == period.id),
+        )
+        .where(Project.id.in_(ids))
         .options(
             selectinload(Project.locations),
             selectinload(Project.unit_links).joinedload(ProjectUnit.unit),
         )
-        .order_by(Project.category_id, Project.seq_no, Project.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+        .order_by(*ANNEX_ORDER)
     )
-    rows = [(project, report) for project, report in session.execute(stmt)]
+    rows = [(project, report) for project, report in session.execute(stmt)] if ids else []
     return PeriodPage(rows, counts, total, page, pages, filters)
 
 
