@@ -125,16 +125,21 @@ def _rate_pairs(members: list[SheetRow]):
             yield values["year_invested"], values["annual_plan"]
 
 
-def group_values(kind: str, label: str, members: list[SheetRow], extra_keys=()) -> SheetRow:
-    """A 小计 or 合计 row: the sum of its project rows; a project without an approved report adds nothing,
-    and a column blank in every row stays blank (not 0.00).
+def group_values(
+    kind: str, label: str, members: list[SheetRow], sum_keys=SUM_KEYS, rate: bool = True
+) -> SheetRow:
+    """A 小计 or 合计 row: the sum of its project rows in the `sum_keys` columns (the summed columns the
+    sheet shows) and, with `rate`, their 年度计划完成率; a project without an approved report adds
+    nothing, and a column blank in every row stays blank (not 0.00).
 
     `members` may hold group rows standing for their projects (a category's sub-category 小计 rows), so
     a 合计 adds up a few 小计 rows instead of 10,000 project rows again; sums and rate come out the same."""
     values: dict = {"name": label}
-    for key in (*SUM_KEYS, *extra_keys):
+    for key in sum_keys:
         amounts = [a for r in members if isinstance(a := r.values.get(key), Decimal)]
         values[key] = sum(amounts, Decimal(0)) if amounts else None
+    if not rate:
+        return SheetRow(kind, values)
     pairs = list(_rate_pairs(members))
     values["completion_rate"] = annual_rate(pairs)
     done = sum((planned_share(year, plan) for year, plan in pairs), ZERO)
@@ -164,10 +169,14 @@ def build_rows(
     """合计 first, then each category's 小计 row, its sub-categories' 小计 rows and their projects.
 
     `extra` adds values to project rows by column key (funding columns); group rows sum `sum_keys`,
-    by default every extra key.
+    by default SUM_KEYS and every extra key.
     """
     states, extra = states or {}, extra or {}
-    keys = sorted({k for values in extra.values() for k in values}) if sum_keys is None else list(sum_keys)
+    keys = (
+        list(sum_keys)
+        if sum_keys is not None
+        else [*SUM_KEYS, *sorted({k for v in extra.values() for k in v})]
+    )
     rows: list[SheetRow] = []
     heads: list[SheetRow] = []
     count = seq = 0

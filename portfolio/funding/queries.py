@@ -67,7 +67,7 @@ def planned_by_project(project_ids) -> dict[int, dict[int, Decimal]]:
     )
     found: dict[int, dict[int, Decimal]] = {}
     for pid, sid, amount in session.execute(stmt):
-        found.setdefault(pid, {})[sid] = money(amount)
+        found.setdefault(pid, {})[sid] = amount  # a MONEY column: four places, guarded on read
     return found
 
 
@@ -94,10 +94,8 @@ def received_by_project(
         .group_by(StatusReport.project_id, ReportFunding.source_id)
     )
     found: dict[int, dict[int, Received]] = {}
-    for pid, sid, period, year, cumulative in session.execute(stmt):
-        found.setdefault(pid, {})[sid] = Received(
-            money(period), money(year) or ZERO, money(cumulative) or ZERO
-        )
+    for pid, sid, period, year, cumulative in session.execute(stmt):  # sums typed MONEY: four places
+        found.setdefault(pid, {})[sid] = Received(period, year or ZERO, cumulative or ZERO)
     return found
 
 

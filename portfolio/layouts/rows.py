@@ -20,7 +20,6 @@ from portfolio.exports.progress_sheet import (
     project_values,
 )
 from portfolio.funding.queries import planned_by_project, received_by_project
-from portfolio.layouts.catalogue import FUND_MEASURES
 from portfolio.localtime import to_local
 from portfolio.projects.models import Project
 from portfolio.reporting.models import ReportingPeriod
@@ -79,21 +78,29 @@ def register_values(project: Project, progress: ProjectProgress, keys: frozenset
 
 
 def funding_values(project_ids: list[int], period: ReportingPeriod) -> dict[int, dict[str, Decimal]]:
-    """project id → {fund:<measure>:<source id or all>: 万元}, received funds from approved reports only."""
+    """project id → {fund:<measure>:<source id or all>: 万元}, received funds from approved reports only;
+    `all` is every source of the measure together, present when one is."""
     values: dict[int, dict[str, Decimal]] = {pid: {} for pid in project_ids}
     for pid, amounts in planned_by_project(project_ids).items():
-        values[pid].update({f"fund:planned:{sid}": a for sid, a in amounts.items()})
+        mine = values[pid]
+        for sid, amount in amounts.items():
+            mine[f"fund:planned:{sid}"] = amount
+        if amounts:
+            mine["fund:planned:all"] = sum(amounts.values(), ZERO)
     for pid, received in received_by_project(project_ids, period.ends_on, period.id).items():
+        mine = values[pid]
+        periods = []
         for sid, r in received.items():
             if r.period_wan is not None:
-                values[pid][f"fund:period:{sid}"] = r.period_wan
-            values[pid][f"fund:year:{sid}"] = r.year_wan
-            values[pid][f"fund:cumulative:{sid}"] = r.cumulative_wan
-    for amounts in values.values():
-        for measure in FUND_MEASURES:
-            parts = [a for k, a in amounts.items() if k.startswith(f"fund:{measure}:")]
-            if parts:
-                amounts[f"fund:{measure}:all"] = sum(parts, ZERO)
+                mine[f"fund:period:{sid}"] = r.period_wan
+                periods.append(r.period_wan)
+            mine[f"fund:year:{sid}"] = r.year_wan
+            mine[f"fund:cumulative:{sid}"] = r.cumulative_wan
+        if periods:
+            mine["fund:period:all"] = sum(periods, ZERO)
+        if received:
+            mine["fund:year:all"] = sum((r.year_wan for r in received.values()), ZERO)
+            mine["fund:cumulative:all"] = sum((r.cumulative_wan for r in received.values()), ZERO)
     return values
 
 
@@ -169,11 +176,11 @@ def _numbered(rows: list[SheetRow]) -> list[SheetRow]:
 
 
 def grouped_rows(
-    rows: list[SheetRow], grouping: str, sum_keys: list[str], totals: bool = True
+    rows: list[SheetRow], grouping: str, sum_keys: list[str], totals: bool = True, rate: bool = True
 ) -> list[SheetRow]:
     """合计 first (unless `totals` is off), then (when grouped by county or lead unit) each group's 小计 row
-    and its projects."""
-    top = [group_values("total", f"合计（{len(rows)}个项目）", rows, sum_keys)] if totals else []
+    and its projects; `rate`: group rows give their 年度计划完成率."""
+    top = [group_values("total", f"合计（{len(rows)}个项目）", rows, sum_keys, rate)] if totals else []
     if grouping == "none":
         return _numbered([*top, *rows])
     groups: dict[tuple, tuple[str, list[SheetRow]]] = {}
@@ -182,7 +189,7 @@ def grouped_rows(
             groups.setdefault(order, (label, []))[1].append(row)
     body: list[SheetRow] = []
     for number, (_, (label, members)) in enumerate(sorted(groups.items()), start=1):
-        head = group_values("category", f"{label}小计（{len(members)}个）", members, sum_keys)
+        head = group_values("category", f"{label}小计（{len(members)}个）", members, sum_keys, rate)
         head.values["seq"] = category_numeral(number)
         body += [head, *members]
     return _numbered([*top, *body])
@@ -209,4 +216,4 @@ def layout_rows(
         rows = build_rows(projects, progress, states, extra, sum_keys)
         return rows if totals else rows[1:]
     rows = project_rows(projects, progress, states, extra, sort, keys)
-    return grouped_rows(rows, grouping, sum_keys, totals)
+    return grouped_rows(rows, grouping, sum_keys, totals, not keys or "completion_rate" in keys)

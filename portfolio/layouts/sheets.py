@@ -12,7 +12,7 @@ from datetime import date
 from portfolio.definitions.reports import report_state
 from portfolio.errors import DomainError
 from portfolio.exports.filenames import safe_filename
-from portfolio.exports.progress_sheet import SUM_KEYS, SheetRow
+from portfolio.exports.progress_sheet import SheetRow
 from portfolio.exports.queries import list_report_statuses
 from portfolio.exports.sheet_layout import (
     NUMERIC_STYLES,
@@ -123,7 +123,7 @@ def prepare(
         day = today or local_today()
         extra = {pid: {**extra.get(pid, {}), **item_values(items.get(pid), day)} for pid in ids}
     choices = catalogue(list_sources(period.plan_id), period.plan.years)
-    sums = [k for k in keys if k in choices and choices[k].summed and k not in SUM_KEYS]
+    sums = [k for k in keys if k in choices and choices[k].summed]  # group rows add up only these
     rows = layout_rows(
         projects, progress, states, extra, spec.grouping, spec.sort, sums, frozenset(keys), spec.totals
     )
