@@ -6,7 +6,7 @@ figures are the progress read model's for the period (approved reports only) and
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from portfolio.definitions.reports import report_state
@@ -29,6 +29,7 @@ from portfolio.layouts.catalogue import ITEM_KEYS, REPORT_KEYS, catalogue
 from portfolio.layouts.models import SheetLayout
 from portfolio.layouts.queries import (
     layout_projects_stmt,
+    list_all_sources,
     list_approved_report_fields,
     list_full_projects,
     list_layouts,
@@ -64,6 +65,23 @@ def layout_columns(spec: LayoutSpec, plan_short_name: str) -> list[Column]:
         )
         for c in spec.columns
     ]
+
+
+def with_plan_sources(spec: LayoutSpec, plan_id: int) -> LayoutSpec:
+    """The layout with each funding column on the period's plan's source of the same name.
+
+    Sources belong to a plan, and a column names the one chosen in the editor: a layout made under one
+    plan would show blank funding for another plan's periods (the 十五五's 中央预算内投资 is another row)."""
+    sources = list_all_sources()
+    own = {s.name: s.id for s in sources if s.plan_id == plan_id}
+    names = {str(s.id): s.name for s in sources}
+    columns = []
+    for column in spec.columns:
+        head, _, sid = column.key.rpartition(":")
+        if column.key.startswith("fund:") and names.get(sid) in own:
+            column = replace(column, key=f"{head}:{own[names[sid]]}")
+        columns.append(column)
+    return replace(spec, columns=columns)
 
 
 # Fields the sheets' plain project rows (exports.sheet_projects) do not carry.
@@ -104,6 +122,7 @@ def prepare(
     A caller writing several sheets over parts of one set of projects passes their `progress` and report
     `statuses`, read once (the per-county workbook read them once per county). `today` decides whether
     a 督办 item is overdue."""
+    spec = with_plan_sources(spec, period.plan_id)
     keys = [c.key for c in spec.columns]
     if progress is None:
         progress = progress_for(projects, period.ends_on, period)

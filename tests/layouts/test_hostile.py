@@ -217,3 +217,30 @@ def test_a_long_title_and_long_headers_wrap_in_taller_rows(app, users):
     ws = open_xlsx(export_layout(users["planner"], usual, made["q1"]).content).worksheets[0]
     assert not ws["A1"].alignment.wrap_text and ws.row_dimensions[1].height == 30
     assert (ws.row_dimensions[3].height, ws.row_dimensions[4].height) == (21.75, 36)  # 22 in Excel units
+
+
+def test_a_funding_column_reads_the_periods_plan_source_of_the_same_name(app, users):
+    from decimal import Decimal
+
+    from portfolio.funding.models import ProjectFunding
+    from portfolio.funding.services import ensure_default_sources
+    from portfolio.projects.seed_data import PLAN_14
+    from portfolio.projects.services import load_plan
+    from tests.factories import make_period, make_project
+    from tests.funding.helpers import sources
+
+    funded_portfolio()
+    layout = save_layout(users["planner"], None, "财政局资金情况表", finance_spec())  # the 十四五's sources
+    later = load_plan(
+        PLAN_14 | {"name": "下一规划", "short_name": "十五五", "start_year": 2026, "end_year": 2030}
+    )
+    ensure_default_sources(later)
+    project = make_project(plan=later, name="十五五项目", total_investment_wan=Decimal("900"))
+    central = sources(later)["中央预算内投资"]
+    session.add(ProjectFunding(project_id=project.id, source_id=central.id, amount_wan=Decimal("300")))
+    session.flush()
+    ws = open_xlsx(export_layout(users["planner"], layout, make_period(later, "2026Q1")).content).worksheets[
+        0
+    ]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True)}
+    assert rows["十五五项目"][2:4] == (900, 300) and rows["合计（1个项目）"][3] == 300
