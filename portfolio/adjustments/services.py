@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from portfolio.adjustments.models import AdjustmentKind, BaselineProject, PlanAdjustment, PlanBaseline
 from portfolio.adjustments.snapshot import FIELDS, changed_fields, snapshot_plan
-from portfolio.db import insert_rows, session
+from portfolio.db import insert_rows, session, utcnow
 from portfolio.errors import DomainError
 from portfolio.projects.models import Plan, Project
 
@@ -94,6 +94,18 @@ def freeze_baseline(actor, plan: Plan, values: dict[int, dict], batch_id: int | 
     return baseline
 
 
+ADJUSTMENT_COLUMNS = (
+    "project_id",
+    "kind",
+    "before",
+    "after",
+    "plan_id",
+    "reason",
+    "doc_number",
+    "user_id",
+    "batch_id",
+    "at",
+)
 BASELINE_COLUMNS = (
     "baseline_id",
     "project_id",
@@ -156,24 +168,20 @@ def record_adjustments(
         freeze_baseline(actor, plan, before)
     after = snapshot_plan(plan.id, project_ids)
     if project_ids is not None:
-        before = {k: v for k, v in before.items() if k in set(project_ids)}
+        wanted = set(project_ids)  # once: a set per item made a 10,000-project re-import quadratic
+        before = {k: v for k, v in before.items() if k in wanted}
     changes = list_changes(before, after)
     if not changes:
         return []
     note = _check_note(note, changes)
-    for change in changes:
-        session.add(
-            PlanAdjustment(
-                plan_id=plan.id,
-                project_id=change.project_id,
-                kind=change.kind,
-                reason=note.reason.strip(),
-                doc_number=note.doc_number.strip(),
-                user_id=getattr(actor, "id", None),
-                batch_id=batch_id,
-                before=change.before,
-                after=change.after,
-            )
-        )
-    session.flush()
+    fixed = (
+        plan.id,
+        note.reason.strip(),
+        note.doc_number.strip(),
+        getattr(actor, "id", None),
+        batch_id,
+        utcnow(),
+    )
+    rows = [(c.project_id, c.kind, c.before, c.after, *fixed) for c in changes]
+    insert_rows(session.connection(), PlanAdjustment.__table__, ADJUSTMENT_COLUMNS, rows)
     return changes

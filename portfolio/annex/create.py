@@ -11,7 +11,7 @@ from portfolio.adjustments.snapshot import amount_text, snapshot_values
 from portfolio.annex.funding_write import source_ids
 from portfolio.annex.models import ImportBatch
 from portfolio.annex.report import CREATED, ProjectRecord, plain
-from portfolio.audit.models import AuditEntry
+from portfolio.audit.services import record_many
 from portfolio.db import insert_rows, session, utcnow
 from portfolio.funding.models import ProjectFunding, ProjectFundingNote
 from portfolio.projects.models import (
@@ -49,7 +49,6 @@ VALUE_COLUMNS = (
     "source_row",
 )
 FIXED_COLUMNS = ("plan_id", "status", "version", "created_at", "updated_at")
-AUDIT_COLUMNS = ("at", "user_id", "action", "entity_type", "entity_id", "summary", "before", "after")
 
 
 class References:
@@ -146,21 +145,8 @@ def create_projects(
     for r in records:
         r.project_id = ids[(r.sheet[:100], r.row)]
     _insert_links(conn, records, refs)
-    user_id = getattr(actor, "id", None)
-    audit = [
-        (
-            now,
-            user_id,
-            "project.import_create",
-            "Project",
-            r.project_id,
-            f"附件导入新增项目：{r.name}",
-            None,
-            created_values(r),
-        )
-        for r in records
-    ]
-    insert_rows(conn, AuditEntry.__table__, AUDIT_COLUMNS, audit)
+    entries = [(r.project_id, f"附件导入新增项目：{r.name}", None, created_values(r)) for r in records]
+    record_many(actor, "project.import_create", "Project", entries)
 
 
 def _insert_links(conn, records: list[ProjectRecord], refs: References) -> None:

@@ -10,6 +10,7 @@ from portfolio.annex.funding_write import replace_funding
 from portfolio.annex.models import ImportBatch
 from portfolio.annex.report import CREATED, RENUMBERED, UPDATED, ImportReport, ProjectRecord, plain
 from portfolio.audit.services import record as audit
+from portfolio.audit.services import record_many
 from portfolio.db import refresh_statistics, session
 from portfolio.localtime import local_today
 from portfolio.projects.models import AnnualPlan, LifecycleStatus, Plan, Project, ProjectUnit
@@ -38,13 +39,13 @@ def write_import(actor, plan: Plan, report: ImportReport, matched: Diff, new_sub
     create_projects(actor, plan, batch, [r for r in report.projects if r.action == CREATED], refs)
     changing = [p.id for i, p in matched.matched.items() if report.projects[i].action == UPDATED]
     orm = _load_projects(changing + [p.id for p in matched.withdrawn])
-    moved = []
+    moved, updates = [], []
     for i, r in enumerate(report.projects):
         stored = matched.matched.get(i)
         if stored is not None and r.action == UPDATED:
             project = orm[stored.id]
             project.source_sheet, project.source_row = r.sheet[:100], r.row
-            _update(actor, project, r, refs, batch)
+            updates.append(_update(project, r, refs, batch))
         elif stored is not None and (
             r.action == RENUMBERED or (stored.source_sheet, stored.source_row) != (r.sheet[:100], r.row)
         ):
@@ -53,7 +54,10 @@ def write_import(actor, plan: Plan, report: ImportReport, matched: Diff, new_sub
                 {"pid": stored.id, "sheet": r.sheet[:100], "row": r.row, "seq": seq, "ts": stored.updated_at}
             )
     _move_sources(moved)
-    _withdraw(actor, [orm[p.id] for p in matched.withdrawn], batch)
+    withdrawals = _withdraw(actor, [orm[p.id] for p in matched.withdrawn], batch)
+    session.flush()  # the changed projects' rows first, then their audit entries in bulk
+    record_many(actor, "project.import_update", "Project", updates)
+    record_many(actor, "project.withdraw", "Project", withdrawals)
     audit(
         actor,
         "annex.import",
@@ -86,20 +90,16 @@ def _new_batch(actor, plan: Plan, report: ImportReport) -> ImportBatch:
     return batch
 
 
-def _withdraw(actor, projects: list[Project], batch: ImportBatch) -> None:
-    """调出, never deleted: reports, milestones and evaluations stay attached."""
+def _withdraw(actor, projects: list[Project], batch: ImportBatch) -> list[tuple]:
+    """调出, never deleted: reports, milestones and evaluations stay attached. Returns audit entries."""
+    entries = []
     for project in projects:
         before = {"status": project.status.label}
         change_status(actor, project, LifecycleStatus.WITHDRAWN, local_today(), "附件重新导入")
         project.import_batch_id = batch.id
-        audit(
-            actor,
-            "project.withdraw",
-            project,
-            before=before,
-            after={"status": LifecycleStatus.WITHDRAWN.label},
-            summary=f"附件重新导入时未出现，标记为调出：{project.name}",
-        )
+        summary = f"附件重新导入时未出现，标记为调出：{project.name}"
+        entries.append((project.id, summary, before, {"status": LifecycleStatus.WITHDRAWN.label}))
+    return entries
 
 
 def _move_sources(moved: list[dict]) -> None:
@@ -121,8 +121,10 @@ def _move_sources(moved: list[dict]) -> None:
     session.connection().execute(stmt, moved)
 
 
-def _update(actor, project: Project, r: ProjectRecord, refs: References, batch: ImportBatch) -> None:
-    """Change only the fields that differ; reports, milestones and evaluations are never touched."""
+def _update(project: Project, r: ProjectRecord, refs: References, batch: ImportBatch) -> tuple:
+    """Change only the fields that differ; reports, milestones and evaluations are never touched.
+
+    Returns the project's audit entry (id, summary, before, after), written with the others in bulk."""
     values = dict(zip(VALUE_COLUMNS, project_values(r, refs, batch.id), strict=True))
     changed = r.changes
     project.import_batch_id = batch.id
@@ -155,14 +157,9 @@ def _update(actor, project: Project, r: ProjectRecord, refs: References, batch: 
     if "status" in changed:
         project.status = LifecycleStatus.PLANNING
     replace_funding(project.id, r, refs.sources, changed)
-    audit(
-        actor,
-        "project.import_update",
-        project,
-        before=_audit_values({k: o for k, (o, _n) in changed.items()}),
-        after=_audit_values({k: n for k, (_o, n) in changed.items()}),
-        summary=f"附件重新导入更新项目：{project.name}",
-    )
+    before = _audit_values({k: o for k, (o, _n) in changed.items()})
+    after = _audit_values({k: n for k, (_o, n) in changed.items()})
+    return (project.id, f"附件重新导入更新项目：{project.name}", before, after)
 
 
 def _replace_units(project: Project, r: ProjectRecord, refs: References) -> None:

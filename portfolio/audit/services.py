@@ -1,7 +1,9 @@
 """Writing to the audit log. Nothing in the application updates or deletes an entry."""
 
 from portfolio.audit.models import AuditEntry
-from portfolio.db import session
+from portfolio.db import insert_rows, session, utcnow
+
+BULK_COLUMNS = ("entity_id", "summary", "before", "after", "at", "user_id", "action", "entity_type")
 
 
 def record(
@@ -25,3 +27,10 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_many(actor, action: str, entity_type: str, entries: list[tuple]) -> None:
+    """Append one entry per (entity id, summary, before, after), all by one bulk insert: an import
+    audits each of its 10,000 projects, and an ORM object per entry cost more than the insert."""
+    fixed = (utcnow(), getattr(actor, "id", None), action, entity_type)
+    insert_rows(session.connection(), AuditEntry.__table__, BULK_COLUMNS, [(*e, *fixed) for e in entries])

@@ -5,16 +5,19 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from portfolio.adjustments.models import BaselineProject, PlanBaseline
+from portfolio.adjustments import services as adjustment_services
+from portfolio.adjustments.models import BaselineProject, PlanAdjustment, PlanBaseline
+from portfolio.adjustments.services import AdjustmentNote
 from portfolio.annex import create
 from portfolio.annex.models import ImportBatch
 from portfolio.annex.services import import_annex
+from portfolio.audit import services as audit_services
 from portfolio.audit.models import AuditEntry
 from portfolio.db import session
 from portfolio.funding.models import ProjectFunding
 from portfolio.projects.models import AnnualPlan, LifecycleStatus, Project, ProjectLocation, ProjectUnit
 from tests.annex.helpers import plan
-from tests.annex.workbooks import Layout, annex_rows, build
+from tests.annex.workbooks import Layout, Row, annex_rows, build
 
 WRITTEN = (Project, ProjectLocation, ProjectUnit, AnnualPlan, ProjectFunding, ImportBatch, PlanBaseline)
 
@@ -24,12 +27,13 @@ def _count(model) -> int:
 
 
 def _failing_midway(table_name: str, monkeypatch) -> list[int]:
-    """Make the bulk insert into table_name hit a NOT NULL violation on its middle row."""
+    """Make the first bulk insert of 3 rows or more into table_name hit a NOT NULL violation on its
+    middle row; returns the sizes of the inserts broken (one, once it has happened)."""
     real, sizes = create.insert_rows, []
 
     def insert_rows(conn, table, columns, rows):
         rows = list(rows)
-        if table.name == table_name:
+        if table.name == table_name and len(rows) > 2 and not sizes:  # rows before and after the bad one
             sizes.append(len(rows))
             middle = len(rows) // 2
             broken = list(rows[middle])
@@ -37,7 +41,8 @@ def _failing_midway(table_name: str, monkeypatch) -> list[int]:
             rows[middle] = tuple(broken)
         return real(conn, table, columns, rows)
 
-    monkeypatch.setattr(create, "insert_rows", insert_rows)
+    for module in (create, audit_services, adjustment_services):
+        monkeypatch.setattr(module, "insert_rows", insert_rows)
     return sizes
 
 
@@ -51,7 +56,7 @@ def test_a_bulk_insert_failing_midway_leaves_nothing_written(app, runner, tmp_pa
     result = runner.invoke(args=["import-annex", str(path)])
 
     assert isinstance(result.exception, IntegrityError), result.output
-    assert sizes and sizes[0] > 2  # the broken row had rows before it in the same executemany
+    assert sizes  # the broken row had rows before and after it in the same bulk insert
     assert {model.__name__: _count(model) for model in WRITTEN} == dict.fromkeys(
         (model.__name__ for model in WRITTEN), 0
     )
@@ -89,3 +94,28 @@ def test_bulk_written_projects_read_back_as_the_file_gave_them(app):
         project = session.get(Project, row.project_id)
         assert row.total_investment_wan == project.total_investment_wan and row.member is True
         assert row.annual == {str(a.year): str(a.amount_wan) for a in project.annual_plans}
+
+
+@pytest.mark.parametrize("table_name", ["audit_entries", "plan_adjustments"])
+def test_a_reimport_failing_midway_in_a_bulk_insert_changes_nothing(app, monkeypatch, table_name):
+    rows = annex_rows()
+    import_annex(None, build(Layout(), rows), "v1.xlsx", plan())
+    session.commit()
+    projects = [r for r in rows if r.kind == "project"]
+    for row in projects[:5]:  # five changed, one withdrawn, one added: several rows in each bulk insert
+        row.values.update(total=row.values["total"] + 1, fyp=row.values["fyp"])
+    rows.remove(projects[5])
+    rows.insert(rows.index(projects[6]), Row("project", dict(projects[6].values, seq=99, name="新增项目")))
+    stored = {p.name: (p.total_investment_wan, p.status, p.version) for p in session.scalars(select(Project))}
+    counts = {model.__name__: _count(model) for model in (*WRITTEN, AuditEntry, PlanAdjustment)}
+    sizes = _failing_midway(table_name, monkeypatch)
+
+    with pytest.raises(IntegrityError):
+        note = AdjustmentNote("调整", "焦环〔2024〕2号")
+        import_annex(None, build(Layout(), rows), "v2.xlsx", plan(), note=note)
+    session.rollback()
+
+    assert sizes
+    assert {model.__name__: _count(model) for model in (*WRITTEN, AuditEntry, PlanAdjustment)} == counts
+    now = {p.name: (p.total_investment_wan, p.status, p.version) for p in session.scalars(select(Project))}
+    assert now == stored
