@@ -15,7 +15,14 @@ from portfolio.exports.template_sheet import INPUTS, META_SHEET
 from portfolio.funding.models import ReportFunding
 from portfolio.layouts.catalogue import FIXED, input_key
 from portfolio.layouts.models import SheetLayout
-from portfolio.layouts.services import LayoutRefused, check_layout, delete_layout, save_layout
+from portfolio.layouts.services import (
+    LayoutRefused,
+    check_layout,
+    delete_layout,
+    import_layout,
+    layout_json,
+    save_layout,
+)
 from portfolio.layouts.spec import LayoutColumn, LayoutSpec
 from portfolio.reporting.models import PeriodStatus, ReportStatus, StatusReport
 from tests.exports.test_template import _upload  # the same upload route as today's template
@@ -400,3 +407,9 @@ def test_a_funding_source_removed_since_issuing_is_refused(world, role_client):
     page = _upload(client, world["period"], filled, follow=True).get_data(as_text=True)
     assert "下载模板后资金来源清单已变更" in page
     assert session.scalar(select(func.count(StatusReport.id))) == 1
+
+
+def test_input_columns_travel_in_the_shared_json_file(world, users):
+    data = layout_json(world["layout"])
+    copy = import_layout(users["planner"], data, "月报（导入）")
+    assert copy.issues_template and copy.spec["columns"] == world["layout"].spec["columns"]
