@@ -82,7 +82,15 @@ def supervision_spec() -> LayoutSpec:
         orientation="landscape",
         unit_note="共 {项目数} 个项目",
         notes=True,
-        note_keys=["counted_reports", "expected_pct", "behind_points", "days_behind", "started"],
+        note_keys=[
+            "counted_reports",
+            "warning_level",
+            "expected_pct",
+            "behind_points",
+            "days_behind",
+            "started",
+            "supervision_overdue",  # 办理状态 marks an item （已逾期）
+        ],
         report_counts=False,
         totals=False,
         sheet_name=SUPERVISION_NAME,

@@ -44,6 +44,7 @@ class Choice:
     summed: bool = False  # 小计/合计 rows add it up
     group: str = "项目信息"  # where the editor lists it
     fills: str | None = None  # the template input (INPUTS key) this column is when marked as an input
+    definition: str | None = None  # the 口径 (definitions key) its figure follows, for the sheet's notes
 
 
 _PROJECT_FIELDS = (
@@ -83,27 +84,29 @@ _SUMMED_FIELDS = {"total_investment_wan", "span_investment_wan"}
 _PROGRESS = (
     Choice("seq", "序号", "center", group="表格"),
     Choice("annual_plan", "年度计划投资", "money", True, "进度"),
-    Choice("period_invested", "本期完成投资", "money", True, "进度", "invested_wan"),
-    Choice("year_invested", "年度累计完成投资", "money", True, "进度"),
-    Choice("completion_rate", "年度计划完成率（%）", "rate", False, "进度"),
-    Choice("cumulative", "开工以来累计完成投资", "money", True, "进度"),
+    Choice("period_invested", "本期完成投资", "money", True, "进度", "invested_wan", "period_invested"),
+    Choice("year_invested", "年度累计完成投资", "money", True, "进度", definition="year_invested"),
+    Choice(
+        "completion_rate", "年度计划完成率（%）", "rate", False, "进度", definition="annual_completion_rate"
+    ),
+    Choice("cumulative", "开工以来累计完成投资", "money", True, "进度", definition="cumulative_since_start"),
     Choice("percent_complete", "形象进度（%）", "rate", False, "进度", "percent_complete"),
     Choice("progress_text", "形象进度", "text", False, "进度", "progress_text"),
-    Choice("warning", "预警", "center", False, "进度"),
+    Choice("warning", "预警", "center", False, "进度", definition="warning_level"),
     Choice("problems", "存在问题", "text", False, "进度", "problems"),
     Choice("next_steps", "下步计划", "text", False, "进度", "next_steps"),
     Choice("coordination", INPUTS["coordination"].header, "text", False, "进度", "coordination"),
     Choice("new_status", INPUTS["new_status"].header, "center", False, "进度", "new_status"),
-    Choice("report_state", "本期报告状态", "center", False, "进度"),
+    Choice("report_state", "本期报告状态", "center", False, "进度", definition="report_state"),
     Choice("warning_reason", "预警原因", "text", False, "预警"),
-    Choice("expected_pct", "序时进度（%）", "rate", False, "预警"),
+    Choice("expected_pct", "序时进度（%）", "rate", False, "预警", definition="expected_pct"),
     Choice("actual_pct", "实际进度（%）", "rate", False, "预警"),
-    Choice("behind_points", "落后（百分点）", "rate", False, "预警"),
-    Choice("days_behind", "落后天数", "int", False, "预警"),
+    Choice("behind_points", "落后（百分点）", "rate", False, "预警", definition="behind_points"),
+    Choice("days_behind", "落后天数", "int", False, "预警", definition="days_behind"),
     Choice("last_period", "最近一次审核通过的期次", "center", False, "预警"),
     Choice("last_reviewed", "最近一次审核通过的日期", "center", False, "预警"),
     Choice("item_code", "督办编号", "center", False, "督办"),
-    Choice("item_state", "办理状态", "center", False, "督办"),
+    Choice("item_state", "办理状态", "center", False, "督办", definition="supervision_overdue"),
     Choice("item_answer", "答复情况", "text", False, "督办"),
 )
 # Columns from the project's newest 督办 item (supervision.queries.latest_items).

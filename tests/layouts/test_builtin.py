@@ -8,7 +8,9 @@ export_county_sheets, before the routes moved to the layout) wrote for these sam
 build the same data, so each sheet the layout writes now must read back identical to it.
 supervision_sheets.json.gz holds what the fixed 督办清单 exporter (exports.supervision, deleted when its
 route moved to the layout) wrote for the whole city, one county (the project list's filter), two county
-officers' scopes and an earlier period, over the same portfolio with answered, open and closed items.
+officers' scopes and an earlier period, over the same portfolio with answered, open and closed items;
+re-recorded once on purpose since: its 口径说明 gained 预警颜色 (after 计入统计的报告) and 督办逾期 (last),
+the definitions of its 预警等级 and 办理状态 columns; every other cell is as the fixed exporter wrote it.
 """
 
 import gzip
@@ -19,7 +21,10 @@ from pathlib import Path
 import pytest
 
 from portfolio.db import session
+from portfolio.definitions import find_definition
 from portfolio.funding.columns import FundingChoice
+from portfolio.layouts.builtin import BUILTINS
+from portfolio.layouts.catalogue import FIXED as CATALOGUE
 from portfolio.layouts.progress_sheets import export_county_sheets, export_progress, export_supervision
 from portfolio.projects.models import LifecycleStatus
 from portfolio.projects.queries import ProjectFilters
@@ -138,3 +143,20 @@ def test_supervision_list_equals_the_fixed_one(app, users):
     }
     for case, (who, period, filters) in cases.items():
         _same(case, export_supervision(users[who], period, filters, TODAY))
+
+
+@pytest.mark.parametrize("key", [k for k, b in BUILTINS.items() if b.spec().note_keys])
+def test_a_builtin_layouts_own_notes_explain_every_figure_it_shows(key):
+    """A built-in layout that lists its 口径说明 names the definition of each column's figure."""
+    spec = BUILTINS[key].spec()
+    shown = {CATALOGUE[c.key].definition for c in spec.columns if c.key in CATALOGUE}
+    assert shown - {None} - set(spec.note_keys) == set()
+
+
+def test_the_supervision_list_explains_overdue_items(app, users):
+    made = supervised_portfolio(users)
+    session.commit()
+    content = export_supervision(users["planner"], made["q4"], ProjectFilters(), TODAY).content
+    notes = [str(c.value) for row in open_xlsx(content).worksheets[0].iter_rows() for c in row if c.value]
+    overdue = find_definition("supervision_overdue")
+    assert f"{overdue.name}：{overdue.rule}" in notes
