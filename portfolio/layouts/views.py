@@ -11,8 +11,9 @@ from portfolio.funding.queries import list_sources
 from portfolio.layouts import bp
 from portfolio.layouts.builtin import BUILTINS
 from portfolio.layouts.catalogue import catalogue, funding_label, input_key
+from portfolio.layouts.describe import field_name
 from portfolio.layouts.forms import DeleteForm, LayoutForm, LayoutImportForm
-from portfolio.layouts.queries import get_layout, list_county_names, list_layouts
+from portfolio.layouts.queries import get_layout, list_all_sources, list_county_names, list_layouts
 from portfolio.layouts.services import (
     LayoutRefused,
     check_layout,
@@ -51,8 +52,9 @@ def _choices(plan, spec: LayoutSpec | None) -> tuple[list[tuple[str, str]], dict
         + ("（可填报）" if input_key(k) else "")
         for k, c in found.items()
     }
+    everywhere = list_all_sources() if spec else []  # a column chosen under another plan, by name
     for column in spec.columns if spec else []:
-        named.setdefault(column.key, column.key)
+        named.setdefault(column.key, field_name(column.key, everywhere))
     return [("", "（选择字段）"), *named.items()], labels
 
 

@@ -4,7 +4,9 @@ version-less edits, the audit log's wording, and the command line's failures. Ea
 
 import io
 import json
+import re
 import zipfile
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +16,8 @@ from portfolio.audit.models import AuditEntry
 from portfolio.db import session
 from portfolio.errors import DomainError
 from portfolio.exports.sheet_layout import sheet_name
+from portfolio.funding.models import ProjectFunding
+from portfolio.funding.services import ensure_default_sources
 from portfolio.layouts.models import SheetLayout
 from portfolio.layouts.services import (
     LayoutRefused,
@@ -24,7 +28,11 @@ from portfolio.layouts.services import (
 )
 from portfolio.layouts.sheets import export_all_layouts, export_layout
 from portfolio.layouts.spec import LayoutColumn, LayoutSpec
+from portfolio.projects.seed_data import PLAN_14
+from portfolio.projects.services import load_plan
 from tests.exports.sheets import open_xlsx
+from tests.factories import make_period, make_project
+from tests.funding.helpers import sources
 from tests.layouts.data import finance_spec, funded_portfolio
 from tests.layouts.test_editor import finance_form
 
@@ -219,16 +227,15 @@ def test_a_long_title_and_long_headers_wrap_in_taller_rows(app, users):
     assert (ws.row_dimensions[3].height, ws.row_dimensions[4].height) == (21.75, 36)  # 22 in Excel units
 
 
+def _later_plan():
+    later = load_plan(
+        PLAN_14 | {"name": "下一规划", "short_name": "十五五", "start_year": 2026, "end_year": 2030}
+    )
+    ensure_default_sources(later)
+    return later
+
+
 def test_a_funding_column_reads_the_periods_plan_source_of_the_same_name(app, users):
-    from decimal import Decimal
-
-    from portfolio.funding.models import ProjectFunding
-    from portfolio.funding.services import ensure_default_sources
-    from portfolio.projects.seed_data import PLAN_14
-    from portfolio.projects.services import load_plan
-    from tests.factories import make_period, make_project
-    from tests.funding.helpers import sources
-
     funded_portfolio()
     layout = save_layout(users["planner"], None, "财政局资金情况表", finance_spec())  # the 十四五's sources
     later = load_plan(
@@ -244,3 +251,15 @@ def test_a_funding_column_reads_the_periods_plan_source_of_the_same_name(app, us
     ]
     rows = {r[0]: r for r in ws.iter_rows(values_only=True)}
     assert rows["十五五项目"][2:4] == (900, 300) and rows["合计（1个项目）"][3] == 300
+
+
+def test_the_editor_names_a_column_chosen_under_another_plan(app, users, role_client):
+    funded_portfolio()
+    spec = finance_spec()
+    spec.columns.append(LayoutColumn("annual:2023", "2023年", 10, "money"))
+    layout = save_layout(users["planner"], None, "财政局资金情况表", spec)
+    later = _later_plan()
+    session.commit()
+    page = role_client("planner").get(f"/layouts/{layout.id}?plan={later.id}").get_data(as_text=True)
+    assert ">计划资金·中央预算内投资</option>" in page and ">分年度投资计划·2023年</option>" in page
+    assert not re.search(r">(fund|annual):[^<]*</option>", page)
