@@ -36,10 +36,16 @@ def _timed(label: str, fn):
 
 
 def _cells(content: bytes) -> list[list[tuple]]:
-    """Every non-empty cell of each sheet of a workbook, read back: what bare XlsxWriter is asked to write."""
+    """Every cell of each sheet of a workbook that holds a value or a border (a table's empty cell is
+    drawn too), read back: what bare XlsxWriter is asked to write."""
     book = load_workbook(BytesIO(content))
     return [
-        [(c.row - 1, c.column - 1, c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+        [
+            (c.row - 1, c.column - 1, c.value)
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None or c.border.left.style
+        ]
         for ws in book.worksheets
     ]
 
@@ -56,6 +62,8 @@ def _bare(sheets: list[list[tuple]]) -> None:
                 ws.write_string(row, col, value, text)
             elif isinstance(value, int | float):
                 ws.write_number(row, col, value, money if isinstance(value, float) else number)
+            elif value is None:
+                ws.write_blank(row, col, None, number)
             else:
                 ws.write(row, col, value, number)
     wb.close()

@@ -25,7 +25,9 @@ from portfolio.exports.sheet_layout import (
     Column,
     ExportFile,
     chinese_date,
-    fit_row_height,
+    put_plain,
+    row_lines,
+    set_row_lines,
     setup_page,
     text_lines,
     write_heading,
@@ -70,12 +72,19 @@ def _value(text):
     return number if number is not None else text
 
 
+def _number_style(style: str) -> str:
+    return style if style in ("money", "rate", "int") else "number"
+
+
+def _text_style(style: str) -> str:
+    return "center" if style in ("int", "rate", "center") else "text"
+
+
 def _put(book: Book, ws: Worksheet, row: int, col: int, value, style: str) -> None:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        number_style = style if style in ("money", "rate", "int") else "number"
-        write_number(book, ws, row, col, value, number_style)
+        write_number(book, ws, row, col, value, _number_style(style))
     else:
-        write_text(book, ws, row, col, value, "center" if style in ("int", "rate", "center") else "text")
+        write_text(book, ws, row, col, value, _text_style(style))
 
 
 def _header(book: Book, ws: Worksheet, row: int, columns: list[Column]) -> None:
@@ -89,10 +98,17 @@ def _header(book: Book, ws: Worksheet, row: int, columns: list[Column]) -> None:
 def _table(book: Book, ws: Worksheet, row: int, columns: list[Column], rows: list[list]) -> int:
     """A header and its rows from `row`; returns the row after the last."""
     _header(book, ws, row, columns)
+    cells = []  # each column's width, style and (text, number, blank) formats, as _put chooses them
+    for column in columns:
+        text = book.fmt(_text_style(column.style))
+        cells.append((column.width, column.style, (text, book.fmt(_number_style(column.style)), text)))
     for r, values in enumerate(rows, start=row + 1):
-        fit_row_height(ws, r, {c.key: v for c, v in zip(columns, values, strict=False)}, columns)
-        for c, (column, value) in enumerate(zip(columns, values, strict=False)):
-            _put(book, ws, r, c, value, column.style)
+        lines = 1
+        for c, ((width, style, formats), value) in enumerate(zip(cells, values, strict=False)):
+            lines = row_lines(lines, value, width)
+            if not put_plain(ws, r, c, value, *formats):
+                _put(book, ws, r, c, value, style)
+        set_row_lines(ws, r, lines)
     return row + 1 + len(rows)
 
 

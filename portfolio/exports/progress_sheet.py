@@ -14,18 +14,17 @@ from xlsxwriter.worksheet import Worksheet
 from portfolio.db import LabelledEnum
 from portfolio.definitions.investment import ZERO, annual_rate, cumulative_since_start, planned_share
 from portfolio.definitions.reports import ReportState
-from portfolio.exports.safe_text import FORMULA_PREFIXES, MAX_CELL_CHARS, has_illegal
 from portfolio.exports.sheet_layout import (
     LEVEL_FILLS,
-    LINE_POINTS,
     NUMERIC_STYLES,
     Book,
     Column,
-    text_lines,
+    put_plain,
+    row_lines,
+    set_row_lines,
     write_number,
     write_text,
 )
-from portfolio.numbers import READABLE_MAX_WAN
 from portfolio.projects.models import Project
 from portfolio.reporting.progress import ProjectProgress
 
@@ -228,77 +227,51 @@ def write_cell(book: Book, ws: Worksheet, r: int, c: int, column: Column, row: S
 
 
 class _BodyFormats:
-    """The formats of one column's body cells, by row tint (and warning fill), looked up in the book once
-    per column and tint instead of once per cell: the formats write_cell would choose."""
+    """Each column's (text, number, blank) formats for one row tint, the ones write_cell would choose,
+    looked up in the book once per column and tint instead of once per cell."""
 
-    def __init__(self, book: Book, column: Column):
-        self.book, self.numeric = book, column.style in NUMERIC_STYLES
-        self.number_style = column.style if self.numeric else "int"
-        self.text_style = "center" if self.numeric else column.style
-        self.found: dict[tuple, object] = {}
+    def __init__(self, book: Book, columns: list[Column]):
+        self.book, self.columns, self.found = book, columns, {}
 
-    def number(self, tint: str | None):
-        found = self.found.get((True, tint))
+    def __call__(self, tint: str | None) -> list[tuple]:
+        found = self.found.get(tint)
         if found is None:
-            found = self.found[True, tint] = self.book.fmt(self.number_style, tint=tint)
+            found = self.found[tint] = [self._column(column, tint) for column in self.columns]
         return found
 
-    def text(self, tint: str | None):
-        found = self.found.get((False, tint))
-        if found is None:
-            found = self.found[False, tint] = self.book.fmt(self.text_style, tint=tint)
-        return found
+    def _column(self, column: Column, tint: str | None) -> tuple:
+        numeric = column.style in NUMERIC_STYLES
+        text = self.book.fmt("center" if numeric else column.style, tint=tint)
+        number = self.book.fmt(column.style if numeric else "int", tint=tint)
+        return text, number, number if numeric else text
 
     def filled(self, level: str):
-        found = self.found.get(("fill", level))
-        if found is None:
-            found = self.found["fill", level] = self.book.fmt("center", fill=LEVEL_FILLS[level])
-        return found
-
-
-def _plain(text: str) -> bool:
-    """Text that goes into a cell as it is: not formula-like, nothing to remove, within the cell limit."""
-    return not text.startswith(FORMULA_PREFIXES) and len(text) <= MAX_CELL_CHARS and not has_illegal(text)
+        return self.book.fmt("center", fill=LEVEL_FILLS[level])
 
 
 def write_rows(book: Book, ws: Worksheet, first_row: int, columns: list[Column], rows: list[SheetRow]) -> int:
     """Write the body; returns the row after the last.
 
-    Each cell is what write_cell writes, with the row height fit_row_height sets; the common cells (a
-    finite number, plain text, a blank) go straight to XlsxWriter with their column's format, the rest
-    (formula-like text, an unreadable number, a label) through write_cell. At 10,000 projects the
-    per-cell helpers cost more than XlsxWriter's own writing."""
-    formats = [_BodyFormats(book, column) for column in columns]
+    Each cell is what write_cell writes, with the row height fit_row_height sets; the common cells go
+    straight to XlsxWriter (sheet_layout.put_plain), the rest through write_cell."""
+    formats = _BodyFormats(book, columns)
     cells = [(c, column.key, column.width, column.key == "warning") for c, column in enumerate(columns)]
-    write_string, write_number_, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for r, row in enumerate(rows, start=first_row):
         values = row.values
-        tint = None if row.kind == "project" else row.kind
+        by_column = formats(None if row.kind == "project" else row.kind)
         level = row.level if row.level in LEVEL_FILLS else None
         lines = 1
         for c, key, width, warning in cells:
             value = values.get(key)
-            kind = value.__class__
-            if isinstance(value, str) and (len(value) * 2.1 > width or "\n" in value):
-                lines = max(lines, text_lines(value, width))
-            if kind is str and value and _plain(value):
-                fmt = formats[c].filled(level) if warning and level else formats[c].text(tint)
-                write_string(r, c, value, fmt)
-            elif warning and level:
-                write_cell(book, ws, r, c, columns[c], row)
-            elif kind is str and not value:
-                write_blank(r, c, None, formats[c].text(tint))
-            elif kind is Decimal and value.is_finite() and abs(value) <= READABLE_MAX_WAN:
-                write_number_(r, c, float(value), formats[c].number(tint))
-            elif kind is int and abs(value) <= READABLE_MAX_WAN:
-                write_number_(r, c, value, formats[c].number(tint))
-            elif value is None:
-                fmt = formats[c]
-                write_blank(r, c, None, fmt.number(tint) if fmt.numeric else fmt.text(tint))
+            lines = row_lines(lines, value, width)
+            if warning and level:
+                fill = formats.filled(level)
+                written = value.__class__ is str and put_plain(ws, r, c, value, fill, fill, fill)
             else:
+                written = put_plain(ws, r, c, value, *by_column[c])
+            if not written:
                 write_cell(book, ws, r, c, columns[c], row)
-        if lines > 1:
-            ws.set_row(r, min(LINE_POINTS * lines + 3, 409))
+        set_row_lines(ws, r, lines)
     return first_row + len(rows)
 
 

@@ -17,9 +17,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from portfolio.auth.models import Role
 from portfolio.definitions import notes_for
-from portfolio.exports.safe_text import clean_text, looks_like_formula
+from portfolio.exports.safe_text import (
+    FORMULA_PREFIXES,
+    MAX_CELL_CHARS,
+    clean_text,
+    has_illegal,
+    looks_like_formula,
+)
 from portfolio.fields import FIELDS, INTEGER_FORMAT, MONEY_FORMAT
-from portfolio.numbers import readable
+from portfolio.numbers import READABLE_MAX_WAN, readable
 from portfolio.projects.models import Location
 from portfolio.reporting.models import PeriodKind, ReportingPeriod
 
@@ -173,9 +179,42 @@ def fit_row_height(ws: Worksheet, row: int, values: dict, columns: list["Column"
     """Spreadsheet programs do not grow rows for wrapped text on opening; set the height the text needs."""
     lines = 1
     for column in columns:
-        value = values.get(column.key)
-        if isinstance(value, str):
-            lines = max(lines, text_lines(value, column.width))
+        lines = row_lines(lines, values.get(column.key), column.width)
+    set_row_lines(ws, row, lines)
+
+
+def put_plain(ws: Worksheet, row: int, col: int, value, text: Format, number: Format, blank: Format) -> bool:
+    """Write a common cell straight to XlsxWriter, as write_text or write_number would: plain text, a
+    readable Decimal or int, a blank (None or ""). False, writing nothing, for anything else (text that
+    looks like a formula or needs cleaning, an unreadable number, a label, a float): the caller's careful
+    path writes it. At 10,000 rows the careful helpers cost as much as XlsxWriter's own writing."""
+    kind = value.__class__
+    if kind is str:
+        if not value:
+            ws.write_blank(row, col, None, text)
+        elif value.startswith(FORMULA_PREFIXES) or len(value) > MAX_CELL_CHARS or has_illegal(value):
+            return False
+        else:
+            ws.write_string(row, col, value, text)
+    elif value is None:
+        ws.write_blank(row, col, None, blank)
+    elif kind is Decimal and value.is_finite() and abs(value) <= READABLE_MAX_WAN:
+        ws.write_number(row, col, float(value), number)
+    elif kind is int and abs(value) <= READABLE_MAX_WAN:
+        ws.write_number(row, col, value, number)
+    else:
+        return False
+    return True
+
+
+def row_lines(lines: int, value, width: float) -> int:
+    """The lines of a row so far, with this cell's (fit_row_height's rule, cell by cell)."""
+    if isinstance(value, str) and (len(value) * 2.1 > width or "\n" in value):
+        return max(lines, text_lines(value, width))
+    return lines
+
+
+def set_row_lines(ws: Worksheet, row: int, lines: int) -> None:
     if lines > 1:
         ws.set_row(row, min(LINE_POINTS * lines + 3, 409))
 
