@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Numeric, Select, case, cast, func, select
+from sqlalchemy import BigInteger, Numeric, Select, case, cast, func, literal, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -132,17 +132,21 @@ def _scale_the_sum(element, compiler, **kw):
     return compiler.process(func.coalesce(func.sum(value), 0) * SCALE, **kw)
 
 
-def _scaled_sum(column):
+def _sane(column):
     # A value no form would accept (say, infinity written before the checks existed) is read as blank, as
     # numbers.readable does in Python; otherwise the scaled cast overflows and takes the page down.
-    sane = case((func.abs(column) <= READABLE_MAX_WAN, column), else_=None)
-    return _TenThousandths(sane)
+    return case((func.abs(column) <= READABLE_MAX_WAN, column), else_=None)
 
 
 def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county: dict, year=None) -> None:
     """Count and sum by category, by county and by warning level from the read model; rows without a key
     in the dicts are left out. With `year`, also that year's approved investment, annual plan and the
-    approved investment of projects with a plan that year."""
+    approved investment of projects with a plan that year.
+
+    One statement: each project's level and amounts are worked out once (a common table expression, which
+    both databases materialise as it is read three times), then grouped by category and by each half of
+    the county links.
+    """
     projects = stmt.with_only_columns(
         Project.id,
         Project.category_id,
@@ -150,38 +154,57 @@ def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county:
         Project.total_investment_wan,
         Project.span_investment_wan,
     ).subquery()
-    level = level_in_sql(projects.c.status)
-    figures = [
-        func.count(),
-        _scaled_sum(projects.c.total_investment_wan),
-        _scaled_sum(projects.c.span_investment_wan),
-        _scaled_sum(ProgressRow.cumulative_invested_wan),
-    ]
     joined = projects.outerjoin(
         ProgressRow, (ProgressRow.project_id == projects.c.id) & (ProgressRow.period_id == anchor)
     )
+    amounts = [
+        projects.c.total_investment_wan,
+        projects.c.span_investment_wan,
+        ProgressRow.cumulative_invested_wan,
+    ]
+    planned = []
     if year is not None:
         on_year = (AnnualPlan.project_id == projects.c.id) & (AnnualPlan.year == year)
         joined = joined.outerjoin(AnnualPlan, on_year)
-        planned_done = case((AnnualPlan.amount_wan > 0, ProgressRow.year_invested_wan), else_=None)
-        figures += [
-            _scaled_sum(ProgressRow.year_invested_wan),
-            _scaled_sum(AnnualPlan.amount_wan),
-            _scaled_sum(planned_done),  # the numerator of the annual rate (definitions ANNUAL_RATE)
-            func.count(case((AnnualPlan.amount_wan > 0, 1), else_=None)),  # projects with a plan that year
+        has_plan = AnnualPlan.amount_wan > 0  # only these count in the annual rate (definitions ANNUAL_RATE)
+        amounts += [
+            ProgressRow.year_invested_wan,
+            AnnualPlan.amount_wan,
+            case((has_plan, ProgressRow.year_invested_wan), else_=None),
         ]
-    grouped = select(projects.c.category_id, level, *figures).select_from(joined)
-    for category_id, lvl, *sums in session.execute(grouped.group_by(projects.c.category_id, level)):
-        if category_id in by_category:
-            by_category[category_id].add_group(Level(lvl), *sums)
-        total.add_group(Level(lvl), *sums)
-    for part in county_link_parts():  # two joins to plain tables group faster than one to their union
-        links = part.subquery()
-        placed = joined.join(links, links.c.project_id == projects.c.id)
-        grouped = select(links.c.county_id, level, *figures).select_from(placed)
-        for location_id, lvl, *sums in session.execute(grouped.group_by(links.c.county_id, level)):
-            if location_id in by_county:
-                by_county[location_id].add_group(Level(lvl), *sums)
+        planned = [case((has_plan, 1), else_=None).label("planned")]
+    figures = (
+        select(
+            projects.c.id,
+            projects.c.category_id,
+            level_in_sql(projects.c.status).label("level"),
+            *[_sane(amount).label(f"amount_{i}") for i, amount in enumerate(amounts)],
+            *planned,
+        )
+        .select_from(joined)
+        .cte("figures")
+    )
+    sums = [func.count(), *[_TenThousandths(figures.c[f"amount_{i}"]) for i in range(len(amounts))]]
+    if planned:
+        sums.append(func.count(figures.c.planned))  # projects with a plan that year
+
+    def grouped(kind: int, key, source):
+        return (
+            select(literal(kind), key, figures.c.level, *sums)
+            .select_from(source)
+            .group_by(key, figures.c.level)
+        )
+
+    parts = [grouped(0, figures.c.category_id, figures)]
+    for links in (part.subquery() for part in county_link_parts()):
+        parts.append(grouped(1, links.c.county_id, figures.join(links, links.c.project_id == figures.c.id)))
+    for kind, key, lvl, *values in session.execute(union_all(*parts)):
+        if kind == 0:
+            total.add_group(Level(lvl), *values)
+            if key in by_category:
+                by_category[key].add_group(Level(lvl), *values)
+        elif key in by_county:
+            by_county[key].add_group(Level(lvl), *values)
 
 
 def _group_in_python(stmt: Select, as_of, total, by_category: dict, by_county: dict) -> None:
