@@ -18,17 +18,23 @@ def source_ids(plan_id: int) -> dict[str, int]:
 
 
 def replace_funding(project_id: int, r: ProjectRecord, sources: dict[str, int], changed) -> None:
-    """A changed project's breakdown or note, replaced by the file's."""
+    """A changed project's breakdown or note, replaced by the file's.
+
+    On the session's connection: an ORM statement would flush the session (and refresh the progress
+    read model) before each changed project."""
+    conn = session.connection()
     if "funding" in changed:
-        session.execute(delete(ProjectFunding).where(ProjectFunding.project_id == project_id))
+        table = ProjectFunding.__table__
+        conn.execute(delete(table).where(table.c.project_id == project_id))
         rows = [
             {"project_id": project_id, "source_id": sources[name], "amount_wan": amount}
             for name, amount in (r.funding or {}).items()
             if amount is not None
         ]
         if rows:
-            session.execute(insert(ProjectFunding), rows)
+            conn.execute(insert(table), rows)
     if "funding_note" in changed:
-        session.execute(delete(ProjectFundingNote).where(ProjectFundingNote.project_id == project_id))
+        table = ProjectFundingNote.__table__
+        conn.execute(delete(table).where(table.c.project_id == project_id))
         if r.funding_note:
-            session.execute(insert(ProjectFundingNote), [{"project_id": project_id, "text": r.funding_note}])
+            conn.execute(insert(table), [{"project_id": project_id, "text": r.funding_note}])

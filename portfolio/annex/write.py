@@ -163,11 +163,20 @@ def _update(project: Project, r: ProjectRecord, refs: References, batch: ImportB
 
 
 def _replace_units(project: Project, r: ProjectRecord, refs: References) -> None:
-    project.unit_links.clear()
-    session.flush()
-    project.unit_links.extend(
-        ProjectUnit(unit=refs.units[n], position=i, is_lead=i == 0) for i, n in enumerate(r.units)
-    )
+    """Links keyed by unit: a staying unit keeps its link (new position), others go, new ones come.
+
+    No flush in between (clearing, then flushing, then adding was a flush and a progress read-model
+    refresh per changed project); the one flush at the end writes them all."""
+    units = [refs.units[n] for n in r.units]
+    wanted = {u.id for u in units}
+    staying = {link.unit_id: link for link in project.unit_links if link.unit_id in wanted}
+    for link in [link for link in project.unit_links if link.unit_id not in staying]:
+        project.unit_links.remove(link)
+    for i, unit in enumerate(units):
+        if (link := staying.get(unit.id)) is not None:
+            link.position, link.is_lead = i, i == 0
+        else:
+            project.unit_links.append(ProjectUnit(unit=unit, position=i, is_lead=i == 0))
 
 
 def _replace_annual(project: Project, r: ProjectRecord) -> None:

@@ -170,3 +170,27 @@ def test_a_new_sub_category_is_created_once_and_reimport_is_unchanged(app):
     again = import_annex(None, build(Layout(), rows), "v1.xlsx", plan())
     assert again.counts["unchanged"] == 86
     assert not [i for i in again.warnings if i.code == "new-subcategory"]
+
+
+def test_reimported_units_keep_staying_links_reorder_the_lead_and_add_new_ones(app):
+    rows = annex_rows()
+    import_annex(None, build(Layout(), rows), "v1.xlsx", plan())
+    session.commit()
+    projects = [r for r in rows if r.kind == "project"]
+    shared = [r for r in projects if "、" in str(r.values["units"])][:3]
+    assert shared
+    expected = {}
+    for row in shared:
+        names = [link.unit.name for link in _project(row.values["name"]).unit_links]
+        wanted = [names[-1], *names[:-1], "焦作市重大项目推进中心"]  # the last leads now, one more
+        row.values["units"] = "、".join(wanted)
+        expected[row.values["name"]] = wanted
+    report = import_annex(None, build(Layout(), rows), "v2.xlsx", plan(), note=NOTE)
+    session.commit()
+    assert report.counts["updated"] == len(shared)
+    session.expire_all()
+    for name, wanted in expected.items():
+        links = _project(name).unit_links
+        assert [link.unit.name for link in links] == wanted
+        assert [link.is_lead for link in links] == [True] + [False] * (len(wanted) - 1)
+        assert [link.position for link in links] == list(range(len(wanted)))
