@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from portfolio.db import session
@@ -65,13 +65,12 @@ def get_assessment(assessment_id: int) -> ProjectAssessment:
     return found
 
 
-def _assessments(round_: EvaluationRound, user, klass: ProjectClass | None, full: bool):
+def _in_round(stmt: Select, round_: EvaluationRound, user, klass: ProjectClass | None) -> Select:
+    """The round's assessments in the user's scope (of one class, if given), in annex order."""
     stmt = (
-        select(ProjectAssessment)
-        .join(Project, Project.id == ProjectAssessment.project_id)
+        stmt.join(Project, Project.id == ProjectAssessment.project_id)
         .join(Category, Category.id == Project.category_id)
         .where(ProjectAssessment.round_id == round_.id)
-        .options(*_project_loads(selectinload(ProjectAssessment.project), full))
         .order_by(Category.number, Project.seq_no, Project.id)
     )
     if user is not None:
@@ -79,6 +78,12 @@ def _assessments(round_: EvaluationRound, user, klass: ProjectClass | None, full
     if klass is not None:
         stmt = stmt.where(ProjectAssessment.final_class == klass)
     return stmt
+
+
+def _assessments(round_: EvaluationRound, user, klass: ProjectClass | None, full: bool):
+    return _in_round(select(ProjectAssessment), round_, user, klass).options(
+        *_project_loads(selectinload(ProjectAssessment.project), full)
+    )
 
 
 def list_assessments(
@@ -100,14 +105,32 @@ class AssessmentPage:
 
 
 def list_assessment_page(
-    round_: EvaluationRound, user, klass: ProjectClass | None, page: int, page_size: int = ROUND_PAGE_SIZE
+    round_: EvaluationRound,
+    user,
+    klass: ProjectClass | None,
+    page: int,
+    counts: dict[str, int],
+    page_size: int = ROUND_PAGE_SIZE,
 ) -> AssessmentPage:
-    """One page of a round's assessments in annex order, counted in SQL; past the end shows the last page."""
-    stmt = _assessments(round_, user, klass, full=False)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    """One page of a round's assessments in annex order; past the end shows the last page.
+
+    `counts` are count_assessments_by_class for the same user, which the page shows anyway: the total is
+    theirs. The page's ids are sorted first (narrow rows), then only those assessments are loaded.
+    """
+    total = counts.get(str(klass), 0) if klass is not None else sum(counts.values())
     pages = max((total + page_size - 1) // page_size, 1)
     page = min(max(page, 1), pages)
-    rows = session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+    ids = session.scalars(
+        _in_round(select(ProjectAssessment.id), round_, user, klass)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
+    rows = (
+        ids
+        and session.scalars(
+            _assessments(round_, None, None, full=False).where(ProjectAssessment.id.in_(ids))
+        ).all()
+    )
     return AssessmentPage(list(rows), total, page, pages)
 
 

@@ -95,11 +95,13 @@ def new_round():
 def round_detail(round_id: int):
     round_ = get_round(round_id)
     klass = ProjectClass.from_label(request.args.get("class", ""))
+    counts = count_assessments_by_class(round_, current_user)
+    page_number = request.args.get("page", type=parse_int) or 1
     return render_template(
         "evaluation/round.html",
         round=round_,
-        page=list_assessment_page(round_, current_user, klass, request.args.get("page", type=parse_int) or 1),
-        counts=count_assessments_by_class(round_, current_user),
+        page=list_assessment_page(round_, current_user, klass, page_number, counts),
+        counts=counts,
         klass=klass,
         classes=list(ProjectClass),
         action_form=RoundActionForm(version=round_.version),
