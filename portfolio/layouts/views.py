@@ -111,7 +111,9 @@ def _edit(layout):
             if request.form.get("action") == "preview":
                 check_layout(form.name.data or "预览", spec, layout.id if layout else None)
                 period = choose_period(periods, form.preview_period.data, local_today())
-                preview = preview_layout(current_user, spec, period) if period else None
+                if period is None:  # the button did nothing, without a word
+                    raise DomainError(f"“{plan.short_name}”还没有填报期间，无法预览；保存不受影响。")
+                preview = preview_layout(current_user, spec, period)
                 discard()  # a preview writes nothing
             else:
                 version = parse_int(form.version.data or "")

@@ -263,3 +263,13 @@ def test_the_editor_names_a_column_chosen_under_another_plan(app, users, role_cl
     page = role_client("planner").get(f"/layouts/{layout.id}?plan={later.id}").get_data(as_text=True)
     assert ">计划资金·中央预算内投资</option>" in page and ">分年度投资计划·2023年</option>" in page
     assert not re.search(r">(fund|annual):[^<]*</option>", page)
+
+
+def test_a_preview_for_a_plan_without_periods_says_so(app, users, role_client):
+    funded_portfolio()
+    later = _later_plan()
+    session.commit()
+    form = finance_form(action="preview", preview_period="")
+    page = role_client("planner").post(f"/layouts/new?plan={later.id}", data=form)
+    assert "“十五五”还没有填报期间，无法预览" in page.get_data(as_text=True)
+    assert session.scalar(select(func.count(SheetLayout.id))) == 0
