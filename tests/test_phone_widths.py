@@ -2,8 +2,9 @@
 
 Each demo account logs in on a phone-sized window and opens every item of its navigation, then a project,
 a report, the period page and the summary; the page may not scroll sideways (wide tables scroll inside
-their own box). A failure names the elements sticking out. Screenshots of the main pages at 390 px and at
-1440 px go to $SCREENSHOT_DIR (see tests/browser.py).
+their own box). A failure names the elements sticking out. A table shown as cards (table.cards) and the
+资金来源 settings table may not scroll inside their box either, and no two labels of a dashboard chart may
+overlap. Screenshots of the main pages at 390 px and at 1440 px go to $SCREENSHOT_DIR (see tests/browser.py).
 """
 
 import re
@@ -22,7 +23,45 @@ ACCOUNTS = {
     "wenxian": "County#2026",
 }
 # Pages every role opens besides its navigation (those it may not see answer 403/404 and are skipped).
-EXTRA = ["/projects/1", "/reporting/reports/1", "/notifications", "/account/sessions", "/account/tokens"]
+EXTRA = [
+    "/projects/1",
+    "/reporting/reports/1",
+    "/notifications",
+    "/account/sessions",
+    "/account/tokens",
+    "/funding/sources",
+    "/dashboard",
+]
+# Pages where nothing may scroll sideways even inside its own box (their tables are cards on a phone).
+NOTHING_SCROLLS = {"/funding/sources"}
+SCROLLING_BOXES = """(all) => [...document.querySelectorAll(all ? 'body *' : 'table.cards')]
+  .filter(e => !e.matches('input, textarea, select'))  // a long value scrolls inside its field, as it should
+  .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+  .slice(0, 4)
+  .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
+    + ' +' + (e.scrollWidth - e.clientWidth))"""
+# Texts drawn by each ECharts chart (axis labels, names, legend, values) whose boxes overlap.
+OVERLAPPING_LABELS = """() => {
+  const found = [];
+  document.querySelectorAll('div.chart[data-chart]').forEach(el => {
+    const chart = window.echarts && echarts.getInstanceByDom(el);
+    if (!chart) return;
+    const boxes = [];
+    chart.getZr().storage.getDisplayList().forEach(d => {
+      if (!d.style || typeof d.style.text !== 'string' || !d.style.text.trim() || d.invisible) return;
+      const r = d.getBoundingRect().clone();
+      const m = d.getComputedTransform();
+      if (m) r.applyTransform(m);
+      boxes.push([d.style.text, r]);
+    });
+    boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+      const dx = Math.min(r.x + r.width, q.x + q.width) - Math.max(r.x, q.x);
+      const dy = Math.min(r.y + r.height, q.y + q.height) - Math.max(r.y, q.y);
+      if (dx > 1 && dy > 1) found.push(el.getAttribute('data-chart') + ': ' + a + ' × ' + b);
+    }));
+  });
+  return found.slice(0, 6);
+}"""
 
 WIDEST = """() => {
   const limit = window.innerWidth;
@@ -68,8 +107,22 @@ def test_no_page_is_wider_than_a_phone(demo, username):
             walked += 1
             if _overflow(page) > 0:
                 wide.append(f"{path} +{_overflow(page)} px: {page.evaluate(WIDEST)}")
+            scrolling = page.evaluate(SCROLLING_BOXES, path in NOTHING_SCROLLS)
+            if scrolling:
+                wide.append(f"{path} scrolls sideways inside: {scrolling}")
+            overlapping = page.evaluate(OVERLAPPING_LABELS)
+            if overlapping:
+                wide.append(f"{path} chart labels overlap: {overlapping}")
             name = re.sub(r"\W+", "-", path.strip("/")) or "home"
-            if path in ("/home", "/projects", "/summary", "/projects/1", "/audit", "/dashboard"):
+            if path in (
+                "/home",
+                "/projects",
+                "/summary",
+                "/projects/1",
+                "/audit",
+                "/dashboard",
+                "/funding/sources",
+            ):
                 screenshot(page, f"phone-{username}-{name}")
         browser.close()
     assert walked >= 8

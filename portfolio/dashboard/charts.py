@@ -33,6 +33,43 @@ def _base(title: str) -> dict:
     }
 
 
+# A chart narrower than this (a phone) lays a labelled bar chart on its side, as the laggards chart always
+# is: slanted labels of ten categories or thirteen counties overlap at 390 px; names down the side do not.
+# static/js/dashboard.js then makes the chart tall enough for its rows (data-rows) and reads the width from
+# here; a chart kept short (printed, 70 mm) stays upright as before.
+NARROW_PX, SIDEWAYS_MIN_HEIGHT_PX = 520, 360
+
+
+def _on_their_side(labels: list[str], unit: str, legend_lines: int = 1) -> dict:
+    """ECharts media rule: a narrow, tall chart runs its category axis down the left, labels wrapped."""
+    return {
+        "query": {"maxWidth": NARROW_PX, "minHeight": SIDEWAYS_MIN_HEIGHT_PX},
+        "option": {
+            "grid": {
+                "left": 8,
+                "right": 24,
+                "top": 56,
+                "bottom": 32 + 24 * legend_lines,
+                "containLabel": True,
+            },
+            "xAxis": {
+                "type": "value",
+                "name": unit,
+                "nameLocation": "middle",
+                "nameGap": 26,
+                "axisLabel": {"rotate": 0, "hideOverlap": True},
+            },
+            "yAxis": {
+                "type": "category",
+                "data": labels,
+                "name": "",
+                "inverse": True,  # first row on top, as in the table
+                "axisLabel": {"interval": 0, "width": 120, "overflow": "break", "lineHeight": 14},
+            },
+        },
+    }
+
+
 def _paired_bars(title: str, labels: list[str], planned: tuple[str, list], done: tuple[str, list]) -> dict:
     """Two bars per label on a category axis: a planned figure beside what was done against it."""
     option = _base(title)
@@ -44,6 +81,7 @@ def _paired_bars(title: str, labels: list[str], planned: tuple[str, list], done:
             {"name": name, "type": "bar", "color": colour, "data": [_num(v) for v in values]}
             for (name, values), colour in ((planned, PLAN_COLOUR), (done, DONE_COLOUR))
         ],
+        media=[_on_their_side(labels, "万元")],
     )
     return option
 
@@ -68,6 +106,7 @@ def _warnings_by_county(board: Dashboard) -> dict:
             "axisLabel": {"interval": 0, "rotate": 30},
         },
         yAxis={"type": "value", "name": "项目数", "minInterval": 1},
+        media=[_on_their_side([r.label for r in board.by_county], "项目数", legend_lines=2)],
         series=[
             {
                 "name": level.label,
@@ -127,12 +166,23 @@ def _laggards(board: Dashboard) -> dict:
     rows = list(reversed(board.laggards))  # ECharts draws a category axis bottom-up
     option.update(
         grid={"left": 12, "right": 40, "top": 56, "bottom": 24, "containLabel": True},
-        xAxis={"type": "value", "name": "百分点"},
+        xAxis={"type": "value", "name": "百分点", "axisLabel": {"hideOverlap": True}},
         yAxis={
             "type": "category",
             "data": [lag.name for lag in rows],
             "axisLabel": {"width": 220, "overflow": "truncate"},
         },
+        # On a phone 220 px of names leave the bars no room: shorter names, the unit under the axis.
+        media=[
+            {
+                "query": {"maxWidth": NARROW_PX},
+                "option": {
+                    "grid": {"bottom": 44},
+                    "xAxis": {"nameLocation": "middle", "nameGap": 24},
+                    "yAxis": {"axisLabel": {"width": 130}},
+                },
+            }
+        ],
         series=[
             {
                 "name": "落后序时进度（百分点）",
