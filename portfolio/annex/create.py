@@ -7,7 +7,7 @@ unique within one batch) in one query after the insert.
 
 from sqlalchemy import select
 
-from portfolio.adjustments.snapshot import amount_text, snapshot_values
+from portfolio.adjustments.snapshot import snapshot_values
 from portfolio.annex.funding_write import source_ids
 from portfolio.annex.models import ImportBatch
 from portfolio.annex.report import CREATED, ProjectRecord, plain
@@ -178,7 +178,8 @@ def created_snapshots(records: list[ProjectRecord]) -> dict[int, dict]:
         values = snapshot_values(
             r.name, r.content, r.start_year, r.end_year, r.total_investment_wan, r.span_investment_wan, True
         )
-        values["annual"] = {str(y): amount_text(a) for y, a in r.annual_plan_wan.items() if a is not None}
+        # The file's amounts already have four places (values.money): their text is amount_text's.
+        values["annual"] = {str(y): str(a) for y, a in r.annual_plan_wan.items() if a is not None}
         snapshots[r.project_id] = values
     return snapshots
 
