@@ -205,9 +205,8 @@ def _figures_in_sql(user, filters: BoardFilters, plan: Plan, locations, as_of, p
     """The same figures counted and summed in SQL over the read model at a period end."""
     stmt = filtered_projects(user, filters.projects, plan)
     total, by_category, by_county, categories = _board_rows(plan, locations)
-    group_in_sql(stmt, anchor, total, by_category, by_county, year=as_of.year)
-    by_status = stmt.with_only_columns(Project.status, func.count()).group_by(Project.status)
-    statuses = dict(session.execute(by_status).all())
+    statuses = Counter()
+    group_in_sql(stmt, anchor, total, by_category, by_county, year=as_of.year, statuses=statuses)
     behind = (
         stmt.with_only_columns(*PROGRESS_INPUTS, Project.name)
         .join(ProgressRow, (ProgressRow.project_id == Project.id) & (ProgressRow.period_id == anchor))
@@ -222,7 +221,7 @@ def _figures_in_sql(user, filters: BoardFilters, plan: Plan, locations, as_of, p
         by_category=list(by_category.values()),
         by_county=list(by_county.values()),
         categories=categories,
-        statuses=[(s.label, statuses[s]) for s in LifecycleStatus if statuses.get(s)],
+        statuses=[(s.label, statuses[s]) for s in LifecycleStatus if statuses[s]],
         laggards=[Laggard(r.id, r.name, progress[r.id]) for r in rows],
     )
 

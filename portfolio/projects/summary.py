@@ -10,7 +10,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Numeric, Select, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -21,6 +35,7 @@ from portfolio.permissions import county_link_parts, county_links
 from portfolio.projects.models import (
     AnnualPlan,
     Category,
+    LifecycleStatus,
     Location,
     Plan,
     Project,
@@ -138,10 +153,13 @@ def _sane(column):
     return case((func.abs(column) <= READABLE_MAX_WAN, column), else_=None)
 
 
-def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county: dict, year=None) -> None:
+def group_in_sql(
+    stmt: Select, anchor: int, total, by_category: dict, by_county: dict, year=None, statuses=None
+) -> None:
     """Count and sum by category, by county and by warning level from the read model; rows without a key
     in the dicts are left out. With `year`, also that year's approved investment, annual plan and the
-    approved investment of projects with a plan that year.
+    approved investment of projects with a plan that year. With `statuses` (a Counter), also count the
+    projects by lifecycle status.
 
     One statement: each project's level and amounts are worked out once (a common table expression, which
     both databases materialise as it is read three times), then grouped by category and by each half of
@@ -177,6 +195,7 @@ def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county:
         select(
             projects.c.id,
             projects.c.category_id,
+            projects.c.status,
             level_in_sql(projects.c.status).label("level"),
             *[_sane(amount).label(f"amount_{i}") for i, amount in enumerate(amounts)],
             *planned,
@@ -188,23 +207,25 @@ def group_in_sql(stmt: Select, anchor: int, total, by_category: dict, by_county:
     if planned:
         sums.append(func.count(figures.c.planned))  # projects with a plan that year
 
-    def grouped(kind: int, key, source):
-        return (
-            select(literal(kind), key, figures.c.level, *sums)
-            .select_from(source)
-            .group_by(key, figures.c.level)
-        )
+    def grouped(kind: int, key, source, label=figures.c.level):
+        # Read back as plain text: the union's column would otherwise take the level's enum type.
+        shown = type_coerce(label, String)
+        return select(literal(kind), key, shown, *sums).select_from(source).group_by(key, label)
 
     parts = [grouped(0, figures.c.category_id, figures)]
     for links in (part.subquery() for part in county_link_parts()):
         parts.append(grouped(1, links.c.county_id, figures.join(links, links.c.project_id == figures.c.id)))
-    for kind, key, lvl, *values in session.execute(union_all(*parts)):
+    if statuses is not None:  # no key: its rows carry the status where the others carry the level
+        parts.append(grouped(2, cast(null(), Integer), figures, label=figures.c.status))
+    for kind, key, label, *values in session.execute(union_all(*parts)):
         if kind == 0:
-            total.add_group(Level(lvl), *values)
+            total.add_group(Level(label), *values)
             if key in by_category:
-                by_category[key].add_group(Level(lvl), *values)
-        elif key in by_county:
-            by_county[key].add_group(Level(lvl), *values)
+                by_category[key].add_group(Level(label), *values)
+        elif kind == 1 and key in by_county:
+            by_county[key].add_group(Level(label), *values)
+        elif kind == 2:
+            statuses[LifecycleStatus(label)] += values[0]
 
 
 def _group_in_python(stmt: Select, as_of, total, by_category: dict, by_county: dict) -> None:
