@@ -2,6 +2,7 @@
 
 import contextvars
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,6 +27,7 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+OPTIMIZE_EVERY_S = 3600  # how often a pooled SQLite connection runs PRAGMA optimize
 
 # Whether the current unit of work intends to write. SQLite then opens its transaction with
 # BEGIN IMMEDIATE, so two writers queue on the lock instead of one silently losing its update.
@@ -109,13 +111,27 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn, record):
+        # A pooled connection lives as long as its worker, so waiting for it to close (below) meant the
+        # statistics were never refreshed while serving. SQLite's advice for long-lived connections:
+        # PRAGMA optimize now and then. It analyses only the tables whose statistics went stale.
+        now = time.monotonic()
+        if dbapi_conn is not None and now - record.info.setdefault("optimized_at", now) >= OPTIMIZE_EVERY_S:
+            record.info["optimized_at"] = now
+            _optimize(dbapi_conn)
+
     @event.listens_for(engine, "close")
     def _on_close(dbapi_conn, _record):
         # SQLite's advice: let each connection refresh the statistics its queries would have used.
-        try:
-            dbapi_conn.execute("PRAGMA optimize")
-        except sqlite3.Error:  # a busy or read-only database: the connection must still close
-            pass
+        _optimize(dbapi_conn)
+
+
+def _optimize(dbapi_conn) -> None:
+    try:
+        dbapi_conn.execute("PRAGMA optimize")
+    except sqlite3.Error:  # a busy or read-only database: the connection must still be returned or closed
+        pass
 
 
 def refresh_statistics(connection) -> None:
