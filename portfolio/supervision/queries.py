@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portfolio.auth.models import Role
@@ -64,30 +64,86 @@ def _visible(user):
     )
 
 
-def list_items(user, state: str, today: date) -> list[SupervisionItem]:
-    """The user's visible items in a state (see STATE_FILTERS), newest number first."""
-    stmt = _visible(user).order_by(SupervisionItem.year.desc(), SupervisionItem.number.desc())
+@dataclass
+class ItemPage:
+    """One page of a user's items, with the count of all that match."""
+
+    items: list[SupervisionItem]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass
+class OpenItems:
+    """The first open items a home page lists, and how many there are in all."""
+
+    items: list[SupervisionItem]
+    total: int
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+HOME_LIMIT = 20
+
+
+def _in_state(state: str, today: date) -> list:
     if state in ("open", "overdue"):
-        stmt = stmt.where(SupervisionItem.state != ItemState.CLOSED)
+        conditions = [SupervisionItem.state != ItemState.CLOSED]
     elif state == "owed":
-        stmt = stmt.where(SupervisionItem.state.in_(OWED))
+        conditions = [SupervisionItem.state.in_(OWED)]
     elif state == "answered":
-        stmt = stmt.where(SupervisionItem.state == ItemState.ANSWERED)
+        conditions = [SupervisionItem.state == ItemState.ANSWERED]
     elif state == "closed":
-        stmt = stmt.where(SupervisionItem.state == ItemState.CLOSED)
-    if state == "overdue":
-        stmt = stmt.where(SupervisionItem.state.in_(OWED), SupervisionItem.deadline < today)
-    return list(session.scalars(stmt))
-
-
-def list_open_items(user, today: date | None = None) -> list[SupervisionItem]:
-    """What a home page lists: an officer's items awaiting their answer; everyone else's unclosed items."""
-    stmt = _visible(user).order_by(SupervisionItem.deadline, SupervisionItem.id)
-    if user.role == Role.COUNTY_OFFICER:
-        stmt = stmt.where(SupervisionItem.state.in_(OWED))
+        conditions = [SupervisionItem.state == ItemState.CLOSED]
     else:
-        stmt = stmt.where(SupervisionItem.state != ItemState.CLOSED)
-    return list(session.scalars(stmt))
+        conditions = []
+    if state == "overdue":
+        conditions += [SupervisionItem.state.in_(OWED), SupervisionItem.deadline < today]
+    return conditions
+
+
+def _count(user, conditions: list) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(SupervisionItem)
+        .join(Project, Project.id == SupervisionItem.project_id)
+        .where(visible_projects(user), *conditions)
+    )
+
+
+def list_items(user, state: str, today: date, page: int = 1, per_page: int = 50) -> ItemPage:
+    """A page of the user's visible items in a state (see STATE_FILTERS), newest number first.
+
+    Counted in SQL; only the page's rows are loaded."""
+    conditions = _in_state(state, today)
+    total = _count(user, conditions)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    stmt = (
+        _visible(user)
+        .where(*conditions)
+        .order_by(SupervisionItem.year.desc(), SupervisionItem.number.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return ItemPage(list(session.scalars(stmt)), total, page, pages)
+
+
+def list_open_items(user, today: date | None = None, limit: int = HOME_LIMIT) -> OpenItems:
+    """What a home page lists: an officer's items awaiting their answer; everyone else's unclosed items.
+    The earliest deadlines first, at most `limit` of them; the total says how many there are."""
+    if user.role == Role.COUNTY_OFFICER:
+        conditions = [SupervisionItem.state.in_(OWED)]
+    else:
+        conditions = [SupervisionItem.state != ItemState.CLOSED]
+    stmt = (
+        _visible(user).where(*conditions).order_by(SupervisionItem.deadline, SupervisionItem.id).limit(limit)
+    )
+    items = list(session.scalars(stmt))
+    total = len(items) if len(items) < limit else _count(user, conditions)
+    return OpenItems(items, total)
 
 
 def list_project_items(project: Project) -> list[SupervisionItem]:

@@ -3,13 +3,14 @@ A4 notice, and answer files. The home pages list open items through a registered
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from portfolio.auth.models import Role
 from portfolio.errors import DomainError, NotFound
 from portfolio.home.sections import HomeSection, add_section
 from portfolio.localtime import local_today
+from portfolio.numbers import parse_int
 from portfolio.permissions import authorize, requires
 from portfolio.projects.queries import get_project
 from portfolio.reporting.attachments import upload_dir
@@ -45,10 +46,11 @@ add_section(
 @requires("supervision.view")
 def index():
     state = request.args.get("state") if request.args.get("state") in STATE_FILTERS else "open"
+    page = request.args.get("page", type=parse_int) or 1
     offered = list_red_candidates(current_user) if current_user.role in (Role.ADMIN, Role.PLANNER) else []
     return render_template(
         "supervision/index.html",
-        items=list_items(current_user, state, local_today()),
+        page=list_items(current_user, state, local_today(), page, current_app.config["PAGE_SIZE"]),
         state=state,
         states=STATE_FILTERS,
         offered=offered,
