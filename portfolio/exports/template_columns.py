@@ -120,7 +120,9 @@ def check_layout(stamp: LayoutStamp | None) -> None:
     if stamp is None:
         return
     layout = session.get(SheetLayout, stamp.layout_id)
-    if layout is None:
+    # SQLite may give a deleted layout's id to the next one made: a layout of another name at that id
+    # (renaming saves a new version, so the issued layout keeps its name) is not the one the file came from.
+    if layout is None or (layout.version == stamp.version and layout.name != stamp.name):
         raise RefusedTemplate(f"生成该模板的报表版式“{stamp.name}”已被删除，请向市级牵头部门索取新的模板。")
     if layout.version != stamp.version:
         raise RefusedTemplate(

@@ -3,6 +3,7 @@ order, are read back by the signed column map through the same validated upload 
 
 import io
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portfolio.db import session
-from portfolio.exports.template_sheet import INPUTS, META_SHEET
+from portfolio.exports import template_columns
+from portfolio.exports.template_sheet import INPUTS, META_SHEET, LayoutStamp
 from portfolio.funding.models import ReportFunding
 from portfolio.layouts.catalogue import FIXED, input_key
 from portfolio.layouts.models import SheetLayout
@@ -277,6 +279,16 @@ def test_a_layout_changed_or_deleted_since_issuing_is_refused(world, role_client
     page = _upload(client, world["period"], filled, follow=True).get_data(as_text=True)
     assert f"生成该模板的报表版式“{NAME}”已被删除" in page
     assert _written() == before
+
+
+def test_a_stamp_naming_another_layout_at_its_id_and_version_is_refused(world):
+    """SQLite gives the highest deleted layout's id to the next layout made, at version 1: a template issued
+    from the deleted one must not pass as the new one's."""
+    layout = world["layout"]
+    stamp = LayoutStamp(layout.id, layout.version, "已删除的月报", "温县", ())
+    with pytest.raises(template_columns.RefusedTemplate, match="生成该模板的报表版式“已删除的月报”已被删除"):
+        template_columns.check_layout(stamp)
+    template_columns.check_layout(replace(stamp, name=layout.name))
 
 
 def test_a_period_closed_since_issuing_writes_nothing(world, role_client):
