@@ -88,3 +88,24 @@ def test_a_refusal_from_a_service_and_the_help_are_chinese_too(app, runner):
     helped = runner.invoke(args=["export-oc4ids", "--help"])
     assert helped.exit_code == 0
     assert "用法：" in helped.output and "选项" in helped.output and "显示此帮助并退出。" in helped.output
+
+
+def _commands(group, prefix=""):
+    for name, cmd in group.commands.items():
+        yield f"{prefix}{name}", cmd
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, f"{prefix}{name} ")
+
+
+def test_every_command_and_option_explains_itself_in_chinese(app):
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    english = []
+    for name, cmd in _commands(app.cli):
+        if not chinese.search(cmd.help or ""):
+            english.append(f"{name}: {cmd.help!r}")
+        english += [
+            f"{name} {p.opts[0]}: {p.help!r}"
+            for p in cmd.params
+            if getattr(p, "help", None) and not chinese.search(p.help)
+        ]
+    assert len(list(_commands(app.cli))) >= 18 and english == []

@@ -18,7 +18,7 @@ install()  # click's usage errors and help in Chinese; before any option below i
 db_cli = AppGroup("db", help="数据库结构迁移（Alembic）。")
 
 
-@db_cli.command("upgrade")
+@db_cli.command("upgrade", help="把数据库结构迁移到 REVISION（默认：最新）。")
 @click.argument("revision", default="head")
 def db_upgrade(revision):
     """Bring the database to REVISION (default: the newest)."""
@@ -26,7 +26,7 @@ def db_upgrade(revision):
     click.echo(f"数据库已迁移至 {revision}。")
 
 
-@db_cli.command("downgrade")
+@db_cli.command("downgrade", help="把数据库结构回退到 REVISION（如 base）。")
 @click.argument("revision")
 def db_downgrade(revision):
     """Step the database back to REVISION (for example base)."""
@@ -34,7 +34,7 @@ def db_downgrade(revision):
     click.echo(f"数据库已回退至 {revision}。")
 
 
-@db_cli.command("current")
+@db_cli.command("current", help="检查数据库结构是否为最新。")
 def db_current():
     """Say whether the database is at the newest revision."""
     click.echo(
@@ -42,7 +42,7 @@ def db_current():
     )
 
 
-@click.command("seed-demo")
+@click.command("seed-demo", help="迁移数据库，载入参考数据、随附的附件（空库时）和演示数据。")
 @command
 def seed_demo_command():
     """Migrate, then load reference data, the shipped annex into an empty register, and demo data."""
@@ -60,7 +60,7 @@ def seed_demo_command():
         click.echo(line)
 
 
-@click.command("create-user")
+@click.command("create-user", help="创建账号。")
 @click.option("--username", required=True)
 @click.option("--name", "display_name", required=True, help="显示名称")
 @click.option("--role", type=click.Choice(["admin", "planner", "county_officer", "reviewer"]), required=True)
@@ -77,7 +77,9 @@ def create_user_command(username, display_name, role, county, unit, password):
     click.echo(f"已创建账号 {username}。")
 
 
-@click.command("import-annex")
+@click.command(
+    "import-annex", help="导入重大工程项目附件（.xlsx）。退出码 0：已导入；1：有校验错误；2：无法读取。"
+)
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--plan", "plan_key", default=None, help="规划的编号、名称或简称（仅有一个规划时可省略）")
 @click.option("--dry-run", is_flag=True, help="只检查并预览变化，不写入")
@@ -93,7 +95,7 @@ def import_annex_command(path, plan_key, dry_run, as_json, reason, doc_number):
     return run_import(path, plan_key, dry_run, as_json, AdjustmentNote(reason, doc_number))
 
 
-@click.command("export-progress")
+@click.command("export-progress", help="导出一期的调度表、分县区调度表或督办清单。")
 @click.option("--period", "period_code", required=True, help="期间编号，如 2023Q4")
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx 文件")
 @click.option("--county", default=None, help="只导出一个县区，如 温县")
@@ -113,7 +115,7 @@ def export_progress_command(period_code, output, county, plan_key, sheet, measur
     run_export(period_code, output, county, plan_key, sheet, (measures, sources))
 
 
-@click.command("export-layout")
+@click.command("export-layout", help="按报表版式导出一期的表格，或把全部版式打包成一个 zip。")
 @click.option("--layout", "name", default=None, help="报表版式名称；不填则把全部版式打包成 zip")
 @click.option("--period", "period_code", required=True, help="期间编号，如 2025Q1")
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx（或 .zip）文件")
@@ -127,7 +129,7 @@ def export_layout_command(name, period_code, output, county, plan_key):
     run_export_layout(name, period_code, output, county, plan_key)
 
 
-@click.command("import-progress")
+@click.command("import-progress", help="导入填好的进度填报模板。退出码 0：已导入；1：有行级问题；2：被拒绝。")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="只校验并预览，不写入")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出完整结果")
@@ -141,7 +143,9 @@ def import_progress_command(path, dry_run, as_json, username, period_code):
     return run_import(path, dry_run, as_json, username, period_code)
 
 
-@click.command("load-indicators")
+@click.command(
+    "load-indicators", help="从 CSV 载入规划的主要目标指标（专栏1），默认为随附的“十四五”指标表；可重复运行。"
+)
 @click.option("--plan", "plan_key", default=None, help="规划 id、名称或简称（仅有一个规划时可省略）")
 @click.option("--file", "path", default=None, type=click.Path(exists=True, dir_okay=False), help="指标 CSV")
 @command
@@ -156,7 +160,7 @@ def load_indicators_command(plan_key, path):
     click.echo(f"指标：新增 {counts['created']}，更新 {counts['updated']}，未变 {counts['unchanged']}。")
 
 
-@click.command("rebuild-progress")
+@click.command("rebuild-progress", help="按已通过的报告重建进度汇总表（口径调整后，或用于核对）。")
 @command
 def rebuild_progress_command():
     """Rebuild the progress read model from the approved reports (after a rule change, or to check it)."""
@@ -186,7 +190,7 @@ def _with_verbose(command: click.Command) -> None:
         _with_verbose(sub)
 
 
-@click.command("create-token")
+@click.command("create-token", help="为账号创建接口令牌，只显示这一次；系统只保存其哈希。")
 @click.option("--user", "username", required=True, help="令牌所属账号；接口所见范围与该账号相同")
 @click.option("--days", type=int, default=None, help="有效天数（缺省：长期有效，直至吊销）")
 @click.option("--label", default=None, help="用途说明，如 省级平台对接")
@@ -201,7 +205,7 @@ def create_token_command(username, days, label):
     click.echo(made.plaintext)
 
 
-@click.command("export-oc4ids")
+@click.command("export-oc4ids", help="把规划的项目导出为 OC4IDS 0.9 项目包（只含已通过的进度）。")
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="输出的 .json 文件")
 @click.option("--plan", "plan_key", default=None,
               help="规划的编号、名称或简称（不填：同接口 oc4ids.json，取有项目的最新规划）")  # fmt: skip
@@ -230,7 +234,7 @@ def export_oc4ids_command(output, plan_key):
 attachments_cli = AppGroup("attachments", help="附件文件检查。")
 
 
-@attachments_cli.command("check")
+@attachments_cli.command("check", help="列出上传目录中没有记录引用的文件，以及文件缺失的记录。")
 @click.option("--remove-orphans", is_flag=True, help="删除没有任何记录引用的孤立文件")
 def attachments_check(remove_orphans):
     """Report files in the upload folder that no row names, and rows whose file is missing."""

@@ -13,7 +13,7 @@ def _size(path: Path) -> str:
     return f"{path.stat().st_size / 1024 / 1024:.1f} MB"
 
 
-@click.command("backup")
+@click.command("backup", help="写出一个备份包：全部数据表、上传的附件和带校验和的清单。")
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="备份文件（.zip）")
 def backup_command(output):
     """Write one archive: every table, the uploaded attachments and a manifest with checksums."""
@@ -33,7 +33,7 @@ def backup_command(output):
     )
 
 
-@click.command("restore")
+@click.command("restore", help="把备份包恢复到空数据库（先校验，恢复后执行迁移）。")
 @click.argument("path", type=click.Path(dir_okay=False))
 def restore_command(path):
     """Restore an archive into an empty database (checked first; migrations run after)."""

@@ -10,7 +10,7 @@ from portfolio.unit_of_work import command
 plans_cli = AppGroup("plans", help="规划：从规划文件加载、列出现有规划。")
 
 
-@plans_cli.command("load")
+@plans_cli.command("load", help="加载规划文件（JSON）；不指定 PATH 时加载随附的“十四五”规划。可重复运行。")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @command
 def plans_load(path):
@@ -38,7 +38,7 @@ def plans_load(path):
         click.echo(f"规划 {plan.short_name} 与文件一致，未做修改。")
 
 
-@plans_cli.command("list")
+@plans_cli.command("list", help="列出每个规划的简称、年份、状态和项目数。")
 def plans_list():
     """Each plan's short name, years, state and project count."""
     from portfolio.plans.queries import list_plans_with_counts
