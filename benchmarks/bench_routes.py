@@ -128,7 +128,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=5)
-    parser.add_argument("--only", default="", help="only URLs containing this")
+    parser.add_argument("--only", default="", help="only URLs containing one of these (comma-separated)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
@@ -142,7 +142,7 @@ def main() -> None:
             seed_growing(session.scalars(select(Project.id).order_by(Project.id)).all())
             refresh_statistics(session.connection())
             session.commit()
-            urls = [u for u in routes(app, first_ids()) if args.only in u]
+            urls = [u for u in routes(app, first_ids()) if any(part in u for part in args.only.split(","))]
             clients = {}
             for role in ROLES:
                 clients[role] = app.test_client()
