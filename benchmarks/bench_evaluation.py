@@ -22,7 +22,7 @@ from benchmarks.bench_pages import _database_url, _seed_reports, _time
 from portfolio import create_app
 from portfolio.db import session
 from portfolio.evaluation.indicators import load_indicators
-from portfolio.evaluation.report_xlsx import write_report
+from portfolio.evaluation.report_xlsx import report_workbook, write_report
 from portfolio.evaluation.scope import report_for
 from portfolio.evaluation.services import create_round, default_rounds, finalize_round
 from tests.factories import bulk_projects, login_as, make_user, seed_reference
@@ -72,10 +72,8 @@ def _bare(sheets: list[list[tuple]]) -> None:
 def workbook_against_bare(round_, user) -> None:
     """Whole report.xlsx (report data + writing) against bare XlsxWriter writing its cells, same run."""
 
-    def whole() -> bytes:
-        out = BytesIO()
-        write_report(report_for(round_, user), out)
-        return out.getvalue()
+    def whole() -> bytes:  # what the report.xlsx route sends
+        return report_workbook(round_, user).content
 
     data = report_for(round_, user)
     sheets = _cells(whole())

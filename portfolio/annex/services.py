@@ -4,9 +4,7 @@ import_annex never commits: the view or CLI command that called it commits once,
 single transaction. With any error, or with dry_run, nothing is written.
 """
 
-import gc
 import hashlib
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,6 +22,7 @@ from portfolio.annex.staging import load, stage
 from portfolio.annex.stored import load_stored
 from portfolio.annex.validate import check
 from portfolio.annex.write import write_import
+from portfolio.collector import collector_paused
 from portfolio.db import session
 from portfolio.errors import Conflict
 from portfolio.funding.models import FundingSource
@@ -48,26 +47,8 @@ def import_annex(
     records each as a plan adjustment and needs a note (reason and 调整文号), else a DomainError.
     """
     ensure_plan_open(plan)
-    with _collector_paused():
+    with collector_paused():
         return _import(actor, data, filename, plan, dry_run, note)
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector paused while an import runs, then resumed.
-
-    An import allocates a few hundred thousand objects that live until it ends (cells, records,
-    Decimals, rows to insert); each collection of the oldest generation walks all of them again, and
-    at 10,000 projects that was about half the import's CPU time. Reference counting still frees what
-    the import drops, and whatever cycles it leaves are collected once the collector runs again.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _import(actor, data: bytes, filename: str, plan: Plan, dry_run: bool, note) -> ImportReport:

@@ -14,10 +14,12 @@ from typing import BinaryIO
 
 from xlsxwriter.worksheet import Worksheet
 
+from portfolio.collector import collector_paused
 from portfolio.evaluation.indicator_assessment import IndicatorStatus
 from portfolio.evaluation.indicators import parse_number
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
 from portfolio.evaluation.report_notes import SHEET_NOTES
+from portfolio.evaluation.scope import report_for
 from portfolio.exports.sheet_layout import (
     CITY,
     LINE_POINTS,
@@ -58,6 +60,13 @@ def report_file(round_: EvaluationRound, data: dict) -> ExportFile:
         report_filename(round_),
         f"evaluation-report-{round_.id}-{round_.as_of.isoformat()}.xlsx",
     )
+
+
+@collector_paused()
+def report_workbook(round_: EvaluationRound, user) -> ExportFile:
+    """The round's report as this user may see it (evaluation.scope), as a workbook: gathered and written
+    with the collector paused, as every export is."""
+    return report_file(round_, report_for(round_, user))
 
 
 def _dec(value) -> Decimal | None:

@@ -23,7 +23,7 @@ from portfolio.evaluation.queries import (
     list_assessment_page,
     list_rounds,
 )
-from portfolio.evaluation.report_xlsx import report_file
+from portfolio.evaluation.report_xlsx import report_workbook
 from portfolio.evaluation.scope import report_for
 from portfolio.evaluation.services import (
     AssessmentData,
@@ -167,7 +167,7 @@ def report(round_id: int):
 @requires("evaluation.view")
 def report_xlsx(round_id: int):
     round_ = get_round(round_id)
-    return send_export(report_file(round_, report_for(round_, current_user)))
+    return send_export(report_workbook(round_, current_user))
 
 
 @bp.route("/evaluation/rounds/<int:round_id>/compare")

@@ -6,6 +6,7 @@ the projects, and the funding columns ticked on the export page join the layout.
 
 from datetime import date
 
+from portfolio.collector import collector_paused
 from portfolio.exports.queries import list_locations, list_report_statuses
 from portfolio.exports.sheet_layout import Book, ExportFile, period_label
 from portfolio.funding.columns import FundingChoice, choose_columns
@@ -31,6 +32,7 @@ def _spec(period: ReportingPeriod, funding: FundingChoice | None) -> LayoutSpec:
     return with_funding(spec, choose_columns(period.plan_id, funding)) if funding else spec
 
 
+@collector_paused()
 def export_progress(
     actor,
     period: ReportingPeriod,
@@ -81,6 +83,7 @@ def shared_note(county: Location, projects: list[Project], names: dict[int, str]
     return f"共同负责的项目 {len(shared)} 个，也列在其他县区的表中，各县区表的合计不可相加：{listed}。"
 
 
+@collector_paused()
 def export_county_sheets(
     actor,
     period: ReportingPeriod,
@@ -111,6 +114,7 @@ def export_county_sheets(
     )
 
 
+@collector_paused()
 def export_supervision(
     actor, period: ReportingPeriod, filters: ProjectFilters, today: date | None = None
 ) -> ExportFile:

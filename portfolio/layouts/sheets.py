@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from datetime import date
 
+from portfolio.collector import collector_paused
 from portfolio.definitions.reports import report_state
 from portfolio.errors import DomainError
 from portfolio.exports.filenames import safe_filename
@@ -186,6 +187,7 @@ def _filename(name: str, period: ReportingPeriod, county: Location | None) -> st
     return f"{name}{where}_{period_label(period)}.xlsx"
 
 
+@collector_paused()
 def export_layout(
     actor,
     layout: SheetLayout,
@@ -205,6 +207,7 @@ def export_layout(
     )
 
 
+@collector_paused()
 def export_all_layouts(
     actor, period: ReportingPeriod, county: Location | None = None, today: date | None = None
 ) -> ExportFile:
