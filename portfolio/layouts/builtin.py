@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from portfolio.fields import label, span_label
 from portfolio.funding.columns import FundingColumn
+from portfolio.layouts.catalogue import shown_definitions
 from portfolio.layouts.spec import LayoutColumn, LayoutFilters, LayoutSpec
 from portfolio.reporting.warnings import Level
 
@@ -22,32 +23,42 @@ COMPARED, LAST, ITEM = "进度对比", "最近一次审核通过的报告", "督
 def progress_spec() -> LayoutSpec:
     """The 调度表: by category and sub-category with 小计/合计, A3 landscape, 口径说明 under the table.
 
-    Project-field headers are the registry's labels, read when the layout is built."""
+    Project-field headers are the registry's labels, read when the layout is built. Its 口径说明: which
+    reports count and their states (the counts above them), then the definition of each figure it shows; the
+    预警 column's colour is measured in 落后（百分点） against 序时进度, so those two follow it."""
+    columns = [
+        LayoutColumn("seq", "序号", 6, "center"),
+        LayoutColumn("name", label("name"), 30, "text"),
+        LayoutColumn("locations", label("locations"), 10, "center"),
+        LayoutColumn("units", label("units"), 18, "text"),
+        LayoutColumn("years", label("years"), 11, "center"),
+        LayoutColumn("total_investment_wan", label("total_investment_wan"), 12, "money", PLANNED),
+        LayoutColumn("span_investment_wan", span_label("{规划}"), 12, "money", PLANNED),
+        LayoutColumn("annual_plan", "年度计划投资", 12, "money", PLANNED),
+        LayoutColumn("period_invested", "本期完成投资", 12, "money", DONE),
+        LayoutColumn("year_invested", "年度累计完成投资", 12, "money", DONE),
+        LayoutColumn("completion_rate", "年度计划完成率（%）", 10, "rate", DONE),
+        LayoutColumn("cumulative", "开工以来累计完成投资", 13, "money", DONE),
+        LayoutColumn("progress_text", "形象进度", 32, "text"),
+        LayoutColumn("warning", "预警", 9, "center"),
+        LayoutColumn("problems", "存在问题", 24, "text"),
+        LayoutColumn("next_steps", "下步计划", 24, "text"),
+    ]
     return LayoutSpec(
         title="焦作市“{规划}”生态环境保护重大工程项目推进情况表（{县区}，{期间}）",
-        columns=[
-            LayoutColumn("seq", "序号", 6, "center"),
-            LayoutColumn("name", label("name"), 30, "text"),
-            LayoutColumn("locations", label("locations"), 10, "center"),
-            LayoutColumn("units", label("units"), 18, "text"),
-            LayoutColumn("years", label("years"), 11, "center"),
-            LayoutColumn("total_investment_wan", label("total_investment_wan"), 12, "money", PLANNED),
-            LayoutColumn("span_investment_wan", span_label("{规划}"), 12, "money", PLANNED),
-            LayoutColumn("annual_plan", "年度计划投资", 12, "money", PLANNED),
-            LayoutColumn("period_invested", "本期完成投资", 12, "money", DONE),
-            LayoutColumn("year_invested", "年度累计完成投资", 12, "money", DONE),
-            LayoutColumn("completion_rate", "年度计划完成率（%）", 10, "rate", DONE),
-            LayoutColumn("cumulative", "开工以来累计完成投资", 13, "money", DONE),
-            LayoutColumn("progress_text", "形象进度", 32, "text"),
-            LayoutColumn("warning", "预警", 9, "center"),
-            LayoutColumn("problems", "存在问题", 24, "text"),
-            LayoutColumn("next_steps", "下步计划", 24, "text"),
-        ],
+        columns=columns,
         grouping="category",
         paper="A3",
         orientation="landscape",
         heading=True,
         notes=True,
+        note_keys=[
+            "counted_reports",
+            "report_state",
+            *shown_definitions(c.key for c in columns),
+            "expected_pct",
+            "behind_points",
+        ],
         sheet_name=PROGRESS_NAME,
     )
 

@@ -34,6 +34,8 @@ FUND_MEASURES = {
     "year": "本年到位资金",
     "cumulative": "累计到位资金",
 }
+# The 口径 (definitions key) a funding measure's figures follow; the others have no definition of their own.
+FUND_DEFINITIONS = {"planned": "planned_funding", "cumulative": "funds_received"}
 
 
 @dataclass(frozen=True)
@@ -136,12 +138,33 @@ def input_key(key: str) -> str | None:
     return fund_key(int(found.group(1))) if found else None
 
 
+def definition_of(key: str) -> str | None:
+    """The definition a column's figure follows (None: a plain field or text needs none)."""
+    if key in FIXED:
+        return FIXED[key].definition
+    return FUND_DEFINITIONS.get(key.split(":")[1]) if key.startswith("fund:") else None
+
+
+def shown_definitions(keys) -> list[str]:
+    """The definitions of the figures these columns show, in column order, each once."""
+    return list(dict.fromkeys(d for d in map(definition_of, keys) if d))
+
+
+def sheet_note_keys(chosen, keys) -> tuple[str, ...]:
+    """A sheet's 口径说明: the chosen definitions, then any shown column's that they leave out, so that no
+    figure on the sheet is left undefined whatever a planner ticked."""
+    return tuple(dict.fromkeys((*chosen, *shown_definitions(keys))))
+
+
 def funding_choices(sources: list[FundingSource]) -> list[Choice]:
     """Each measure for every source together, then for each source (header: the source's name)."""
     found = []
     for measure, label in FUND_MEASURES.items():
-        found.append(Choice(f"fund:{measure}:all", label, "money", True, "资金"))
-        found += [Choice(f"fund:{measure}:{s.id}", s.name, "money", True, "资金") for s in sources]
+        shown = FUND_DEFINITIONS.get(measure)
+        found.append(Choice(f"fund:{measure}:all", label, "money", True, "资金", definition=shown))
+        found += [
+            Choice(f"fund:{measure}:{s.id}", s.name, "money", True, "资金", definition=shown) for s in sources
+        ]
     return found
 
 

@@ -88,7 +88,11 @@ class LayoutForm(LayoutsForm):
     unit_note = StringField("日期后的单位说明", validators=[Length(max=200)])
     signature = BooleanField("表尾写审核人、填报人")
     notes = BooleanField("表尾附口径说明")
-    note_keys = Checkboxes("口径说明的条目（不选：进度数字的口径）", choices=[], validate_choice=False)
+    note_keys = Checkboxes(
+        "口径说明的条目（所列数字的口径总会列出；不选：另加进度数字的口径）",
+        choices=[],
+        validate_choice=False,
+    )
     no_counts = BooleanField("口径说明前不写本期报告数")
     no_totals = BooleanField("不写合计行")
     sheet_name = StringField("工作表名称（不填：用版式名称）", validators=[Length(max=31)])

@@ -22,6 +22,7 @@ from portfolio.exports.sheet_layout import (
     write_notes,
     write_text,
 )
+from portfolio.layouts.catalogue import sheet_note_keys
 from portfolio.layouts.spec import PAPERS, LayoutSpec
 
 SIGNATURE = ("审核人：", "填报人：")
@@ -126,7 +127,8 @@ def write_layout_sheet(
     after = write_rows(book, ws, body, columns, rows)
     if spec.notes:
         counts = state_counts(rows) if spec.report_counts else ""
-        after = write_notes(book, ws, after, columns, tuple(spec.note_keys) or NOTE_KEYS, counts, note)
+        keys = sheet_note_keys(spec.note_keys or NOTE_KEYS, (c.key for c in columns))
+        after = write_notes(book, ws, after, columns, keys, counts, note)
     if spec.signature:
         _signature(book, ws, after + 1, len(columns))
     setup_page(ws, header_row, body - 1)

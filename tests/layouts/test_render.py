@@ -5,9 +5,12 @@ from datetime import date
 import pytest
 
 from portfolio.db import session
+from portfolio.definitions import notes_for
+from portfolio.layouts.catalogue import FUND_MEASURES, Choice, catalogue, shown_definitions
 from portfolio.layouts.services import save_layout
 from portfolio.layouts.sheets import export_layout
-from tests.exports.sheets import open_xlsx
+from portfolio.layouts.spec import LayoutColumn
+from tests.exports.sheets import notes, open_xlsx
 from tests.layouts.data import finance_spec, funded_portfolio
 
 TODAY = date(2025, 4, 8)
@@ -118,3 +121,19 @@ def test_lead_unit_grouping_sort_and_filters(world, users):
         .iter_rows(values_only=True)
     ]
     assert all(r[6] in (None, "红色预警") for r in rows[3:])
+
+
+def test_notes_explain_every_figure_shown_whatever_was_ticked(world, users):
+    """A planner's layout that ticks one 口径说明 still gets the definition of every figure it shows."""
+    spec = finance_spec()
+    figures = [c for c in catalogue([], []).values() if c.definition] + [
+        Choice(f"fund:{m}:all", m, "money") for m in FUND_MEASURES
+    ]
+    spec.columns += [LayoutColumn(c.key, c.label, 12, c.style) for c in figures]
+    spec.notes, spec.note_keys, spec.signature = True, ["counted_reports"], False
+    layout = save_layout(users["planner"], None, "全部口径", spec)
+    session.commit()
+    lines = notes(_rows(export_layout(users["planner"], layout, world["q1"], today=TODAY).content))
+    wanted = ["counted_reports", *shown_definitions(c.key for c in spec.columns)]
+    assert {"warning_level", "year_invested", "planned_funding", "funds_received"} <= set(wanted)
+    assert lines[lines.index("口径说明：") + 1 :] == [f"{d.name}：{d.rule}" for d in notes_for(*wanted)]
