@@ -19,9 +19,9 @@ from portfolio.evaluation.models import (
 )
 from portfolio.permissions import visible_projects
 from portfolio.projects.models import Category, Location, Plan, Project
-from portfolio.reporting.models import ReportingPeriod, ReportStatus
+from portfolio.reporting.models import ProgressRow, ReportingPeriod, ReportStatus
 from portfolio.reporting.periods import is_open
-from portfolio.reporting.progress import default_as_of, progress_for
+from portfolio.reporting.progress import anchor_period_id, default_as_of, level_in_sql, progress_for
 from portfolio.reporting.queries import NOT_REPORTING, count_behind_by_county, list_period_rows
 from portfolio.reporting.queue import QueueFilter, count_review_queue, list_review_queue
 from portfolio.reporting.warnings import Level
@@ -75,31 +75,48 @@ class WarnedProject:
     reason: str
 
 
+def _warned_candidates(plan: Plan, user, levels, limit: int) -> tuple[list, date, int | None]:
+    """A plan's projects that may carry one of the levels, in list order, the date judged at, and their count.
+
+    At a period end the read model picks, in SQL, the first `limit` projects of each level and counts them
+    all; at another date every visible project is returned (count None) to be judged one by one.
+    """
+    stmt = select(
+        Project.id, Project.plan_id, Project.status, Project.planned_start, Project.planned_end, Project.name
+    ).where(Project.plan_id == plan.id, visible_projects(user))
+    order = (Project.category_id, Project.seq_no, Project.id)
+    as_of = default_as_of(plan)
+    anchor = anchor_period_id(plan.id, as_of)
+    if anchor is None:
+        return session.execute(stmt.order_by(*order)).all(), as_of, None
+    stmt = stmt.outerjoin(
+        ProgressRow, and_(ProgressRow.project_id == Project.id, ProgressRow.period_id == anchor)
+    )
+    level = level_in_sql(Project.status)
+    rows = []
+    for wanted in levels:
+        rows += session.execute(stmt.where(level == wanted.value).order_by(*order).limit(limit)).all()
+    counted = stmt.where(level.in_([wanted.value for wanted in levels])).subquery()
+    return rows, as_of, session.scalar(select(func.count()).select_from(counted))
+
+
 def list_warned_projects(
     user, levels=(Level.RED, Level.YELLOW), limit: int = 20
 ) -> tuple[list[WarnedProject], int]:
     """Projects this user may see whose schedule warning is one of the levels, red first; and their count."""
-    found = []
+    found, total = [], 0
     for plan in session.scalars(select(Plan).order_by(Plan.start_year)):
-        rows = session.execute(
-            select(
-                Project.id,
-                Project.plan_id,
-                Project.status,
-                Project.planned_start,
-                Project.planned_end,
-                Project.name,
-            )
-            .where(Project.plan_id == plan.id, visible_projects(user))
-            .order_by(Project.category_id, Project.seq_no, Project.id)
-        ).all()
-        progress = progress_for(rows, default_as_of(plan))
-        for row in rows:
-            warning = progress[row.id].warning
-            if warning.level in levels:
-                found.append(WarnedProject(row.id, row.name, warning.level, warning.reason))
+        rows, as_of, counted = _warned_candidates(plan, user, levels, limit)
+        progress = progress_for(rows, as_of)
+        warned = [
+            WarnedProject(row.id, row.name, progress[row.id].warning.level, progress[row.id].warning.reason)
+            for row in rows
+            if progress[row.id].warning.level in levels
+        ]
+        found += warned
+        total += len(warned) if counted is None else counted
     found.sort(key=lambda w: levels.index(w.level))
-    return found[:limit], len(found)
+    return found[:limit], total
 
 
 @dataclass
