@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from werkzeug.local import LocalProxy
 
+from portfolio import data_version
 from portfolio.numbers import MONEY_MAX_WAN, PERCENT_MAX, readable
 
 NAMING_CONVENTION = {
@@ -81,7 +82,8 @@ class PercentNumeric(GuardedNumeric):
 
 
 def make_engine(url: str) -> Engine:
-    """Build an engine; on SQLite turn on WAL, foreign keys and a busy timeout, and take over BEGIN."""
+    """Build an engine that keeps the data version; on SQLite turn on WAL, foreign keys and a busy timeout,
+    and take over BEGIN."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -91,8 +93,10 @@ def make_engine(url: str) -> Engine:
             },
         )
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+    data_version.watch(engine)
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -168,6 +172,8 @@ def insert_rows(connection, table: Table, columns: Sequence[str], rows: Iterable
         rows = list(zip(*by_column, strict=True))
     names = ", ".join(quote(c) for c in columns)
     if dialect.driver == "psycopg":
+        if table.name not in data_version.APART:  # COPY passes no SQLAlchemy event
+            data_version.mark(connection)
         _copy_rows(connection, f"COPY {quote(table.name)} ({names}) FROM STDIN", rows)
     else:
         mark = "?" if dialect.paramstyle == "qmark" else "%s"

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from portfolio.dashboard.filters import BoardFilters
+from portfolio.data_version import remembered, statement_key
 from portfolio.db import money, session
 from portfolio.definitions.investment import annual_rate, planned_share
 from portfolio.funding.queries import SourceTotal, get_source_totals
@@ -133,20 +134,22 @@ def _project_rows(user, filters: BoardFilters, plan: Plan):
     return stmt, session.execute(stmt).all()
 
 
-def _trend(periods, ids_subquery, as_of: date, span_wan: Decimal, plan: Plan) -> list[TrendPoint]:
-    sums = dict(
-        session.execute(
+def _trend(periods, projects, as_of: date, span_wan: Decimal, plan: Plan) -> list[TrendPoint]:
+    def approved_by_period() -> list[tuple]:
+        stmt = (
             select(StatusReport.period_id, func.sum(StatusReport.invested_wan))
             .join(ReportingPeriod, ReportingPeriod.id == StatusReport.period_id)
             .where(
                 ReportingPeriod.plan_id == plan.id,
                 ReportingPeriod.ends_on <= as_of,
                 StatusReport.status == ReportStatus.APPROVED,
-                StatusReport.project_id.in_(ids_subquery),
+                StatusReport.project_id.in_(projects.with_only_columns(Project.id).scalar_subquery()),
             )
             .group_by(StatusReport.period_id)
-        ).all()
-    )
+        )
+        return [tuple(row) for row in session.execute(stmt)]
+
+    sums = dict(remembered(session, ("trend", statement_key(projects), plan.id, as_of), approved_by_period))
     points, running = [], ZERO
     for period in (p for p in periods if p.ends_on <= as_of):
         running += money(sums.get(period.id)) or ZERO
@@ -214,7 +217,7 @@ def _figures_in_sql(user, filters: BoardFilters, plan: Plan, locations, as_of, p
         .order_by(ProgressRow.behind_points.desc(), Project.id)
         .limit(BEHIND_COUNT)
     )
-    rows = session.execute(behind).all()
+    rows = remembered(session, ("laggards", statement_key(stmt), anchor), session.execute(behind).all)
     progress = progress_for(rows, as_of, period)
     return dict(
         total=total,
@@ -238,7 +241,7 @@ def get_dashboard(user, filters: BoardFilters) -> Dashboard:
         figures = _figures_in_python(user, filters, plan, locations, as_of, period)
     else:
         figures = _figures_in_sql(user, filters, plan, locations, as_of, period, anchor)
-    ids = filtered_projects(user, filters.projects, plan).with_only_columns(Project.id).scalar_subquery()
+    projects = filtered_projects(user, filters.projects, plan)
     return Dashboard(
         plan=plan,
         filters=filters,
@@ -246,7 +249,7 @@ def get_dashboard(user, filters: BoardFilters) -> Dashboard:
         periods=periods,
         as_of=as_of,
         schedule_pct=plan_schedule(plan, as_of),
-        trend=_trend(periods, ids, as_of, figures["total"].span_wan, plan),
+        trend=_trend(periods, projects, as_of, figures["total"].span_wan, plan),
         locations=locations,
         funding=get_source_totals(user, filters.projects, plan, as_of),
         **figures,

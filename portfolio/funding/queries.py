@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import Select, case, func, select
 
+from portfolio.data_version import remembered, statement_key
 from portfolio.db import money, session
 from portfolio.funding.checks import breakdown_warning
 from portfolio.funding.models import FundingSource, ProjectFunding, ProjectFundingNote, ReportFunding
@@ -167,16 +168,27 @@ def totals_by_source(plan_id: int, projects: Select, as_of: date) -> list[Source
 
     Callers pass their own visible, filtered selection (the summary, the dashboard, the API).
     """
-    ids = projects.with_only_columns(Project.id).scalar_subquery()
     totals = {s.id: SourceTotal(s) for s in list_sources(plan_id)}
+    key = ("totals_by_source", statement_key(projects), as_of)
+    planned, received = remembered(session, key, lambda: _sums_by_source(projects, as_of))
+    for sid, amount, count in planned:
+        if sid in totals:
+            totals[sid].planned_wan, totals[sid].projects = money(amount) or ZERO, count
+    for sid, amount in received:
+        if sid in totals:
+            totals[sid].received_wan = money(amount) or ZERO
+    return list(totals.values())
+
+
+def _sums_by_source(projects: Select, as_of: date) -> tuple[list[tuple], list[tuple]]:
+    """(source id, planned, projects) and (source id, received), as plain tuples to remember."""
+    ids = projects.with_only_columns(Project.id).scalar_subquery()
     planned = (
         select(ProjectFunding.source_id, func.sum(ProjectFunding.amount_wan), func.count())
         .where(ProjectFunding.project_id.in_(ids))
         .group_by(ProjectFunding.source_id)
     )
-    for sid, amount, count in session.execute(planned):
-        if sid in totals:
-            totals[sid].planned_wan, totals[sid].projects = money(amount) or ZERO, count
+    planned_rows = [tuple(row) for row in session.execute(planned)]
     # Each funding row asks whether its report counts, rather than each of the projects' reports whether it
     # has funding rows: at 10,000 projects SQLite otherwise walks all 20,000 reports (8 ms) to find none.
     counted = (
@@ -194,10 +206,7 @@ def totals_by_source(plan_id: int, projects: Select, as_of: date) -> list[Source
         .where(counted.exists())
         .group_by(ReportFunding.source_id)
     )
-    for sid, amount in session.execute(received):
-        if sid in totals:
-            totals[sid].received_wan = money(amount) or ZERO
-    return list(totals.values())
+    return planned_rows, [tuple(row) for row in session.execute(received)]
 
 
 @dataclass

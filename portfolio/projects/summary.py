@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from portfolio.data_version import remembered, statement_key
 from portfolio.db import session
 from portfolio.definitions.investment import rate_for_display
 from portfolio.numbers import READABLE_MAX_WAN
@@ -163,8 +164,23 @@ def group_in_sql(
 
     One statement: each project's level and amounts are worked out once (a common table expression, which
     both databases materialise as it is read three times), then grouped by category and by each half of
-    the county links.
+    the county links. Its rows are remembered until the data version changes (portfolio.data_version).
     """
+    memo_key = ("group_in_sql", statement_key(stmt), anchor, year, statuses is not None)
+    rows = remembered(session, memo_key, lambda: _grouped_rows(stmt, anchor, year, statuses is not None))
+    for kind, key, label, *values in rows:
+        if kind == 0:
+            total.add_group(Level(label), *values)
+            if key in by_category:
+                by_category[key].add_group(Level(label), *values)
+        elif kind == 1 and key in by_county:
+            by_county[key].add_group(Level(label), *values)
+        elif kind == 2:
+            statuses[LifecycleStatus(label)] += values[0]
+
+
+def _grouped_rows(stmt: Select, anchor: int, year, with_statuses: bool) -> list[tuple]:
+    """The grouping statement of group_in_sql, run: (kind, key, label, count, sums...) as plain tuples."""
     projects = stmt.with_only_columns(
         Project.id,
         Project.category_id,
@@ -215,17 +231,9 @@ def group_in_sql(
     parts = [grouped(0, figures.c.category_id, figures)]
     for links in (part.subquery() for part in county_link_parts()):
         parts.append(grouped(1, links.c.county_id, figures.join(links, links.c.project_id == figures.c.id)))
-    if statuses is not None:  # no key: its rows carry the status where the others carry the level
+    if with_statuses:  # no key: its rows carry the status where the others carry the level
         parts.append(grouped(2, cast(null(), Integer), figures, label=figures.c.status))
-    for kind, key, label, *values in session.execute(union_all(*parts)):
-        if kind == 0:
-            total.add_group(Level(label), *values)
-            if key in by_category:
-                by_category[key].add_group(Level(label), *values)
-        elif kind == 1 and key in by_county:
-            by_county[key].add_group(Level(label), *values)
-        elif kind == 2:
-            statuses[LifecycleStatus(label)] += values[0]
+    return [tuple(row) for row in session.execute(union_all(*parts))]
 
 
 def _group_in_python(stmt: Select, as_of, total, by_category: dict, by_county: dict) -> None:
