@@ -217,7 +217,9 @@ def _figures_in_sql(user, filters: BoardFilters, plan: Plan, locations, as_of, p
         .order_by(ProgressRow.behind_points.desc(), Project.id)
         .limit(BEHIND_COUNT)
     )
-    rows = remembered(session, ("laggards", statement_key(stmt), anchor), session.execute(behind).all)
+    rows = remembered(
+        session, ("laggards", statement_key(stmt), anchor), lambda: session.execute(behind).all()
+    )
     progress = progress_for(rows, as_of, period)
     return dict(
         total=total,
