@@ -123,14 +123,21 @@ def parse_int(raw) -> int | None:
 MONEY_PLACES = 2
 
 
+def _shown(value) -> Decimal | None:
+    """The number a page shows for a value, or None where it shows — (blank, non-finite or absurd)."""
+    if value is None or value == "" or readable(value) is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
 def format_wan(value, places: int = MONEY_PLACES) -> str:
     """An amount as people read it and as the sheets show it (#,##0.00): 1,234.50; blank, non-finite or
     absurd values read as —."""
-    if value is None or value == "" or readable(value) is None:
-        return "—"
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
+    number = _shown(value)
+    if number is None:
         return "—"
     # Half away from zero, as Excel rounds the same number in a sheet's cell.
     text = f"{number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,.{places}f}"
@@ -140,11 +147,8 @@ def format_wan(value, places: int = MONEY_PLACES) -> str:
 def format_number(value, places: int = 1) -> str:
     """A number that is not an amount (a percentage, a coordinate, an indicator value): at most `places`
     decimals, trailing zeros dropped (40, 37.5)."""
-    if value is None or value == "" or readable(value) is None:
-        return "—"
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
+    number = _shown(value)
+    if number is None:
         return "—"
     text = f"{number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
