@@ -1,11 +1,14 @@
 """Benchmark: every page in-process against a bare endpoint timed in the same run (SQLite by default).
 
     .venv/bin/python -m benchmarks.bench_inprocess [--projects 10000] [--requests 20] [--profile 15]
+        [--open-period]
 
 Seeds the projects with four quarters of approved reports for half of them (as bench_pages does) and a
 mid-term evaluation round, then times each page through the Flask test client next to a bare endpoint that
 only returns a short string, and prints the median, p95 and the ratio of medians. With --profile N it also
-prints the top N cProfile entries (by own time) of one request to each page.
+prints the top N cProfile entries (by own time) of one request to each page. With --open-period, today is
+frozen inside the last quarter (as a city is most of the time: a period open, its reports coming in), so
+every page judges progress as of a date that is no period end.
 DATABASE_URL may name a PostgreSQL database instead (its tables are dropped and rebuilt).
 """
 
@@ -16,16 +19,19 @@ import io
 import pstats
 import tempfile
 import time
+from datetime import date, datetime
+from datetime import time as clock
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from benchmarks.bench_pages import _database_url, _seed_reports, _time
-from portfolio import create_app
+from portfolio import create_app, localtime
 from portfolio.db import refresh_statistics, session
 from portfolio.evaluation.services import create_round, default_rounds
 from portfolio.projects.models import Project
-from portfolio.reporting.models import ReportingPeriod
+from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.progress import anchor_period_id
+from portfolio.reporting.progress_model import refresh_progress
 from tests.factories import bulk_projects, login_as, make_user, seed_reference
 
 
@@ -34,18 +40,44 @@ def add_bare_endpoint(app) -> None:
     app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
 
 
-def seed(app, projects: int, analyze: bool = True) -> dict:
+def freeze_today(day: date | None) -> None:
+    """Make `day` today for every reader of the local date (None: the real today again)."""
+    localtime.local_now = _real_now if day is None else (lambda: datetime.combine(day, clock(10)))
+
+
+_real_now = localtime.local_now
+
+
+def open_last_period(plan) -> date:
+    """Put today inside the last seeded quarter, with a quarter of its reports still awaiting review."""
+    periods = select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id)
+    period = session.scalar(periods.order_by(ReportingPeriod.ends_on.desc()))
+    today = period.ends_on.replace(day=15, month=period.ends_on.month - 1)
+    session.execute(
+        update(StatusReport)
+        .where(StatusReport.period_id == period.id, StatusReport.project_id % 8 == 0)
+        .values(status=ReportStatus.SUBMITTED)
+    )
+    refresh_progress(plan_ids=[plan.id])  # a Core update bypasses the read model's flush hook
+    return today
+
+
+def seed(app, projects: int, analyze: bool = True, open_period: bool = False) -> dict:
     """Seed a plan with projects, reports and a round; return the URLs to time and the logged-in users.
 
-    With `analyze`, the planner's statistics are refreshed afterwards, as an annex import does.
+    With `analyze`, the planner's statistics are refreshed afterwards, as an annex import does. With
+    `open_period`, today is frozen inside the last quarter (see open_last_period); "today" is in the result.
     """
     with app.app_context():
         started = time.perf_counter()
         plan = seed_reference()
         planner = make_user("bench-planner", "planner")
         reviewer = make_user("bench-reviewer", "reviewer")
+        officer = make_user("bench-officer", "county_officer", county="温县")
         bulk_projects(projects, plan)
         _seed_reports(plan)
+        today = open_last_period(plan) if open_period else None
+        freeze_today(today)
         session.commit()
         round_ = create_round(reviewer, plan, *default_rounds(plan)[0])
         if analyze:
@@ -55,7 +87,8 @@ def seed(app, projects: int, analyze: bool = True) -> dict:
         project_id = session.scalar(select(Project.id).order_by(Project.id))
         print(f"seeded {projects} projects in {time.perf_counter() - started:.1f} s")
         return {
-            "users": {"planner": planner, "reviewer": reviewer},
+            "today": today,
+            "users": {"planner": planner, "reviewer": reviewer, "county_officer": officer},
             "pages": [
                 ("planner", "list", "/projects"),
                 ("planner", "list, page 100", "/projects?page=100&sort=total&dir=desc"),
@@ -66,6 +99,10 @@ def seed(app, projects: int, analyze: bool = True) -> dict:
                 ("planner", "period, not reported", f"/reporting/periods/{period.id}?state=missing&page=20"),
                 ("reviewer", "evaluation round", f"/evaluation/rounds/{round_.id}"),
                 ("planner", "dashboard", "/dashboard"),
+                ("planner", "home, planner", "/home"),
+                ("county_officer", "home, officer", "/home"),
+                ("reviewer", "home, reviewer", "/home"),
+                ("planner", "督办", "/supervision"),
             ],
         }
 
@@ -96,6 +133,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--profile", type=int, default=0, help="print the top N profile entries per page")
+    parser.add_argument("--open-period", action="store_true", help="today inside the last period")
     parser.add_argument(
         "--compare-live", action="store_true", help="also time each page without the read model"
     )
@@ -105,7 +143,8 @@ def main() -> None:
             {"DATABASE_URL": _database_url(tmp), "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
         )
         add_bare_endpoint(app)
-        world = seed(app, args.projects)
+        world = seed(app, args.projects, open_period=args.open_period)
+        print(f"today: {world['today'] or 'the real today (no open period)'}")
         clients = {}
         with app.app_context():  # a login writes its session row
             for name, user in world["users"].items():

@@ -53,8 +53,8 @@ def _cookie(app, user) -> str:
     return f"session={cookie.value}"
 
 
-def _start_gunicorn(url: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ, BENCH_DATABASE_URL=url)
+def _start_gunicorn(url: str, port: int, today) -> subprocess.Popen:
+    env = dict(os.environ, BENCH_DATABASE_URL=url, BENCH_TODAY=today.isoformat() if today else "")
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -122,13 +122,13 @@ def _median_runs(port, path, cookie, seconds, script, runs) -> tuple:
     return (*tuple(statistics.median(r[i] for r in results) for i in range(3)), sum(r[3] for r in results))
 
 
-def bench_size(url: str, projects: int, seconds: int, runs: int, script: str) -> None:
+def bench_size(url: str, projects: int, seconds: int, runs: int, script: str, open_period: bool) -> None:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-load", "WTF_CSRF_ENABLED": False})
-    world = seed(app, projects)
+    world = seed(app, projects, open_period=open_period)
     app.extensions["db_engine"].dispose()
     cookies = {name: _cookie(app, user) for name, user in world["users"].items()}
     port = _free_port()
-    server = _start_gunicorn(url, port)
+    server = _start_gunicorn(url, port, world["today"])
     try:
         bare = _median_runs(port, "/bench-bare", cookies["planner"], seconds, script, runs)
         print(f"\n{projects} projects, {url.split(':')[0]}: {runs} run(s) of {seconds} s per page")
@@ -161,13 +161,14 @@ def main() -> None:
     parser.add_argument("--projects", type=int, nargs="+", default=[86, 10_000])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--open-period", action="store_true", help="today inside the last period")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         script = str(Path(tmp) / "p95.lua")
         Path(script).write_text(LUA)
         for n in args.projects:
             os.makedirs(f"{tmp}/{n}", exist_ok=True)
-            bench_size(_database_url(f"{tmp}/{n}"), n, args.seconds, args.runs, script)
+            bench_size(_database_url(f"{tmp}/{n}"), n, args.seconds, args.runs, script, args.open_period)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
-"""The app gunicorn serves in bench_load: the real app on BENCH_DATABASE_URL, plus the bare endpoint."""
+"""The app gunicorn serves in bench_load: the real app on BENCH_DATABASE_URL, plus the bare endpoint (and
+BENCH_TODAY, when set, as today)."""
 
 import os
+from datetime import date
 
-from benchmarks.bench_inprocess import add_bare_endpoint
+from benchmarks.bench_inprocess import add_bare_endpoint, freeze_today
 from portfolio import create_app
 
 
@@ -16,4 +18,6 @@ def create():
         }
     )
     add_bare_endpoint(app)
+    today = os.environ.get("BENCH_TODAY")
+    freeze_today(date.fromisoformat(today) if today else None)  # bench_load --open-period
     return app
