@@ -7,9 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portfolio.adjustments.models import AdjustmentKind, BaselineProject, PlanAdjustment, PlanBaseline
-from portfolio.adjustments.snapshot import FIELDS, as_decimal, changed_fields, snapshot_plan
+from portfolio.adjustments.snapshot import FIELDS, amount_text, as_decimal, changed_fields, snapshot_plan
+from portfolio.data_version import remembered
 from portfolio.db import session
-from portfolio.projects.models import Plan
+from portfolio.projects.models import LifecycleStatus, Plan, Project
 
 ZERO = Decimal(0)
 
@@ -68,7 +69,7 @@ class AdjustmentReport:
         return self.count(AdjustmentKind.CHANGED)
 
 
-def _baseline_values(row: BaselineProject) -> dict:
+def _baseline_values(row) -> dict:
     money = {k: (str(getattr(row, k)) if getattr(row, k) is not None else None) for k in FIELDS if "wan" in k}
     return {
         "name": row.name,
@@ -79,6 +80,26 @@ def _baseline_values(row: BaselineProject) -> dict:
         "member": row.member,
         **money,
     }
+
+
+def _baseline_projects(baseline_id: int) -> dict[int, dict]:
+    """project id → its frozen values, read as plain rows (10,000 ORM objects cost most of the page)."""
+    columns = [getattr(BaselineProject, k) for k in (*FIELDS, "name") if k != "member"]
+    stmt = select(BaselineProject.project_id, BaselineProject.member, *columns).where(
+        BaselineProject.baseline_id == baseline_id
+    )
+    return {row.project_id: _baseline_values(row) for row in session.execute(stmt)}
+
+
+def _current_totals(plan_id: int) -> tuple:
+    """The current plan's member count and sums, from two narrow columns (no snapshot of every field)."""
+    stmt = select(Project.total_investment_wan, Project.span_investment_wan).where(
+        Project.plan_id == plan_id, Project.status != LifecycleStatus.WITHDRAWN
+    )
+    totals = Totals()
+    for total, span in session.execute(stmt):
+        totals.add({"total_investment_wan": amount_text(total), "span_investment_wan": amount_text(span)})
+    return totals.count, totals.total_wan, totals.span_wan
 
 
 def _kind(old: dict | None, new: dict | None) -> tuple[AdjustmentKind, list[str]] | None:
@@ -105,38 +126,63 @@ def _events(plan_id: int) -> dict[int, list[PlanAdjustment]]:
     return found
 
 
-def get_adjustment_report(plan: Plan) -> AdjustmentReport:
-    """Baseline → current for every project that differs, with its adjustments, and both plans' totals."""
-    baseline = session.scalar(
-        select(PlanBaseline)
-        .where(PlanBaseline.plan_id == plan.id)
-        .options(selectinload(PlanBaseline.projects))
-    )
-    before = {row.project_id: _baseline_values(row) for row in baseline.projects} if baseline else {}
-    now = snapshot_plan(plan.id)
-    baseline_totals, current_totals = Totals(), Totals()
-    for values in before.values():
-        if values["member"]:
-            baseline_totals.add(values)
-    for values in now.values():
-        if values["member"]:
-            current_totals.add(values)
-    events = _events(plan.id) if baseline else {}
-    rows, restored = [], []
-    for project_id in sorted(before.keys() | now.keys()) if baseline else []:
+def _compare(plan_id: int, baseline_id: int) -> tuple:
+    """Each project's baseline and current values, and how each differs: plain data, remembered per version.
+
+    (before, now, [(project id, name, kind, changed keys)] of the changed, [project id] of the unchanged)
+    """
+    before, now = _baseline_projects(baseline_id), snapshot_plan(plan_id)
+    changed, same = [], []
+    for project_id in sorted(before.keys() | now.keys()):
         old, new = before.get(project_id), now.get(project_id)
         found = _kind(old, new)
         if found is None:
-            if project_id in events:
-                name = (new or old)["name"]
-                kind = AdjustmentKind.CHANGED
-                restored.append(AdjustedProject(project_id, name, kind, old, new, [], events[project_id]))
-            continue
-        kind, keys = found
-        name = (new or old)["name"]
-        rows.append(AdjustedProject(project_id, name, kind, old, new, keys, events.get(project_id, [])))
+            same.append(project_id)
+        else:
+            changed.append((project_id, (new or old)["name"], *found))
+    return before, now, changed, same
+
+
+def _member_totals(values: dict[int, dict]) -> Totals:
+    totals = Totals()
+    for one in values.values():
+        if one["member"]:
+            totals.add(one)
+    return totals
+
+
+def get_adjustment_report(plan: Plan) -> AdjustmentReport:
+    """Baseline → current for every project that differs, with its adjustments, and both plans' totals."""
+    baseline = session.scalar(select(PlanBaseline).where(PlanBaseline.plan_id == plan.id))
+    if baseline is None:  # nothing to compare: only the current plan's totals (the sheet's total line)
+        count, total, span = remembered(
+            session, ("adjustments.totals", plan.id), lambda: _current_totals(plan.id)
+        )
+        return AdjustmentReport(plan, None, Totals(), Totals(count, total, span), [])
+    before, now, changed, same = remembered(
+        session, ("adjustments.compare", plan.id, baseline.id), lambda: _compare(plan.id, baseline.id)
+    )
+    events = _events(plan.id)
+    rows = [
+        AdjustedProject(pid, name, kind, before.get(pid), now.get(pid), keys, events.get(pid, []))
+        for pid, name, kind, keys in changed
+    ]
+    # projects whose adjustments cancel out (调出, then restored): shown with their events, not counted
+    restored = [
+        AdjustedProject(
+            pid,
+            (now.get(pid) or before[pid])["name"],
+            AdjustmentKind.CHANGED,
+            before.get(pid),
+            now.get(pid),
+            [],
+            events[pid],
+        )
+        for pid in same
+        if pid in events
+    ]
     order = list(AdjustmentKind)
     rows.sort(key=lambda r: (order.index(r.kind), r.project_id))
     return AdjustmentReport(
-        plan, baseline, baseline_totals, current_totals, rows, dict(FIELDS), before, now, restored
+        plan, baseline, _member_totals(before), _member_totals(now), rows, dict(FIELDS), before, now, restored
     )

@@ -9,10 +9,14 @@ from portfolio.adjustments.queries import get_adjustment_report
 from portfolio.exports.filenames import content_disposition
 from portfolio.localtime import local_today
 from portfolio.numbers import parse_int
+from portfolio.paging import page_of, requested_page
 from portfolio.permissions import requires
 from portfolio.projects.queries import get_selected_plan, list_plans
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+ROWS_PER_PAGE = 50
 
 
 @bp.route("/adjustments")
@@ -20,7 +24,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def index():
     report = get_adjustment_report(get_selected_plan(request.args.get("plan", type=parse_int)))
     return render_template(
-        "adjustments/index.html", report=report, plans=list_plans(), field_changes=field_changes
+        "adjustments/index.html",
+        report=report,
+        page=page_of(report.rows, requested_page(request.args.get("page")), ROWS_PER_PAGE),
+        plans=list_plans(),
+        field_changes=field_changes,
     )
 
 
