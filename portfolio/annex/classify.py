@@ -111,10 +111,9 @@ def classify_row(cells: list, header: Header, ctx: PlanContext, category: int | 
         if all(is_blank(v) for v in cells):
             return BLANK, None
         label = ""
+    if _has(cells, header, DETAIL_FIELDS):  # a row with a location, units, years … is a project, whatever
+        return PROJECT, label  # its name says
     norm = normalise(label)
-    has_details = _has(cells, header, DETAIL_FIELDS)
-    if has_details:  # a row with a location, units, years … is a project, whatever its name says
-        return PROJECT, label
     if norm.startswith(FOOTNOTE_WORDS) or (norm.startswith("注") and len(norm) > 20):
         return FOOTNOTE, label
     if any(norm.lstrip("0123456789.、").startswith(w) for w in TOTAL_WORDS):
@@ -136,7 +135,5 @@ def classify_row(cells: list, header: Header, ctx: PlanContext, category: int | 
 
 
 def _has(cells: list, header: Header, fields: tuple[str, ...]) -> bool:
-    cols = header.by_field()
-    return any(
-        f in cols and cols[f].index < len(cells) and not is_blank(cells[cols[f].index]) for f in fields
-    )
+    width = len(cells)
+    return any(i < width and not is_blank(cells[i]) for i in header.indexes(fields))

@@ -8,6 +8,7 @@ unique within one batch) in one query after the insert.
 from sqlalchemy import select
 
 from portfolio.adjustments.snapshot import snapshot_values
+from portfolio.annex.fingerprint import stamp
 from portfolio.annex.funding_write import source_ids
 from portfolio.annex.models import ImportBatch
 from portfolio.annex.report import CREATED, ProjectRecord, plain
@@ -49,6 +50,7 @@ VALUE_COLUMNS = (
     "source_row",
 )
 FIXED_COLUMNS = ("plan_id", "status", "version", "created_at", "updated_at")
+NEW_VERSION = 1
 
 
 class References:
@@ -131,12 +133,12 @@ def create_projects(
     if not records:
         return
     now, conn = utcnow(), session.connection()
-    fixed = (plan.id, LifecycleStatus.PLANNING, 1, now, now)
+    fixed = (plan.id, LifecycleStatus.PLANNING, NEW_VERSION, now, now)
     insert_rows(
         conn,
         Project.__table__,
-        VALUE_COLUMNS + FIXED_COLUMNS,
-        [project_values(r, refs, batch.id) + fixed for r in records],
+        (*VALUE_COLUMNS, *FIXED_COLUMNS, "import_fingerprint"),
+        [(*project_values(r, refs, batch.id), *fixed, stamp(NEW_VERSION, r.fingerprint)) for r in records],
     )
     placed = select(Project.id, Project.source_sheet, Project.source_row).where(
         Project.import_batch_id == batch.id

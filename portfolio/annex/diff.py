@@ -6,10 +6,13 @@ The matching rule, in order (each stored project is matched at most once):
 3. same category and 序号, when the file's name is new and the stored name is absent from the file:
    the project was renamed in place.
 Stored projects of the plan left unmatched (and not already 调出) are withdrawn.
+A skipped row (fingerprint.py) is already matched to its project: neither takes part, and the caller leaves
+that project out of `projects`.
 """
 
 from dataclasses import dataclass, field
 
+from portfolio.annex.fingerprint import SkippedRow
 from portfolio.annex.report import CREATED, RENUMBERED, UNCHANGED, UPDATED, ProjectRecord
 from portfolio.annex.stored import StoredProject
 from portfolio.annex.validate import name_key
@@ -32,9 +35,15 @@ def _same(key: str, old, new) -> bool:
 def match(records: list[ProjectRecord], projects: list[StoredProject]) -> Diff:
     """Pair records with stored projects by the three rules above."""
     diff = Diff()
+    if not projects:  # every record is new (or skipped)
+        return diff
+    file_names = {(r.category, name_key(r.name)) for r in records}
+    records = [None if type(r) is SkippedRow else r for r in records]  # indexes stay those of the file
     by_key = {(p.category_number, p.subcategory_name, name_key(p.name)): p for p in projects}
     used: set[int] = set()
     for i, r in enumerate(records):
+        if r is None:
+            continue
         p = by_key.get((r.category, r.subcategory, name_key(r.name)))
         if p is not None and p.id not in used:
             diff.matched[i] = p
@@ -47,7 +56,6 @@ def match(records: list[ProjectRecord], projects: list[StoredProject]) -> Diff:
         lambda r: (r.category, name_key(r.name)),
         lambda p: (p.category_number, name_key(p.name)),
     )
-    file_names = {(r.category, name_key(r.name)) for r in records}
     renamable = [p for p in projects if (p.category_number, name_key(p.name)) not in file_names]
     _match_loose(
         records,
@@ -70,7 +78,7 @@ def _match_loose(records, projects, diff: Diff, used: set[int], record_key, proj
             candidates.setdefault(key, []).append(p)
     wanted: dict = {}
     for i, r in enumerate(records):
-        if i not in diff.matched and (key := record_key(r)) is not None:
+        if r is not None and i not in diff.matched and (key := record_key(r)) is not None:
             wanted.setdefault(key, []).append(i)
     for key, indexes in wanted.items():
         found = candidates.get(key, [])
@@ -82,6 +90,8 @@ def _match_loose(records, projects, diff: Diff, used: set[int], record_key, proj
 def apply_actions(records: list[ProjectRecord], diff: Diff) -> None:
     """Set each record's action and, for updates, its changed fields (old, new)."""
     for i, r in enumerate(records):
+        if type(r) is SkippedRow:
+            continue
         p = diff.matched.get(i)
         if p is None:
             r.action, r.project_id = CREATED, None

@@ -58,6 +58,7 @@ class Header:
     unknown: list[Column] = field(default_factory=list)
     off_span: list[Column] = field(default_factory=list)  # year columns outside the plan's years
     as_of: date | None = None  # a 截至… line above the header (数据截至2020年12月31日)
+    _indexes: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def fields(self) -> dict[str, Column]:
@@ -69,6 +70,13 @@ class Header:
 
     def by_field(self) -> dict[str, Column]:
         return self.fields
+
+    def indexes(self, keys: tuple[str, ...]) -> tuple[int, ...]:
+        """The column indexes of those of `keys` the sheet has, in that order (remembered per tuple)."""
+        found = self._indexes.get(keys)
+        if found is None:
+            found = self._indexes[keys] = tuple(self.fields[k].index for k in keys if k in self.fields)
+        return found
 
     @cached_property
     def annual(self) -> dict[int, Column]:

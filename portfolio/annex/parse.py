@@ -6,6 +6,7 @@ from decimal import Decimal
 from portfolio.annex import classify as kinds
 from portfolio.annex import values
 from portfolio.annex.classify import MONEY_FIELDS, PlanContext, classify_row, declared_count
+from portfolio.annex.fingerprint import SkippedRow, row_digest, sheet_salt
 from portfolio.annex.header import Column, Header, find_header
 from portfolio.annex.reader import Sheet
 from portfolio.annex.records import RowReader
@@ -42,10 +43,15 @@ class Cursor:
     subcategory: str | None = None
     sheet_category: int | None = None  # one sheet per category: its 合计 row totals that category
     reader: RowReader | None = None
+    salt: bytes = b""  # the sheet's part of each row's digest
+    known: dict[str, int] = field(default_factory=dict)  # skippable rows' digests -> project ids
 
 
-def parse_sheets(sheets: list[Sheet], ctx: PlanContext) -> Parsed:
-    """Every visible sheet with a recognisable header contributes its project rows."""
+def parse_sheets(sheets: list[Sheet], ctx: PlanContext, known: dict[str, int] | None = None) -> Parsed:
+    """Every visible sheet with a recognisable header contributes its project rows.
+
+    A project row whose digest is in `known` is not read (a SkippedRow of that project): the project was
+    last imported from these very cells, without any issue, and has not been edited since."""
     parsed = Parsed()
     found = False
     for sheet in sheets:
@@ -62,6 +68,7 @@ def parse_sheets(sheets: list[Sheet], ctx: PlanContext) -> Parsed:
         _header_issues(sheet, header, ctx, parsed)
         number = _sheet_category(sheet, header, ctx)
         cursor = Cursor(sheet, header, category=number, sheet_category=number)
+        cursor.salt, cursor.known = sheet_salt(sheet.name, header, ctx), known or {}
         for row_no, cells in sheet.rows:
             if row_no > header.last_row:
                 _row(cursor, row_no, cells, ctx, parsed)
@@ -252,4 +259,12 @@ def build_record(cursor: Cursor, row_no: int, cells: list, ctx: PlanContext, iss
             )
         )
         return None
-    return reader.read(row_no, cells, cursor.category, cursor.subcategory, issues)
+    digest = row_digest(cursor.salt, row_no, cursor.category, cursor.subcategory, cells)
+    project_id = cursor.known.get(digest)
+    if project_id is None:
+        record = reader.read(row_no, cells, cursor.category, cursor.subcategory, issues)
+    else:
+        record = SkippedRow(reader, ctx.locations, row_no, cells, cursor.category, cursor.subcategory)
+        record.project_id = project_id
+    record.fingerprint = digest
+    return record

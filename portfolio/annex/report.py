@@ -69,6 +69,8 @@ class ProjectRecord:
     # Where each field came from: field key ("annual:2021" for a year) -> (column letter, header).
     columns: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
     unreadable: set[str] = field(default_factory=set, repr=False, compare=False)  # fields with an error
+    # The row's digest (fingerprint.py), kept as the project's fingerprint when the row has no issue.
+    fingerprint: str | None = field(default=None, repr=False, compare=False)
 
     def comparable(self) -> dict:
         """The values the diff compares, in the same shape project_values() gives for a stored project."""

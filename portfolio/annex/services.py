@@ -14,12 +14,13 @@ from portfolio.annex import diff as differ
 from portfolio.annex.classify import PlanContext
 from portfolio.annex.create import created_snapshots
 from portfolio.annex.error_sheet import build_error_workbook
-from portfolio.annex.parse import parse_sheets
+from portfolio.annex.fingerprint import Known, SkippedRow, load_known
+from portfolio.annex.parse import Parsed, parse_sheets
 from portfolio.annex.queries import register_fingerprint
 from portfolio.annex.reader import UnreadableAnnex, read_workbook
-from portfolio.annex.report import CREATED, UPDATED, ImportReport
+from portfolio.annex.report import CREATED, ERROR, UPDATED, ImportReport
 from portfolio.annex.staging import load, stage
-from portfolio.annex.stored import load_stored
+from portfolio.annex.stored import StoredProject, load_stored
 from portfolio.annex.validate import check
 from portfolio.annex.write import write_import
 from portfolio.collector import collector_paused
@@ -55,10 +56,10 @@ def _import(actor, data: bytes, filename: str, plan: Plan, dry_run: bool, note) 
     """Read, classify, validate and diff the file; unless it is a dry run or has errors, write it."""
     sheets = read_workbook(data)
     ctx = plan_context(plan)
-    parsed = parse_sheets(sheets, ctx)
-    check(parsed, ctx)
-    for r in parsed.records:
-        r.locations = [ctx.locations[n] for n in r.locations if n in ctx.locations]
+    known = load_known(plan.id)
+    parsed = _parse(sheets, ctx, known.by_digest)
+    if known.by_digest and any(i.severity == ERROR for i in parsed.issues):
+        parsed = _parse(sheets, ctx, {})  # a refused file is reported row by row exactly as a full read does
     report = ImportReport(
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -67,7 +68,7 @@ def _import(actor, data: bytes, filename: str, plan: Plan, dry_run: bool, note) 
         projects=parsed.records,
         issues=parsed.issues,
     )
-    matched = differ.match(report.projects, load_stored(plan.id))
+    matched = differ.match(report.projects, _stored(plan.id, known, report.projects))
     differ.apply_actions(report.projects, matched)
     report.withdrawn = [p.name for p in matched.withdrawn]
     if report.ok and not dry_run:
@@ -81,6 +82,38 @@ def _import(actor, data: bytes, filename: str, plan: Plan, dry_run: bool, note) 
         created = created_snapshots(report.projects)
         record_adjustments(actor, plan, before, note, report.batch_id, project_ids=touched, created=created)
     return report
+
+
+def _parse(sheets, ctx: PlanContext, skippable: dict[str, int]) -> Parsed:
+    """Classify, read and check the rows (all but the skippable ones); a row with an issue keeps no digest."""
+    parsed = parse_sheets(sheets, ctx, skippable)
+    check(parsed, ctx)
+    flagged = {(i.sheet, i.row) for i in parsed.issues}
+    for r in parsed.records:
+        if type(r) is SkippedRow:
+            continue
+        r.locations = [ctx.locations[n] for n in r.locations if n in ctx.locations]
+        if (r.sheet, r.row) in flagged:
+            r.fingerprint = None
+    return parsed
+
+
+def _stored(plan_id: int, known: Known, records: list) -> list[StoredProject]:
+    """The stored projects the read rows are matched against: all but the skipped rows' projects. With
+    every row skipped, only the open projects left over (to be withdrawn) are read."""
+    skipped = {r.project_id for r in records if type(r) is SkippedRow}
+    if not skipped:
+        return load_stored(plan_id)
+    reading = any(type(r) is not SkippedRow for r in records)
+    rest = [pid for pid in (known.ids if reading else known.open_ids) if pid not in skipped]
+    if not rest:
+        return []
+    if len(rest) > LOAD_BY_ID:
+        return [p for p in load_stored(plan_id) if p.id not in skipped]
+    return load_stored(plan_id, rest)
+
+
+LOAD_BY_ID = 1000  # up to this many projects are read by id; more, the whole plan is read and filtered
 
 
 def plan_context(plan: Plan) -> PlanContext:

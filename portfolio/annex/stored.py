@@ -33,6 +33,8 @@ class StoredProject:
     source_sheet: str | None
     source_row: int | None
     updated_at: datetime
+    version: int
+    import_fingerprint: str | None
     values: dict = field(default_factory=dict)  # the shape of ProjectRecord.comparable()
 
 
@@ -60,8 +62,8 @@ VALUE_COLUMNS = {
 }
 
 
-def load_stored(plan_id: int) -> list[StoredProject]:
-    """Every project of the plan with the values the diff compares."""
+def load_stored(plan_id: int, ids: list[int] | None = None) -> list[StoredProject]:
+    """Every project of the plan (or only those of `ids`) with the values the diff compares."""
     conn = session.connection()  # Core rows: the ORM's row processing is not needed here
     head = (
         Project.id,
@@ -73,6 +75,8 @@ def load_stored(plan_id: int) -> list[StoredProject]:
         Project.source_sheet,
         Project.source_row,
         Project.updated_at,
+        Project.version,
+        Project.import_fingerprint,
     )
     query = (
         select(*head, *VALUE_COLUMNS.values())
@@ -80,6 +84,9 @@ def load_stored(plan_id: int) -> list[StoredProject]:
         .outerjoin(Subcategory, Subcategory.id == Project.subcategory_id)
         .where(Project.plan_id == plan_id)
     )
+    in_plan = select(Project.id).where(Project.plan_id == plan_id)
+    if ids is not None:
+        query, in_plan = query.where(Project.id.in_(ids)), in_plan.where(Project.id.in_(ids))
     stored = {}
     for r in conn.execute(query).all():
         project = stored[r[0]] = StoredProject(*r[: len(head)])
@@ -88,13 +95,12 @@ def load_stored(plan_id: int) -> list[StoredProject]:
             name=r[3], subcategory=r[2], seq_no=r[4], locations=[], units=[], annual_plan_wan={}
         )
         project.values.update(funding={}, funding_note=None)
-    _attach_links(conn, plan_id, stored)
+    _attach_links(conn, in_plan, stored)
     return list(stored.values())
 
 
-def _attach_links(conn, plan_id: int, stored: dict[int, StoredProject]) -> None:
+def _attach_links(conn, in_plan, stored: dict[int, StoredProject]) -> None:
     """Locations (in the city's order), units (lead first) and annual amounts, one query each."""
-    in_plan = select(Project.id).where(Project.plan_id == plan_id)
     locations = (
         select(ProjectLocation.project_id, Location.name)
         .join(Location, Location.id == ProjectLocation.location_id)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from portfolio.annex.classify import PlanContext
+from portfolio.annex.fingerprint import SkippedRow
 from portfolio.annex.parse import Parsed
 from portfolio.annex.report import ERROR, WARNING, Issue, ProjectRecord, wan
 from portfolio.fields import FIELDS, span_label
@@ -26,9 +27,13 @@ NAME_MAX = 300
 
 
 def check(parsed: Parsed, ctx: PlanContext) -> None:
-    """Run every row check, then the duplicate-name and the category-total checks."""
+    """Run every row check, then the duplicate-name and the category-total checks.
+
+    A skipped row is not checked: it raised no issue the last time, with the same cells and rules."""
     annual_columns: dict[int, bool] = {}  # records of one sheet share one columns dict
     for record in parsed.records:
+        if type(record) is SkippedRow:
+            continue
         key = id(record.columns)
         if key not in annual_columns:
             annual_columns[key] = any(k.startswith("annual:") for k in record.columns)
@@ -215,18 +220,30 @@ def _duplicates(parsed: Parsed) -> None:
 
 def _totals(parsed: Parsed, ctx: PlanContext) -> None:
     """Each category row (and the 合计 row) against the sum of the projects it covers."""
-    sums: dict[int | None, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     counts: dict[int | None, int] = defaultdict(int)
+    for r in parsed.records:
+        counts[r.category] += 1
+    counts[None] = len(parsed.records)
+    stated = any(a is not None for agg in parsed.aggregates for a in agg.amounts.values())
+    sums = _sums(parsed, ctx) if stated else {}  # only when a row states amounts: skipped rows stay unread
+    _compare(parsed, ctx, counts, sums)
+
+
+def _sums(parsed: Parsed, ctx: PlanContext) -> dict[int | None, dict[str, Decimal]]:
+    sums: dict[int | None, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     keys = {year: f"annual:{year}" for year in ctx.years}
     for r in parsed.records:
         for group in (r.category, None):
-            counts[group] += 1
             bucket = sums[group]
             bucket["total_investment_wan"] += r.total_investment_wan or 0
             bucket["span_investment_wan"] += r.span_investment_wan or 0
             for year, amount in r.annual_plan_wan.items():
                 if amount is not None:
                     bucket[keys.get(year) or f"annual:{year}"] += amount
+    return sums
+
+
+def _compare(parsed: Parsed, ctx: PlanContext, counts: dict, sums: dict) -> None:
     for agg in parsed.aggregates:
         label = "合计" if agg.category is None else ctx.categories[agg.category]
         if agg.declared_count is not None and agg.declared_count != counts[agg.category]:
@@ -243,8 +260,10 @@ def _totals(parsed: Parsed, ctx: PlanContext) -> None:
                 )
             )
         for key, stated in agg.amounts.items():
+            if stated is None:
+                continue
             actual = sums[agg.category][key]
-            if stated is not None and abs(stated - actual) > ROUNDING_WAN:
+            if abs(stated - actual) > ROUNDING_WAN:
                 letter, header = agg.columns[key]
                 parsed.issues.append(
                     Issue(

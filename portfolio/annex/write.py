@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from portfolio.annex.create import VALUE_COLUMNS, References, create_projects, project_values
 from portfolio.annex.diff import Diff
+from portfolio.annex.fingerprint import stamp
 from portfolio.annex.funding_write import replace_funding
 from portfolio.annex.models import ImportBatch
 from portfolio.annex.report import CREATED, RENUMBERED, UPDATED, ImportReport, ProjectRecord, plain
@@ -35,27 +36,32 @@ def _load_projects(ids: list[int]) -> dict[int, Project]:
 def write_import(actor, plan: Plan, report: ImportReport, matched: Diff, new_subs: dict) -> None:
     """Write a checked import: the batch, new projects, changed fields, withdrawals, audit entries."""
     batch = _new_batch(actor, plan, report)
-    refs = References(plan, report.projects, new_subs)
+    writing = [r for r in report.projects if r.action in (CREATED, UPDATED)]  # only these link units
+    refs = References(plan, writing, new_subs)
     create_projects(actor, plan, batch, [r for r in report.projects if r.action == CREATED], refs)
     changing = [p.id for i, p in matched.matched.items() if report.projects[i].action == UPDATED]
     orm = _load_projects(changing + [p.id for p in matched.withdrawn])
-    moved, updates = [], []
+    moved, updates, updated = [], [], []
     for i, r in enumerate(report.projects):
         stored = matched.matched.get(i)
         if stored is not None and r.action == UPDATED:
             project = orm[stored.id]
             project.source_sheet, project.source_row = r.sheet[:100], r.row
             updates.append(_update(project, r, refs, batch))
+            updated.append((project, r))
         elif stored is not None and (
-            r.action == RENUMBERED or (stored.source_sheet, stored.source_row) != (r.sheet[:100], r.row)
+            r.action == RENUMBERED
+            or (stored.source_sheet, stored.source_row) != (r.sheet[:100], r.row)
+            or stored.import_fingerprint != stamp(stored.version, r.fingerprint)
         ):
             seq = r.seq_no if r.action == RENUMBERED else stored.seq_no
-            moved.append(
-                {"pid": stored.id, "sheet": r.sheet[:100], "row": r.row, "seq": seq, "ts": stored.updated_at}
-            )
-    _move_sources(moved)
+            fingerprint = stamp(stored.version, r.fingerprint)
+            moved.append(_source(stored.id, r, seq, stored.updated_at, fingerprint))
     withdrawals = _withdraw(actor, [orm[p.id] for p in matched.withdrawn], batch)
     session.flush()  # the changed projects' rows first, then their audit entries in bulk
+    # A changed project's fingerprint carries the version its update gave it.
+    moved += [_source(p.id, r, p.seq_no, p.updated_at, stamp(p.version, r.fingerprint)) for p, r in updated]
+    _move_sources(moved)
     record_many(actor, "project.import_update", "Project", updates)
     record_many(actor, "project.withdraw", "Project", withdrawals)
     audit(
@@ -102,8 +108,12 @@ def _withdraw(actor, projects: list[Project], batch: ImportBatch) -> list[tuple]
     return entries
 
 
+def _source(pid: int, r: ProjectRecord, seq: int | None, ts, fingerprint: str | None) -> dict:
+    return {"pid": pid, "sheet": r.sheet[:100], "row": r.row, "seq": seq, "ts": ts, "fp": fingerprint}
+
+
 def _move_sources(moved: list[dict]) -> None:
-    """Where unchanged projects now sit in the file, and their 序号. Not a change of the project: a Core
+    """Where projects now sit in the file, their 序号 and fingerprint. Not a change of the project: a Core
     UPDATE keeps its version (open edit forms stay valid) and its updated_at."""
     if not moved:
         return
@@ -116,6 +126,7 @@ def _move_sources(moved: list[dict]) -> None:
             source_row=bindparam("row"),
             seq_no=bindparam("seq"),
             updated_at=bindparam("ts"),
+            import_fingerprint=bindparam("fp"),
         )
     )
     session.connection().execute(stmt, moved)

@@ -264,6 +264,9 @@ class Project(Base):
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     source_sheet: Mapped[str | None] = mapped_column(String(100))
     source_row: Mapped[int | None] = mapped_column(Integer)
+    # "<version>:<digest>" of the annex row last imported into this project without any issue: a re-import
+    # skips that row while the version is still the same (portfolio/annex/fingerprint.py).
+    import_fingerprint: Mapped[str | None] = mapped_column(String(48))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

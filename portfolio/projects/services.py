@@ -191,6 +191,9 @@ def _update_annual(project: Project, annual: dict, before: dict, after: dict) ->
             project.annual_plans.append(AnnualPlan(year=year, amount_wan=amount))
         else:
             row.amount_wan = amount
+        # Annual plans are rows of their own: touching the project bumps its version, so other open forms
+        # turn stale and a re-import compares the project again instead of skipping its unchanged row.
+        project.updated_at = utcnow()
 
 
 def _comparable(value):
