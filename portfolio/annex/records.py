@@ -1,5 +1,6 @@
 """Reading project rows into ProjectRecords. Column positions and parsers are worked out once per sheet,
-so a 10,000-row annex costs little more than the cells themselves."""
+so a 10,000-row annex costs little more than the cells themselves. Each column's parser remembers the
+values it has read: amounts, years and months repeat a lot down a column."""
 
 from portfolio.annex import values
 from portfolio.annex.header import Column, Header
@@ -25,12 +26,18 @@ class RowReader:
         self.seq = fields.get("seq_no")
         self.texts = [(key, fields[key].index) for key in TEXT_FIELDS if key in fields]
         self.years = fields.get("years")
+        self.year_range = remembering(values.year_range)
         self.money = [
-            (key, fields[key], fields[key].scale or header.scale) for key in MONEY_FIELDS if key in fields
+            (key, fields[key], remembering(values.money, fields[key].scale or header.scale))
+            for key in MONEY_FIELDS
+            if key in fields
         ]
-        self.annual = [(y, header.annual.get(y)) for y in years]
-        self.annual_scale = {y: c.scale or header.scale for y, c in header.annual.items()}
-        self.months = [(key, fields[key]) for key in MONTH_FIELDS if key in fields]
+        self.annual = [
+            (y, col, remembering(values.money, col.scale or header.scale) if col else None)
+            for y, col in ((y, header.annual.get(y)) for y in years)
+        ]
+        month = remembering(values.month)
+        self.months = [(key, fields[key], month) for key in MONTH_FIELDS if key in fields]
         self.location = fields.get("locations")
         self.units = [fields[key].index for key in UNIT_FIELDS if key in fields]
         self.county_names = tuple(county_names)
@@ -52,19 +59,15 @@ class RowReader:
         for key, index in self.texts:
             setattr(record, key, values.text(cells[index]))
         if self.years is not None:
-            years = self._parse(record, "years", self.years, values.year_range, cells, issues)
+            years = self._parse(record, "years", self.years, self.year_range, cells, issues)
             record.start_year, record.end_year = years or (None, None)
-        for key, col, scale in self.money:
-            setattr(record, key, self._parse(record, key, col, values.money, cells, issues, scale))
+        for key, col, money in self.money:
+            setattr(record, key, self._parse(record, key, col, money, cells, issues))
         annual = record.annual_plan_wan
-        for year, col in self.annual:
-            annual[year] = (
-                self._parse(record, "annual", col, values.money, cells, issues, self.annual_scale[year])
-                if col
-                else None
-            )
-        for key, col in self.months:
-            setattr(record, key, self._parse(record, key, col, values.month, cells, issues))
+        for year, col, money in self.annual:
+            annual[year] = self._parse(record, "annual", col, money, cells, issues) if col else None
+        for key, col, month in self.months:
+            setattr(record, key, self._parse(record, key, col, month, cells, issues))
         if self.location is not None:
             record.locations = values.location_names(cells[self.location.index])
         record.units = self._units(cells)
@@ -72,12 +75,12 @@ class RowReader:
         self.pre_tracking.read(record, cells, issues)
         return record
 
-    def _parse(self, record: ProjectRecord, key: str, col: Column, parse, cells: list, issues, *args):
+    def _parse(self, record: ProjectRecord, key: str, col: Column, parse, cells: list, issues):
         raw = cells[col.index]
         if raw is None:
             return None
         try:
-            return parse(raw, *args)
+            return parse(raw)
         except values.ValueProblem as p:
             record.unreadable.add(key)
             issues.append(
@@ -92,6 +95,21 @@ class RowReader:
                 if name not in names:
                     names.append(name)
         return names
+
+
+def remembering(parse, *args):
+    """parse(raw, *args), remembered by the raw value and its type (1, 1.0 and True read differently).
+    An unreadable value is not remembered: it raises its ValueProblem each time."""
+    seen: dict = {}
+
+    def read(raw):
+        key = (type(raw), raw)
+        found = seen.get(key, seen)
+        if found is seen:
+            found = seen[key] = parse(raw, *args)
+        return found
+
+    return read
 
 
 class FundingReader:
