@@ -3,7 +3,9 @@
 Each read issues a fixed number of SQL statements however many projects there are.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Select, asc, desc, func, or_, select
@@ -20,6 +22,7 @@ from portfolio.projects.models import (
     Location,
     Plan,
     Project,
+    ProjectLocation,
     ProjectUnit,
     Subcategory,
     Unit,
@@ -93,7 +96,7 @@ class ProjectFilters:
 @dataclass
 class ProjectPage:
     plan: Plan
-    projects: list[Project]
+    projects: list  # Project objects (list_projects) or ListRow (list_project_rows)
     total: int
     page: int
     pages: int
@@ -152,8 +155,8 @@ def with_register_details(stmt: Select) -> Select:
     )
 
 
-def list_projects(user, filters: ProjectFilters, page_size: int) -> ProjectPage:
-    """One page of the user's visible projects, filtered and sorted."""
+def _page_ids(user, filters: ProjectFilters, page_size: int) -> tuple[Plan, list, int, int, int, Callable]:
+    """The plan, the ids of the asked page in order, the total, the page, the page count, and the ordering."""
     plan = get_selected_plan(filters.plan_id)
     stmt = filtered_projects(user, filters, plan)
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))
@@ -174,6 +177,12 @@ def list_projects(user, filters: ProjectFilters, page_size: int) -> ProjectPage:
     ids = session.scalars(
         in_order(stmt.with_only_columns(Project.id)).limit(page_size).offset((page - 1) * page_size)
     ).all()
+    return plan, list(ids), total, page, pages, in_order
+
+
+def list_projects(user, filters: ProjectFilters, page_size: int) -> ProjectPage:
+    """One page of the user's visible projects, filtered and sorted, as ORM objects (the API's list)."""
+    plan, ids, total, page, pages, in_order = _page_ids(user, filters, page_size)
     rows = (
         ids
         and session.scalars(
@@ -186,6 +195,76 @@ def list_projects(user, filters: ProjectFilters, page_size: int) -> ProjectPage:
         ).all()
     )
     return ProjectPage(plan, list(rows), total, page, pages, filters)
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One row of the project list as plain values: building the ORM objects (with their locations and
+    unit links) was a third of the list page's time. Also what progress_for needs of a project."""
+
+    id: int
+    plan_id: int
+    seq_no: int | None
+    name: str
+    category_number: int | None
+    category_name: str | None
+    subcategory_name: str | None
+    start_year: int | None
+    end_year: int | None
+    total_investment_wan: Decimal | None
+    span_investment_wan: Decimal | None
+    status: LifecycleStatus
+    planned_start: date | None
+    planned_end: date | None
+    locations: tuple[str, ...]
+    units: tuple[tuple[str, bool], ...]  # (name, is_lead) in the annex's order
+
+
+def list_project_rows(user, filters: ProjectFilters, page_size: int) -> ProjectPage:
+    """One page of the list (as list_projects) with only the columns the page shows, in four statements."""
+    plan, ids, total, page, pages, in_order = _page_ids(user, filters, page_size)
+    if not ids:
+        return ProjectPage(plan, [], total, page, pages, filters)
+    locations: dict[int, list[str]] = {}
+    for project_id, name in session.execute(
+        select(ProjectLocation.project_id, Location.name)
+        .join(Location, Location.id == ProjectLocation.location_id)
+        .where(ProjectLocation.project_id.in_(ids))
+        .order_by(ProjectLocation.project_id, Location.sort_order)
+    ):
+        locations.setdefault(project_id, []).append(name)
+    units: dict[int, list[tuple[str, bool]]] = {}
+    for project_id, name, lead in session.execute(
+        select(ProjectUnit.project_id, Unit.name, ProjectUnit.is_lead)
+        .join(Unit, Unit.id == ProjectUnit.unit_id)
+        .where(ProjectUnit.project_id.in_(ids))
+        .order_by(ProjectUnit.project_id, ProjectUnit.position)
+    ):
+        units.setdefault(project_id, []).append((name, lead))
+    stmt = select(*_LIST_COLUMNS).where(Project.id.in_(ids))
+    rows = [
+        ListRow(*row, tuple(locations.get(row[0], ())), tuple(units.get(row[0], ())))
+        for row in session.execute(in_order(stmt))
+    ]
+    return ProjectPage(plan, rows, total, page, pages, filters)
+
+
+_LIST_COLUMNS = (
+    Project.id,
+    Project.plan_id,
+    Project.seq_no,
+    Project.name,
+    Category.number,
+    Category.name,
+    Subcategory.name,
+    Project.start_year,
+    Project.end_year,
+    Project.total_investment_wan,
+    Project.span_investment_wan,
+    Project.status,
+    Project.planned_start,
+    Project.planned_end,
+)
 
 
 def list_filter_choices(plan: Plan) -> dict:

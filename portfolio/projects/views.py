@@ -20,7 +20,7 @@ from portfolio.projects.queries import (
     list_filter_choices,
     list_plans,
     list_project_history,
-    list_projects,
+    list_project_rows,
 )
 from portfolio.projects.services import save_milestones, update_project
 from portfolio.projects.summary import get_summary
@@ -38,7 +38,7 @@ from portfolio.unit_of_work import refuse
 @requires("project.view")
 def index():
     filters = ProjectFilters.from_args(request.args)
-    page = list_projects(current_user, filters, current_app.config["PAGE_SIZE"])
+    page = list_project_rows(current_user, filters, current_app.config["PAGE_SIZE"])
     as_of = default_as_of(page.plan)
     return render_template(
         "projects/index.html",
