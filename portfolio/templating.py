@@ -51,6 +51,25 @@ def format_date(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+def nav_items(user) -> tuple[tuple[str, str], ...]:
+    """The navigation this user sees. can() without an object reads only the role (and whether the user is
+    signed in and active), so the items are worked out once per role and app, not on every page."""
+    key = (
+        getattr(user, "is_authenticated", False),
+        getattr(user, "is_active", False),
+        getattr(user, "role", None),
+    )
+    by_role = current_app.extensions.setdefault("nav_items", {})
+    if key not in by_role:
+        endpoints = current_app.view_functions
+        by_role[key] = tuple(
+            (endpoint, label)
+            for endpoint, label, action in NAV
+            if endpoint in endpoints and can(user, action)
+        )
+    return by_role[key]
+
+
 def init_app(app) -> None:
     from portfolio.audit.display import action_label, field_changes
 
@@ -71,14 +90,8 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _globals():
-        endpoints = current_app.view_functions
-        nav = [
-            (endpoint, label)
-            for endpoint, label, action in NAV
-            if endpoint in endpoints and can(current_user, action)
-        ]
         return {
             "can": lambda action, obj=None: can(current_user, action, obj),
-            "nav_items": nav,
+            "nav_items": nav_items(current_user),
             "active_blueprint": request.blueprint if request else None,
         }

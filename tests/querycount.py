@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+from portfolio import data_version
 from portfolio.db import engine, session
 
 
@@ -23,9 +24,14 @@ def count_statements() -> Iterator[dict]:
         event.remove(engine(), "before_cursor_execute", count)
 
 
-def statements_for(client, url: str, status: int = 200) -> int:
-    """The statements one GET runs, starting from an empty identity map (the tests share an app context)."""
+def statements_for(client, url: str, status: int = 200, remembered: bool = False) -> int:
+    """The statements one GET runs, starting from an empty identity map (the tests share an app context).
+
+    Without `remembered`, nothing remembered per data version is reused either, so the count is the whole
+    work of the page, the same after a write as before it."""
     session.close()
+    if not remembered:
+        data_version.forget()
     with count_statements() as counter:
         assert client.get(url).status_code == status
     return counter["n"]

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from portfolio.auth.models import User, UserSession
 from portfolio.db import session, utcnow
@@ -47,12 +47,16 @@ def start_session(user: User, ip: str | None, user_agent: str | None) -> UserSes
 
 def find_session(user_id: int, sid: str) -> tuple[User, UserSession] | None:
     """The user and their session row named by a cookie, in one query (every request asks)."""
-    found = session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, UserSession.sid == sid)
-    ).first()
+    found = session.execute(_USER_AND_SESSION, {"user_id": user_id, "sid": sid}).first()
     return (found[0], found[1]) if found else None
+
+
+# Built once: building the statement and its cache key anew was a visible part of every request.
+_USER_AND_SESSION = (
+    select(User, UserSession)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(User.id == bindparam("user_id"), UserSession.sid == bindparam("sid"))
+)
 
 
 def check_session(user: User, row: UserSession, rules: SessionRules) -> bool:

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import Select, asc, desc, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portfolio.audit.models import AuditEntry
+from portfolio.data_version import remembered
 from portfolio.db import money, session
 from portfolio.errors import NotFound
 from portfolio.numbers import parse_int
@@ -105,6 +107,21 @@ class ProjectPage:
 
 def list_plans() -> list[Plan]:
     return list(session.scalars(select(Plan).order_by(Plan.start_year)))
+
+
+class PlanChoice(NamedTuple):
+    id: int
+    short_name: str
+    start_year: int
+    end_year: int
+
+
+def list_plan_choices() -> tuple[PlanChoice, ...]:
+    """The plan picker's plans (as list_plans orders them), remembered per data version."""
+    stmt = select(Plan.id, Plan.short_name, Plan.start_year, Plan.end_year).order_by(Plan.start_year)
+    return remembered(
+        session, ("plan_choices",), lambda: tuple(PlanChoice(*r) for r in session.execute(stmt))
+    )
 
 
 def get_selected_plan(plan_id: int | None) -> Plan:
@@ -267,17 +284,38 @@ _LIST_COLUMNS = (
 )
 
 
+class Choice(NamedTuple):
+    id: int
+    name: str
+    number: int | None = None
+    subcategories: tuple["Choice", ...] = ()
+
+
 def list_filter_choices(plan: Plan) -> dict:
-    """Options for the filter bar: the plan's categories and sub-categories, locations and units."""
-    categories = session.scalars(
-        select(Category)
-        .where(Category.plan_id == plan.id)
-        .order_by(Category.number)
-        .options(selectinload(Category.subcategories))
-    ).all()
-    locations = session.scalars(select(Location).order_by(Location.sort_order)).all()
-    units = session.scalars(select(Unit).order_by(Unit.name)).all()
-    return {"categories": categories, "locations": locations, "units": units}
+    """Options for the filter bar: the plan's categories and sub-categories, locations and units.
+
+    Plain tuples remembered per data version (four statements on every list page before)."""
+    return dict(remembered(session, ("filter_choices", plan.id), lambda: _filter_choices(plan.id)))
+
+
+def _filter_choices(plan_id: int) -> tuple:
+    categories: dict[int, tuple[Choice, list[Choice]]] = {}
+    for cid, number, name, sid, sname in session.execute(
+        select(Category.id, Category.number, Category.name, Subcategory.id, Subcategory.name)
+        .outerjoin(Subcategory, Subcategory.category_id == Category.id)
+        .where(Category.plan_id == plan_id)
+        .order_by(Category.number, Category.id, Subcategory.number, Subcategory.id)
+    ):
+        subs = categories.setdefault(cid, (Choice(cid, name, number), []))[1]
+        if sid is not None:
+            subs.append(Choice(sid, sname))
+    locations = session.execute(select(Location.id, Location.name).order_by(Location.sort_order))
+    units = session.execute(select(Unit.id, Unit.name).order_by(Unit.name))
+    return (
+        ("categories", tuple(c._replace(subcategories=tuple(subs)) for c, subs in categories.values())),
+        ("locations", tuple(Choice(*r) for r in locations)),
+        ("units", tuple(Choice(*r) for r in units)),
+    )
 
 
 def get_project(project_id: int) -> Project:

@@ -18,7 +18,7 @@ from portfolio.projects.queries import (
     ProjectFilters,
     get_project,
     list_filter_choices,
-    list_plans,
+    list_plan_choices,
     list_project_history,
     list_project_rows,
 )
@@ -46,7 +46,7 @@ def index():
         as_of=as_of,
         progress=progress_for(page.projects, as_of),
         statuses=LifecycleStatus.choices(),
-        plans=list_plans(),
+        plans=list_plan_choices(),
         choices=list_filter_choices(page.plan),
     )
 
@@ -81,7 +81,7 @@ def summary():
         summary=summary,
         funding_totals=get_source_totals(current_user, filters, summary.plan, summary.as_of),
         filters=filters,
-        plans=list_plans(),
+        plans=list_plan_choices(),
     )
 
 
@@ -163,7 +163,7 @@ def history():
     return render_template(
         "projects/history.html",
         grid=grid,
-        plans=list_plans(),
+        plans=list_plan_choices(),
         choices=list_filter_choices(grid.plan),
         lead_units=list_lead_units(grid.plan),
         period_choices=list_begun_periods(grid.plan, today)[::-1],

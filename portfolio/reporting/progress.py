@@ -14,6 +14,7 @@ from functools import lru_cache
 from sqlalchemy import case, func, select
 
 from portfolio.audit.services import record
+from portfolio.data_version import remembered
 from portfolio.db import money, session
 from portfolio.definitions.investment import annual_rate
 from portfolio.localtime import local_today
@@ -47,9 +48,15 @@ class ProjectProgress:
 
 
 def get_thresholds() -> Thresholds:
-    """The warning thresholds planners configured, or the defaults (10 and 30 points, 3 months)."""
-    setting = session.get(Setting, THRESHOLDS_KEY)
-    return Thresholds.from_dict(setting.value if setting else None)
+    """The warning thresholds planners configured, or the defaults (10 and 30 points, 3 months).
+
+    Every page with warnings asks; remembered per data version."""
+    return remembered(session, ("thresholds",), _read_thresholds)
+
+
+def _read_thresholds() -> Thresholds:
+    value = session.scalar(select(Setting.value).where(Setting.key == THRESHOLDS_KEY))
+    return Thresholds.from_dict(value)
 
 
 def save_thresholds(actor, thresholds: Thresholds) -> None:
@@ -99,11 +106,10 @@ def progress_for(
 
 def anchor_period_id(plan_id: int, as_of: date) -> int | None:
     """The period of the plan ending on that date, whose read-model rows hold the picture as of it."""
-    return session.scalar(
-        select(func.min(ReportingPeriod.id)).where(
-            ReportingPeriod.plan_id == plan_id, ReportingPeriod.ends_on == as_of
-        )
+    stmt = select(func.min(ReportingPeriod.id)).where(
+        ReportingPeriod.plan_id == plan_id, ReportingPeriod.ends_on == as_of
     )
+    return remembered(session, ("anchor", plan_id, as_of), lambda: session.scalar(stmt))
 
 
 def _rows(scope: Scope, period_id: int, columns) -> dict[int, tuple]:
@@ -236,11 +242,10 @@ def default_as_of(plan) -> date:
     Never later than today, and never after the plan's last year, so a finished plan keeps its final picture.
     """
     today = local_today()
-    latest_end = session.scalar(
-        select(func.max(ReportingPeriod.ends_on)).where(
-            ReportingPeriod.plan_id == plan.id, ReportingPeriod.starts_on <= today
-        )
+    stmt = select(func.max(ReportingPeriod.ends_on)).where(
+        ReportingPeriod.plan_id == plan.id, ReportingPeriod.starts_on <= today
     )
+    latest_end = remembered(session, ("latest_end", plan.id, today), lambda: session.scalar(stmt))
     candidates = [today, plan.ends_on]
     if latest_end is not None:
         candidates.append(latest_end)
