@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import Select, asc, desc, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portfolio.audit.models import AuditEntry
 from portfolio.data_version import remembered
@@ -319,13 +319,25 @@ def _filter_choices(plan_id: int) -> tuple:
 
 
 def get_project(project_id: int) -> Project:
-    """One project with everything its detail page shows."""
-    project = session.scalar(
-        with_register_details(select(Project).where(Project.id == project_id)).options(
-            selectinload(Project.annual_plans),
-            selectinload(Project.milestones),
-            selectinload(Project.plan),
+    """One project with everything its detail page shows, in three statements (nine, one per relation,
+    were half of the detail page's database time): the one-to-one relations and the short lists of
+    locations and units joined, the longer lists of annual plans and milestones each by one more."""
+    project = (
+        session.scalars(
+            select(Project)
+            .where(Project.id == project_id)
+            .options(
+                joinedload(Project.plan),
+                joinedload(Project.category),
+                joinedload(Project.subcategory),
+                joinedload(Project.locations),
+                joinedload(Project.unit_links).joinedload(ProjectUnit.unit),
+                selectinload(Project.annual_plans),
+                selectinload(Project.milestones),
+            )
         )
+        .unique()
+        .first()
     )
     if project is None:
         raise NotFound("项目不存在，或您无权查看。")
