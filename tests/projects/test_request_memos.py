@@ -51,7 +51,7 @@ def _rename_a_category(data):
 
 
 def _add_a_plan(data):
-    session.add(Plan(name="焦作市“十五五”生态环境保护规划", short_name="十五五", start_year=2026, end_year=2030))
+    session.add(Plan(name="“十五五”生态环境保护规划", short_name="十五五", start_year=2026, end_year=2030))
 
 
 def _tighten_the_thresholds(data):
