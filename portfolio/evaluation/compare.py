@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from portfolio.data_version import remembered
+from portfolio.db import session
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
 from portfolio.evaluation.scope import report_for
 
@@ -31,16 +33,22 @@ def compare_rounds(rounds: list[EvaluationRound], user) -> Comparison:
                 },
             )
             row["cells"][i] = ind
+    key = ("evaluation.changed", tuple(r.id for r in rounds), user.id)
+    changed = remembered(session, key, lambda: _changed([data for _, data in reports]))
+    return Comparison(reports, [by_seq[k] for k in sorted(by_seq)], changed)
+
+
+def _changed(reports: list[dict]) -> list[dict]:
+    """Projects whose final class differs between the reports, with their label in each."""
     by_project: dict[int, dict] = {}
-    for i, (_, data) in enumerate(reports):
+    for i, data in enumerate(reports):
         for p in data["projects"]:
             row = by_project.setdefault(
                 p["project_id"], {"name": p["name"], "classes": [None] * len(reports)}
             )
             row["classes"][i] = p["final_class"]
-    changed = [
+    return [
         {"name": row["name"], "labels": [LABELS.get(c) for c in row["classes"]]}
         for row in by_project.values()
         if len({c for c in row["classes"] if c is not None}) > 1
     ]
-    return Comparison(reports, [by_seq[k] for k in sorted(by_seq)], changed)

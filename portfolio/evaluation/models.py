@@ -95,7 +95,8 @@ class EvaluationRound(Base):
     finalized_at: Mapped[datetime | None] = mapped_column(DateTime)
     finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Frozen at finalization: indicator and project results as they stood; later data cannot alter them.
-    snapshot: Mapped[dict | None] = mapped_column(JSON)
+    # Deferred: megabytes at 10,000 projects, read only by the report (remembered) and the reopen audit.
+    snapshot: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -20,6 +20,7 @@ from portfolio.evaluation.indicators import parse_number
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
 from portfolio.evaluation.report_notes import SHEET_NOTES
 from portfolio.evaluation.scope import report_for
+from portfolio.evaluation.snapshot import comment_rows, concern_rows
 from portfolio.exports.sheet_layout import (
     CITY,
     LINE_POINTS,
@@ -42,7 +43,6 @@ from portfolio.localtime import format_local
 
 PAPER_A4 = 9
 A4_MAX_WIDTH = 150  # a table narrower than this (in character widths) prints on A4
-CONCERNS = (ProjectClass.LAGGING.value, ProjectClass.NOT_STARTED.value)
 # Rate headers name their denominator, as the summary's do (the rules are in the sheet's 口径说明).
 RATE_HEAD = "计划完成率(%)（÷截至评估年计划投资）"
 SPAN_RATE_HEAD = "规划期投资完成率(%)（÷规划期投资）"
@@ -383,13 +383,11 @@ def _totals(side: dict) -> list:
 
 
 def _concerns(book: Book, data: dict) -> None:
-    mine = [p for p in data["projects"] if p["final_class"] in CONCERNS]
-    _sheet(book, data, "滞后及未启动项目", _columns(CONCERN_KEYS), _rows(mine, CONCERN_KEYS))
+    _sheet(book, data, "滞后及未启动项目", _columns(CONCERN_KEYS), _rows(concern_rows(data), CONCERN_KEYS))
 
 
 def _comments(book: Book, data: dict) -> None:
-    mine = [p for p in data["projects"] if p["comment"] or p["override_reason"] or p["score"]]
-    _sheet(book, data, "评审意见", _columns(COMMENT_KEYS), _rows(mine, COMMENT_KEYS))
+    _sheet(book, data, "评审意见", _columns(COMMENT_KEYS), _rows(comment_rows(data), COMMENT_KEYS))
 
 
 def render_report(data: dict) -> bytes:

@@ -2,6 +2,8 @@
 only the projects that officer answers for (the rule of permissions.visible_projects), with every count,
 group and total recomputed from those rows, so no figure of another county shows through."""
 
+from portfolio.data_version import remembered
+from portfolio.db import session
 from portfolio.evaluation.adjustments import adjustment_totals
 from portfolio.evaluation.models import EvaluationRound, ProjectClass
 from portfolio.evaluation.queries import list_visible_project_ids
@@ -11,7 +13,11 @@ TOTAL = "合计"
 
 
 def report_for(round_: EvaluationRound, user) -> dict:
-    """The round's report (frozen or live) as this user may see it."""
+    """The round's report (frozen or live) as this user may see it, remembered per data version."""
+    return remembered(session, ("evaluation.report_for", round_.id, user.id), lambda: _scoped(round_, user))
+
+
+def _scoped(round_: EvaluationRound, user) -> dict:
     data = report_data(round_)
     visible = list_visible_project_ids(user, round_.plan_id)
     rows = [r for r in data["projects"] if r["project_id"] in visible]

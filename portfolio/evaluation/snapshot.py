@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 
 from portfolio.auth.models import User
+from portfolio.data_version import remembered
 from portfolio.db import money, session, utcnow
 from portfolio.evaluation.adjustments import adjustment_section, project_adjustments
 from portfolio.evaluation.classify import CLASS_RULE, Classification, classify_project
@@ -73,7 +74,15 @@ def classify_all(plan: Plan, projects: list[Project], as_of: date) -> tuple[dict
 
 
 def report_data(round_: EvaluationRound) -> dict:
-    """What the report shows: the frozen snapshot of a finalized round, else the live figures."""
+    """What the report shows: the frozen snapshot of a finalized round, else the live figures.
+
+    Remembered until anything is written (portfolio.data_version): a live report classifies every project
+    of the plan (seconds at 10,000), and a snapshot is megabytes of JSON to parse. Nobody mutates it.
+    """
+    return remembered(session, ("evaluation.report", round_.id), lambda: _report_data(round_))
+
+
+def _report_data(round_: EvaluationRound) -> dict:
     if round_.status == RoundStatus.FINALIZED and round_.snapshot:
         return round_.snapshot
     return build_report(round_)
@@ -222,6 +231,19 @@ def group_rows(rows: list[dict], key: str, order: list[str]) -> list[dict]:
         line["completion_pct"] = line["plan_rate_pct"] = None
         groups.append(line)
     return groups
+
+
+CONCERNS = (ProjectClass.LAGGING.value, ProjectClass.NOT_STARTED.value)
+
+
+def concern_rows(data: dict) -> list[dict]:
+    """The report's 滞后及未启动项目: rows whose final class is lagging or not started."""
+    return [p for p in data["projects"] if p["final_class"] in CONCERNS]
+
+
+def comment_rows(data: dict) -> list[dict]:
+    """The report's 评审意见: rows a reviewer scored, commented on or reclassified with a reason."""
+    return [p for p in data["projects"] if p["comment"] or p["override_reason"] or p["score"]]
 
 
 def _reviewer_names(assessments: list[ProjectAssessment]) -> dict[int, str]:

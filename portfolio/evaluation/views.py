@@ -23,6 +23,7 @@ from portfolio.evaluation.queries import (
     list_assessment_page,
     list_rounds,
 )
+from portfolio.evaluation.report_page import LIST_SIZE, report_lists
 from portfolio.evaluation.report_xlsx import report_workbook
 from portfolio.evaluation.scope import report_for
 from portfolio.evaluation.services import (
@@ -38,6 +39,7 @@ from portfolio.evaluation.snapshot import assessment_detail
 from portfolio.evaluation.verdicts import save_indicator_verdict, verdict_choices
 from portfolio.exports.views import send_export
 from portfolio.numbers import parse_int
+from portfolio.paging import page_of, requested_page
 from portfolio.permissions import authorize, requires
 from portfolio.projects.queries import list_plans
 from portfolio.projects.services import get_plan
@@ -155,6 +157,7 @@ def report(round_id: int):
         "evaluation/report.html",
         round=round_,
         data=data,
+        lists=report_lists(round_, current_user, data, request.args),
         charts=report_charts(data),
         report_classes=list(ProjectClass),
         verdict_choices=verdict_choices(round_),
@@ -180,7 +183,7 @@ def compare(round_id: int):
         round=round_,
         reports=result.reports,
         indicator_matrix=result.indicator_matrix,
-        changed=result.changed,
+        changed=page_of(result.changed, requested_page(request.args.get("page")), LIST_SIZE),
         chart=compare_chart([(r.name, d) for r, d in result.reports]),
         classes=list(ProjectClass),
     )
