@@ -13,7 +13,8 @@ from sqlalchemy import case, func, select
 
 from portfolio.db import money, session
 from portfolio.definitions.schedule import is_started
-from portfolio.projects.models import AnnualPlan, Milestone, MilestoneKind, Project
+from portfolio.projects.models import AnnualPlan, Milestone, MilestoneKind, Project, StatusChange
+from portfolio.projects.status_history import status_on
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.warnings import Thresholds, assess
 
@@ -121,6 +122,33 @@ def _started_by_milestone(scope: Scope, as_of: date) -> set[int]:
     return set(session.scalars(scope.narrow(stmt, Milestone.project_id)))
 
 
+def statuses_in_force(scope: Scope, projects, as_of: date) -> dict[int, object]:
+    """project_id → its status in force on the date (status history), for each project whose status changed.
+
+    A project withdrawn today was still under construction at the end of last quarter: a date before today
+    is judged with the status of that date, as the read model colours each period with the status at its end.
+    (Only projects with an approved report are coloured so: the read model keeps rows for those alone, and
+    one with nothing approved is judged by its status now, at any date, by both.)
+    """
+    if not projects:
+        return {}
+    stmt = (
+        select(
+            StatusChange.project_id,
+            StatusChange.from_status,
+            StatusChange.to_status,
+            StatusChange.effective_on,
+        )
+        .join(Project, Project.id == StatusChange.project_id)
+        .where(Project.plan_id.in_(scope.plan_ids))
+        .order_by(StatusChange.effective_on, StatusChange.id)
+    )
+    changes: dict[int, list] = {}
+    for change in session.execute(scope.narrow(stmt, StatusChange.project_id)):
+        changes.setdefault(change.project_id, []).append(change)
+    return {p.id: status_on(p.status, changes[p.id], as_of) for p in projects if p.id in changes}
+
+
 def live_progress(projects, as_of: date, period_id: int | None, thresholds: Thresholds, build) -> dict:
     """Progress computed from the reports; `build(project, fields)` makes each ProjectProgress."""
     scope = Scope.of(projects)
@@ -128,6 +156,7 @@ def live_progress(projects, as_of: date, period_id: int | None, thresholds: Thre
     latest = _latest(scope, as_of)
     plans = annual_plans(scope, as_of.year)
     begun = _started_by_milestone(scope, as_of)
+    statuses = statuses_in_force(scope, [p for p in projects if p.id in latest], as_of)
     result = {}
     for project in projects:
         cumulative, year, in_period, reported = sums.get(project.id, (ZERO, ZERO, None, 0))
@@ -150,7 +179,7 @@ def live_progress(projects, as_of: date, period_id: int | None, thresholds: Thre
                 cumulative_invested_wan=cumulative,
                 annual_plan_wan=money(plans.get(project.id)),
                 warning=assess(
-                    project.status,
+                    statuses.get(project.id, project.status),
                     project.planned_start,
                     project.planned_end,
                     pct,

@@ -1,7 +1,7 @@
 """The maintained progress read model agrees with a rebuild from the reports, and with the live sums."""
 
 import importlib.util
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select
@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, select
 from portfolio.annex.services import import_annex
 from portfolio.config import ROOT
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.projects.models import LifecycleStatus, Milestone, MilestoneKind, Project
 from portfolio.reporting.models import ProgressRow, ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.periods import close_period, reopen_period
@@ -192,10 +193,10 @@ def _expected(project: Project, period: ReportingPeriod):
 
 
 def test_an_annex_re_import_keeps_the_model_in_step(app):
-    """A re-import re-dates one reported project and withdraws another: the maintained rows equal a rebuild.
-
-    (Not compared with the live sums: the model colours a period with the status in force at its end,
-    and the import's 调出 is dated today, after the period; the live sums use today's status.)"""
+    """A re-import re-dates one reported project and withdraws another: the maintained rows equal a rebuild,
+    and the live sums agree with them. The import's 调出 is dated today: a past period keeps the status in
+    force at its end (the project was then under construction, and is coloured so), while today shows it
+    withdrawn — at any date the live sums use the status of that date, as the model does at a period end."""
     rows = annex_rows()
     import_annex(None, build(Layout(), rows), "v1.xlsx", annex_plan())
     session.commit()
@@ -216,3 +217,8 @@ def test_an_annex_re_import_keeps_the_model_in_step(app):
     assert reported[1].status == LifecycleStatus.WITHDRAWN
     assert _expected(reported[0], period) != before  # re-dated by the import
     assert count_stale_rows() == 0
+    _assert_in_step(reported)
+    gone = reported[1].id
+    assert progress_for(reported, period.ends_on)[gone].warning.level != Level.INACTIVE
+    assert progress_for(reported, period.ends_on + timedelta(days=1))[gone].warning.level != Level.INACTIVE
+    assert progress_for(reported, local_today())[gone].warning.level == Level.INACTIVE
