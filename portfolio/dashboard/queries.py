@@ -18,12 +18,12 @@ from portfolio.data_version import remembered, statement_key
 from portfolio.db import money, session
 from portfolio.definitions.investment import annual_rate, planned_share
 from portfolio.funding.queries import SourceTotal, get_source_totals
-from portfolio.permissions import county_links
 from portfolio.projects.models import Category, LifecycleStatus, Location, Plan, Project
 from portfolio.projects.queries import filtered_projects, get_selected_plan
 from portfolio.projects.summary import SCALE, SummaryRow, group_in_sql
 from portfolio.reporting.models import ProgressRow, ReportingPeriod, ReportStatus, StatusReport
 from portfolio.reporting.progress import (
+    PROGRESS_INPUTS,
     ProjectProgress,
     anchor_period_id,
     default_as_of,
@@ -119,21 +119,6 @@ def scoped_locations(user, filters: BoardFilters) -> list[Location]:
     return list(session.scalars(stmt))
 
 
-# What progress_for needs of each project.
-PROGRESS_INPUTS = (Project.id, Project.plan_id, Project.status, Project.planned_start, Project.planned_end)
-
-
-def _project_rows(user, filters: BoardFilters, plan: Plan):
-    stmt = filtered_projects(user, filters.projects, plan).with_only_columns(
-        *PROGRESS_INPUTS,
-        Project.category_id,
-        Project.name,
-        Project.total_investment_wan,
-        Project.span_investment_wan,
-    )
-    return stmt, session.execute(stmt).all()
-
-
 def _trend(periods, projects, as_of: date, span_wan: Decimal, plan: Plan) -> list[TrendPoint]:
     def approved_by_period() -> list[tuple]:
         stmt = (
@@ -159,12 +144,6 @@ def _trend(periods, projects, as_of: date, span_wan: Decimal, plan: Plan) -> lis
     return points
 
 
-def _laggards(rows, progress: dict[int, ProjectProgress]) -> list[Laggard]:
-    behind = [r for r in rows if (progress[r.id].warning.behind_points or ZERO) > 0]
-    behind.sort(key=lambda r: (-progress[r.id].warning.behind_points, r.id))
-    return [Laggard(r.id, r.name, progress[r.id]) for r in behind[:BEHIND_COUNT]]
-
-
 def _board_rows(plan: Plan, locations: list[Location]):
     categories = list(
         session.scalars(select(Category).where(Category.plan_id == plan.id).order_by(Category.number))
@@ -174,51 +153,15 @@ def _board_rows(plan: Plan, locations: list[Location]):
     return BoardRow("合计"), by_category, by_county, categories
 
 
-def _groups(rows, progress, plan: Plan, locations: list[Location], ids_subquery):
-    total, by_category, by_county, categories = _board_rows(plan, locations)
-    for row in rows:
-        total.add(row, progress[row.id])
-        by_category[row.category_id].add(row, progress[row.id])
-    by_id = {r.id: r for r in rows}
-    links = session.execute(select(county_links(ids_subquery))).all()
-    for project_id, location_id in links:
-        if location_id in by_county:
-            by_county[location_id].add(by_id[project_id], progress[project_id])
-    return total, list(by_category.values()), list(by_county.values()), categories
-
-
-def _figures_in_python(user, filters: BoardFilters, plan: Plan, locations, as_of, period) -> dict:
-    """Every grouped figure from each project's progress, computed for a date that is no period end."""
-    stmt, rows = _project_rows(user, filters, plan)
-    ids = stmt.with_only_columns(Project.id).scalar_subquery()
-    progress = progress_for(rows, as_of, period)
-    total, by_category, by_county, categories = _groups(rows, progress, plan, locations, ids)
-    statuses = Counter(row.status for row in rows)
-    return dict(
-        total=total,
-        by_category=by_category,
-        by_county=by_county,
-        categories=categories,
-        statuses=[(s.label, statuses[s]) for s in LifecycleStatus if statuses[s]],
-        laggards=_laggards(rows, progress),
-    )
-
-
-def _figures_in_sql(user, filters: BoardFilters, plan: Plan, locations, as_of, period, anchor) -> dict:
-    """The same figures counted and summed in SQL over the read model at a period end."""
+def _figures(user, filters: BoardFilters, plan: Plan, locations, as_of, period, anchor) -> dict:
+    """Every grouped figure, counted and summed in SQL over the read model at a period end; at another date
+    (today inside an open period) grouped from live progress into the same rows (group_in_sql)."""
     stmt = filtered_projects(user, filters.projects, plan)
     total, by_category, by_county, categories = _board_rows(plan, locations)
     statuses = Counter()
-    group_in_sql(stmt, anchor, total, by_category, by_county, year=as_of.year, statuses=statuses)
-    behind = (
-        stmt.with_only_columns(*PROGRESS_INPUTS, Project.name)
-        .join(ProgressRow, (ProgressRow.project_id == Project.id) & (ProgressRow.period_id == anchor))
-        .where(ProgressRow.behind_points > 0)
-        .order_by(ProgressRow.behind_points.desc(), Project.id)
-        .limit(BEHIND_COUNT)
-    )
+    group_in_sql(stmt, anchor, total, by_category, by_county, year=as_of.year, statuses=statuses, as_of=as_of)
     rows = remembered(
-        session, ("laggards", statement_key(stmt), anchor), lambda: session.execute(behind).all()
+        session, ("laggards", statement_key(stmt), anchor, as_of), lambda: _laggard_rows(stmt, anchor, as_of)
     )
     progress = progress_for(rows, as_of, period)
     return dict(
@@ -231,6 +174,26 @@ def _figures_in_sql(user, filters: BoardFilters, plan: Plan, locations, as_of, p
     )
 
 
+def _laggard_rows(stmt, anchor: int | None, as_of: date) -> list:
+    """The projects furthest behind the schedule (most points first, then by id): immutable result rows."""
+    columns = stmt.with_only_columns(*PROGRESS_INPUTS, Project.name)
+    if anchor is not None:
+        behind = (
+            columns.join(
+                ProgressRow, (ProgressRow.project_id == Project.id) & (ProgressRow.period_id == anchor)
+            )
+            .where(ProgressRow.behind_points > 0)
+            .order_by(ProgressRow.behind_points.desc(), Project.id)
+            .limit(BEHIND_COUNT)
+        )
+        return session.execute(behind).all()
+    rows = session.execute(columns).all()
+    progress = progress_for(rows, as_of)
+    points = {r.id: progress[r.id].warning.behind_points or ZERO for r in rows}
+    behind = sorted((r for r in rows if points[r.id] > 0), key=lambda r: (-points[r.id], r.id))
+    return behind[:BEHIND_COUNT]
+
+
 def get_dashboard(user, filters: BoardFilters) -> Dashboard:
     """Every figure and chart series of the dashboard for the user's visible, filtered projects."""
     plan = get_selected_plan(filters.projects.plan_id)
@@ -238,11 +201,7 @@ def get_dashboard(user, filters: BoardFilters) -> Dashboard:
     period = pick_period(periods, filters.period_id)
     as_of = period.ends_on if period else default_as_of(plan)
     locations = scoped_locations(user, filters)
-    anchor = anchor_period_id(plan.id, as_of)
-    if anchor is None:
-        figures = _figures_in_python(user, filters, plan, locations, as_of, period)
-    else:
-        figures = _figures_in_sql(user, filters, plan, locations, as_of, period, anchor)
+    figures = _figures(user, filters, plan, locations, as_of, period, anchor_period_id(plan.id, as_of))
     projects = filtered_projects(user, filters.projects, plan)
     return Dashboard(
         plan=plan,

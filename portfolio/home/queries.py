@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from portfolio.annex.queries import list_batches
 from portfolio.auth.models import LoginFailure, User
+from portfolio.data_version import remembered, statement_key
 from portfolio.db import session, utcnow
 from portfolio.evaluation.models import (
     EvaluationRound,
@@ -75,11 +76,12 @@ class WarnedProject:
     reason: str
 
 
-def _warned_candidates(plan: Plan, user, levels, limit: int) -> tuple[list, date, int | None]:
+def _warned_candidates(plan: Plan, user, levels, limit: int) -> tuple[list, date, int]:
     """A plan's projects that may carry one of the levels, in list order, the date judged at, and their count.
 
     At a period end the read model picks, in SQL, the first `limit` projects of each level and counts them
-    all; at another date every visible project is returned (count None) to be judged one by one.
+    all; at another date (today inside an open period) they are picked from every visible project's live
+    progress, remembered until the data version changes.
     """
     stmt = select(
         Project.id, Project.plan_id, Project.status, Project.planned_start, Project.planned_end, Project.name
@@ -88,7 +90,9 @@ def _warned_candidates(plan: Plan, user, levels, limit: int) -> tuple[list, date
     as_of = default_as_of(plan)
     anchor = anchor_period_id(plan.id, as_of)
     if anchor is None:
-        return session.execute(stmt.order_by(*order)).all(), as_of, None
+        key = ("warned live", statement_key(stmt), as_of, tuple(levels), limit)
+        rows, counted = remembered(session, key, lambda: _judged(stmt.order_by(*order), as_of, levels, limit))
+        return rows, as_of, counted
     stmt = stmt.outerjoin(
         ProgressRow, and_(ProgressRow.project_id == Project.id, ProgressRow.period_id == anchor)
     )
@@ -98,6 +102,14 @@ def _warned_candidates(plan: Plan, user, levels, limit: int) -> tuple[list, date
         rows += session.execute(stmt.where(level == wanted.value).order_by(*order).limit(limit)).all()
     counted = stmt.where(level.in_([wanted.value for wanted in levels])).subquery()
     return rows, as_of, session.scalar(select(func.count()).select_from(counted))
+
+
+def _judged(stmt, as_of: date, levels, limit: int) -> tuple[tuple, int]:
+    """The first `limit` rows of each level, level by level, and how many rows have one of the levels."""
+    rows = session.execute(stmt).all()
+    progress = progress_for(rows, as_of)
+    by_level = {wanted: [r for r in rows if progress[r.id].warning.level == wanted] for wanted in levels}
+    return tuple(r for wanted in levels for r in by_level[wanted][:limit]), sum(map(len, by_level.values()))
 
 
 def list_warned_projects(
@@ -114,7 +126,7 @@ def list_warned_projects(
             if progress[row.id].warning.level in levels
         ]
         found += warned
-        total += len(warned) if counted is None else counted
+        total += counted
     found.sort(key=lambda w: levels.index(w.level))
     return found[:limit], total
 

@@ -1,8 +1,9 @@
 """The portfolio summary: project count, investment and warnings by category and by county.
 
-A fixed number of statements. When the plan's picture date is a period end (the usual case) the grouping
-runs in SQL over the progress read model, summing amounts as whole ten-thousandths so they stay exact;
-otherwise the projects are loaded and grouped in Python from progress computed live.
+A fixed number of statements. When the plan's picture date is a period end the grouping runs in SQL over the
+progress read model, summing amounts as whole ten-thousandths so they stay exact; otherwise (today inside an
+open period) the projects' live progress is grouped in Python into the same rows. Either way the grouped
+rows are remembered until the data version changes.
 """
 
 from collections import Counter
@@ -45,6 +46,7 @@ from portfolio.projects.queries import ProjectFilters, filtered_projects, get_se
 from portfolio.reporting.models import ProgressRow
 from portfolio.reporting.progress import (
     INACTIVE_STATUSES,
+    PROGRESS_INPUTS,
     ProjectProgress,
     anchor_period_id,
     default_as_of,
@@ -119,11 +121,7 @@ def get_summary(user, filters: ProjectFilters) -> Summary:
     by_county = {loc.id: SummaryRow(loc.name, loc.id) for loc in locations}
     total = SummaryRow("合计")
     stmt = filtered_projects(user, filters, plan)
-    anchor = anchor_period_id(plan.id, as_of)
-    if anchor is None:
-        _group_in_python(stmt, as_of, total, by_category, by_county)
-    else:
-        group_in_sql(stmt, anchor, total, by_category, by_county)
+    group_in_sql(stmt, anchor_period_id(plan.id, as_of), total, by_category, by_county, as_of=as_of)
     return Summary(plan, as_of, total, list(by_category.values()), list(by_county.values()))
 
 
@@ -155,19 +153,32 @@ def _sane(column):
 
 
 def group_in_sql(
-    stmt: Select, anchor: int, total, by_category: dict, by_county: dict, year=None, statuses=None
+    stmt: Select,
+    anchor: int | None,
+    total,
+    by_category: dict,
+    by_county: dict,
+    year=None,
+    statuses=None,
+    as_of: date | None = None,
 ) -> None:
     """Count and sum by category, by county and by warning level from the read model; rows without a key
     in the dicts are left out. With `year`, also that year's approved investment, annual plan and the
     approved investment of projects with a plan that year. With `statuses` (a Counter), also count the
-    projects by lifecycle status.
+    projects by lifecycle status. With no anchor (`as_of` is no period end, such as today inside an open
+    period) the same rows come from progress computed live and grouped in Python (_grouped_rows_live).
 
     One statement: each project's level and amounts are worked out once (a common table expression, which
     both databases materialise as it is read three times), then grouped by category and by each half of
     the county links. Its rows are remembered until the data version changes (portfolio.data_version).
     """
-    memo_key = ("group_in_sql", statement_key(stmt), anchor, year, statuses is not None)
-    rows = remembered(session, memo_key, lambda: _grouped_rows(stmt, anchor, year, statuses is not None))
+    with_statuses = statuses is not None
+    if anchor is None:
+        key = ("group live", statement_key(stmt), as_of, year, with_statuses)
+        rows = remembered(session, key, lambda: _grouped_rows_live(stmt, as_of, year, with_statuses))
+    else:
+        key = ("group_in_sql", statement_key(stmt), anchor, year, with_statuses)
+        rows = remembered(session, key, lambda: _grouped_rows(stmt, anchor, year, with_statuses))
     for kind, key, label, *values in rows:
         if kind == 0:
             total.add_group(Level(label), *values)
@@ -236,24 +247,41 @@ def _grouped_rows(stmt: Select, anchor: int, year, with_statuses: bool) -> list[
     return [tuple(row) for row in session.execute(union_all(*parts))]
 
 
-def _group_in_python(stmt: Select, as_of, total, by_category: dict, by_county: dict) -> None:
-    """Load plain rows (not ORM objects) and group them, with progress computed live."""
-    stmt = stmt.with_only_columns(
-        Project.id,
-        Project.plan_id,
-        Project.category_id,
-        Project.status,
-        Project.planned_start,
-        Project.planned_end,
-        Project.total_investment_wan,
-        Project.span_investment_wan,
-    )
-    projects = session.execute(stmt).all()
-    links = session.execute(select(county_links(stmt.with_only_columns(Project.id)))).all()
+def _grouped_rows_live(stmt: Select, as_of: date, year, with_statuses: bool) -> list[tuple]:
+    """The rows _grouped_rows gives, for a date that is no period end: each project's progress computed live
+    (for today, remembered for the whole plan) and grouped here, with amounts as whole ten-thousandths."""
+    columns = (Project.category_id, Project.total_investment_wan, Project.span_investment_wan)
+    projects = session.execute(stmt.with_only_columns(*PROGRESS_INPUTS, *columns)).all()
     progress = progress_for(projects, as_of)
+    groups: dict[tuple, list] = {}
+
+    def add(kind: int, key, label: str, values: list) -> None:
+        group = groups.setdefault((kind, key, label), [0] * len(values))
+        for i, value in enumerate(values):
+            group[i] += value
+
+    by_id = {}
     for project in projects:
-        total.add(project, progress[project.id])
-        by_category[project.category_id].add(project, progress[project.id])
-    by_id = {p.id: p for p in projects}
-    for project_id, location_id in links:
-        by_county[location_id].add(by_id[project_id], progress[project_id])
+        shown = progress[project.id]
+        amounts = [project.total_investment_wan, project.span_investment_wan, shown.cumulative_invested_wan]
+        planned = []
+        if year is not None:
+            has_plan = (shown.annual_plan_wan or ZERO) > 0
+            amounts += [shown.year_invested_wan, shown.annual_plan_wan]
+            amounts.append(shown.year_invested_wan if has_plan else None)
+            planned = [int(has_plan)]
+        values = [1, *[_scaled(amount) for amount in amounts], *planned]
+        by_id[project.id] = (shown.warning.level.value, values)
+        add(0, project.category_id, shown.warning.level.value, values)
+        if with_statuses:
+            add(2, None, project.status.value, values)
+    for project_id, county_id in session.execute(select(county_links(stmt.with_only_columns(Project.id)))):
+        add(1, county_id, *by_id[project_id])
+    return [(*key, *values) for key, values in groups.items()]
+
+
+def _scaled(amount: Decimal | None) -> int:
+    """An amount in whole ten-thousandths of 万元, as the SQL sums take it (blank or absurd: nothing)."""
+    if amount is None or abs(amount) > READABLE_MAX_WAN:
+        return 0
+    return int((amount * SCALE).to_integral_value())

@@ -3,6 +3,10 @@
 Only approved status reports count. At the end of a period the answer is read from the maintained read model
 (ProgressRow, kept by progress_model.py); at any other date it is computed from the reports
 (progress_live.py). Either way a fixed number of SQL statements, however many projects are asked about.
+
+Today, inside an open period (a city's usual state), is no period end: the whole plan's answer for today is
+computed once and remembered until the data version changes (portfolio.data_version), since every page that
+asks about more than a page of projects asks about the same date.
 """
 
 from collections.abc import Sequence
@@ -20,7 +24,12 @@ from portfolio.definitions.investment import annual_rate
 from portfolio.localtime import local_today
 from portfolio.projects.models import LifecycleStatus, Project
 from portfolio.reporting.models import ProgressRow, ReportingPeriod, Setting, StatusReport
-from portfolio.reporting.progress_live import Scope, annual_plans, live_progress
+from portfolio.reporting.progress_live import (
+    NAMED_LIMIT,
+    Scope,
+    annual_plans,
+    live_progress,
+)
 from portfolio.reporting.progress_model import THRESHOLDS_KEY
 from portfolio.reporting.warnings import Level, Thresholds, Warning, assess
 
@@ -98,10 +107,34 @@ def progress_for(
         return {}
     thresholds = get_thresholds()
     plan_ids = {p.plan_id for p in projects}
-    anchor = anchor_period_id(plan_ids.pop(), as_of) if len(plan_ids) == 1 else None
-    if anchor is None:
-        return live_progress(projects, as_of, period.id if period else None, thresholds, _build)
-    return read_progress(projects, as_of, anchor, period, thresholds)
+    plan_id = plan_ids.pop() if len(plan_ids) == 1 else None
+    anchor = anchor_period_id(plan_id, as_of) if plan_id is not None else None
+    if anchor is not None:
+        return read_progress(projects, as_of, anchor, period, thresholds)
+    period_id = period.id if period else None
+    if plan_id is not None and len(projects) > NAMED_LIMIT and as_of == local_today():
+        whole = whole_plan_today(plan_id, as_of, period_id, thresholds)
+        if all(p.id in whole for p in projects):
+            return {p.id: whole[p.id] for p in projects}
+    return live_progress(projects, as_of, period_id, thresholds, _build)
+
+
+def whole_plan_today(plan_id: int, today: date, period_id: int | None, thresholds: Thresholds) -> dict:
+    """Every project of the plan as live_progress answers for today, remembered per data version.
+
+    Only for today (one entry per plan and period, however many dates pages are asked about), and only for
+    more projects than a page shows: a page of them is summed afresh in a few milliseconds.
+    """
+
+    def compute() -> dict:
+        stmt = select(*PROGRESS_INPUTS).where(Project.plan_id == plan_id)
+        return live_progress(session.execute(stmt).all(), today, period_id, thresholds, _build)
+
+    return remembered(session, ("progress today", plan_id, today, period_id, thresholds), compute)
+
+
+# What progress_for needs of each project.
+PROGRESS_INPUTS = (Project.id, Project.plan_id, Project.status, Project.planned_start, Project.planned_end)
 
 
 def anchor_period_id(plan_id: int, as_of: date) -> int | None:

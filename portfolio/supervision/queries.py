@@ -7,13 +7,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portfolio.auth.models import Role
+from portfolio.data_version import remembered, statement_key
 from portfolio.db import session
 from portfolio.errors import NotFound
 from portfolio.permissions import responsible_counties, visible_projects
 from portfolio.projects.models import LifecycleStatus, Location, Project, ProjectUnit
 from portfolio.projects.queries import get_selected_plan
 from portfolio.reporting.models import ProgressRow
-from portfolio.reporting.progress import anchor_period_id, default_as_of, level_in_sql, progress_for
+from portfolio.reporting.progress import (
+    PROGRESS_INPUTS,
+    anchor_period_id,
+    default_as_of,
+    level_in_sql,
+    progress_for,
+)
 from portfolio.reporting.warnings import Level
 from portfolio.supervision.models import ItemState, SupervisionEvent, SupervisionFile, SupervisionItem
 
@@ -178,34 +185,38 @@ class Candidate:
 def list_red_candidates(user) -> list[Candidate]:
     """Red projects of the current plan with no open item: the ones a planner is offered to 督办.
 
-    At a period end the read model's red rows pick them in SQL; only at another date is every project judged.
+    At a period end the read model's red rows pick them in SQL; at another date every project is judged.
     """
     plan = get_selected_plan(None)
     as_of = default_as_of(plan)
     open_items = select(SupervisionItem.project_id).where(SupervisionItem.state != ItemState.CLOSED)
-    stmt = (
-        select(Project)
-        .where(
-            Project.plan_id == plan.id,
-            visible_projects(user),
-            Project.id.not_in(open_items),
-            Project.status.not_in((LifecycleStatus.WITHDRAWN, LifecycleStatus.CANCELLED)),
-        )
-        .options(selectinload(Project.locations))
-        .order_by(Project.id)
+    stmt = select(Project).where(
+        Project.plan_id == plan.id,
+        visible_projects(user),
+        Project.id.not_in(open_items),
+        Project.status.not_in((LifecycleStatus.WITHDRAWN, LifecycleStatus.CANCELLED)),
     )
     anchor = anchor_period_id(plan.id, as_of)
     if anchor is not None:
         stmt = stmt.join(
             ProgressRow, (ProgressRow.project_id == Project.id) & (ProgressRow.period_id == anchor)
         ).where(level_in_sql(Project.status) == Level.RED.value)
-    projects = list(session.scalars(stmt))
+    else:  # today inside an open period: judged from live progress, remembered until the data changes
+        red = remembered(session, ("red live", statement_key(stmt), as_of), lambda: _red_ids(stmt, as_of))
+        stmt = stmt.where(Project.id.in_(red))
+    projects = list(session.scalars(stmt.options(selectinload(Project.locations)).order_by(Project.id)))
     progress = progress_for(projects, as_of)
     return [
         Candidate(p, progress[p.id].warning.reason)
         for p in projects
         if progress[p.id].warning.level == Level.RED
     ]
+
+
+def _red_ids(stmt, as_of) -> tuple[int, ...]:
+    rows = session.execute(stmt.with_only_columns(*PROGRESS_INPUTS)).all()
+    progress = progress_for(rows, as_of)
+    return tuple(r.id for r in rows if progress[r.id].warning.level == Level.RED)
 
 
 def list_choices(project: Project) -> dict:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from portfolio.projects.models import LifecycleStatus
 from portfolio.projects.queries import ProjectFilters, filtered_projects
-from portfolio.projects.summary import Summary, SummaryRow, _group_in_python, get_summary, group_in_sql
+from portfolio.projects.summary import Summary, SummaryRow, get_summary, group_in_sql
 from portfolio.reporting.models import ReportStatus
 from portfolio.reporting.progress import anchor_period_id, default_as_of
 from tests.factories import make_period, make_project, make_report
@@ -35,7 +35,7 @@ def _both_ways(user, filters: ProjectFilters):
     tables = []
     for group in (
         lambda *a: group_in_sql(stmt, anchor, *a),
-        lambda *a: _group_in_python(stmt, summary.as_of, *a),
+        lambda *a: group_in_sql(stmt, None, *a, as_of=summary.as_of),
     ):
         total = SummaryRow("合计")
         categories = {r.key: SummaryRow(r.label, r.key) for r in summary.by_category}
