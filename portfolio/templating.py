@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from portfolio.fields import FIELDS, display_label, span_label
@@ -51,23 +51,26 @@ def format_date(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
-def nav_items(user) -> tuple[tuple[str, str], ...]:
-    """The navigation this user sees. can() without an object reads only the role (and whether the user is
-    signed in and active), so the items are worked out once per role and app, not on every page."""
+def nav_items(user) -> tuple[tuple[str, str, str], ...]:
+    """The navigation this user sees: (endpoint, label, url) of each item.
+
+    can() without an object reads only the role (and whether the user is signed in and active), and an
+    item's URL only the app's root, so the items are worked out once per role and root, not on every page."""
     key = (
         getattr(user, "is_authenticated", False),
         getattr(user, "is_active", False),
         getattr(user, "role", None),
+        request.script_root,
     )
-    by_role = current_app.extensions.setdefault("nav_items", {})
-    if key not in by_role:
+    known = current_app.extensions.setdefault("nav_items", {})
+    if key not in known:
         endpoints = current_app.view_functions
-        by_role[key] = tuple(
-            (endpoint, label)
+        known[key] = tuple(
+            (endpoint, label, url_for(endpoint))
             for endpoint, label, action in NAV
             if endpoint in endpoints and can(user, action)
         )
-    return by_role[key]
+    return known[key]
 
 
 def init_app(app) -> None:

@@ -118,10 +118,12 @@ class PlanChoice(NamedTuple):
 
 def list_plan_choices() -> tuple[PlanChoice, ...]:
     """The plan picker's plans (as list_plans orders them), remembered per data version."""
-    stmt = select(Plan.id, Plan.short_name, Plan.start_year, Plan.end_year).order_by(Plan.start_year)
     return remembered(
-        session, ("plan_choices",), lambda: tuple(PlanChoice(*r) for r in session.execute(stmt))
+        session, ("plan_choices",), lambda: tuple(PlanChoice(*r) for r in session.execute(_PLAN_CHOICES))
     )
+
+
+_PLAN_CHOICES = select(Plan.id, Plan.short_name, Plan.start_year, Plan.end_year).order_by(Plan.start_year)
 
 
 def get_selected_plan(plan_id: int | None) -> Plan:

@@ -139,10 +139,15 @@ PROGRESS_INPUTS = (Project.id, Project.plan_id, Project.status, Project.planned_
 
 def anchor_period_id(plan_id: int, as_of: date) -> int | None:
     """The period of the plan ending on that date, whose read-model rows hold the picture as of it."""
-    stmt = select(func.min(ReportingPeriod.id)).where(
-        ReportingPeriod.plan_id == plan_id, ReportingPeriod.ends_on == as_of
-    )
-    return remembered(session, ("anchor", plan_id, as_of), lambda: session.scalar(stmt))
+
+    def read() -> int | None:  # built only on a miss: building a statement costs more than a memo hit
+        return session.scalar(
+            select(func.min(ReportingPeriod.id)).where(
+                ReportingPeriod.plan_id == plan_id, ReportingPeriod.ends_on == as_of
+            )
+        )
+
+    return remembered(session, ("anchor", plan_id, as_of), read)
 
 
 def _rows(scope: Scope, period_id: int, columns) -> dict[int, tuple]:
@@ -275,10 +280,15 @@ def default_as_of(plan) -> date:
     Never later than today, and never after the plan's last year, so a finished plan keeps its final picture.
     """
     today = local_today()
-    stmt = select(func.max(ReportingPeriod.ends_on)).where(
-        ReportingPeriod.plan_id == plan.id, ReportingPeriod.starts_on <= today
-    )
-    latest_end = remembered(session, ("latest_end", plan.id, today), lambda: session.scalar(stmt))
+
+    def read() -> date | None:
+        return session.scalar(
+            select(func.max(ReportingPeriod.ends_on)).where(
+                ReportingPeriod.plan_id == plan.id, ReportingPeriod.starts_on <= today
+            )
+        )
+
+    latest_end = remembered(session, ("latest_end", plan.id, today), read)
     candidates = [today, plan.ends_on]
     if latest_end is not None:
         candidates.append(latest_end)

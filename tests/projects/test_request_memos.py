@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from flask import url_for
 from sqlalchemy import select
 
 from portfolio import data_version
@@ -93,10 +94,18 @@ def test_navigation_per_role_is_what_can_allows(app, users):
     with app.test_request_context():
         for user in [*users.values(), inactive]:
             expected = tuple(
-                (endpoint, label)
+                (endpoint, label, url_for(endpoint))
                 for endpoint, label, action in NAV
                 if endpoint in app.view_functions and can(user, action)
             )
             assert nav_items(user) == expected, user.username
         assert nav_items(inactive) == ()
         assert {u.role for u in users.values()} == set(Role)
+
+
+def test_navigation_links_follow_the_apps_root(app, users):
+    with app.test_request_context():
+        at_root = nav_items(users["planner"])
+    with app.test_request_context(base_url="http://localhost/portfolio"):
+        below = nav_items(users["planner"])
+    assert [url for _, _, url in below] == ["/portfolio" + url for _, _, url in at_root]
