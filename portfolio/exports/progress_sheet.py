@@ -74,6 +74,17 @@ def units_lead_first(project: Project) -> str:
     return "、".join(link.unit.name for link in links)
 
 
+# A project row's values read off the project alone (the rest come from the read model).
+PROJECT_VALUES = {
+    "name": lambda p: p.name,
+    "locations": lambda p: "、".join(loc.name for loc in p.locations),
+    "units": units_lead_first,
+    "years": year_span,
+    "total_investment_wan": lambda p: p.total_investment_wan,
+    "span_investment_wan": lambda p: p.span_investment_wan,
+}
+
+
 def project_values(
     project: Project, progress: ProjectProgress, seq: int, state: ReportState = ReportState.MISSING
 ) -> dict:
@@ -89,12 +100,7 @@ def project_values(
         text = f"本期{state.label}（尚无已通过的报告）"
     return {
         "seq": seq,
-        "name": project.name,
-        "locations": "、".join(loc.name for loc in project.locations),
-        "units": units_lead_first(project),
-        "years": year_span(project),
-        "total_investment_wan": project.total_investment_wan,
-        "span_investment_wan": project.span_investment_wan,
+        **{key: value(project) for key, value in PROJECT_VALUES.items()},
         "annual_plan": progress.annual_plan_wan,
         "period_invested": progress.period_invested_wan if reported else state.label,
         "year_invested": progress.year_invested_wan,

@@ -61,11 +61,14 @@ class ProjectFundingView:
         return sum((r.cumulative_wan for r in self.received.values()), ZERO)
 
 
-def planned_by_project(project_ids) -> dict[int, dict[int, Decimal]]:
-    """project id → {source id: planned 万元}; project_ids may be a list or a subquery."""
+def planned_by_project(project_ids, source_ids: list[int] | None = None) -> dict[int, dict[int, Decimal]]:
+    """project id → {source id: planned 万元}, of these sources (None: every one); project_ids may be a
+    list or a subquery."""
     stmt = select(ProjectFunding.project_id, ProjectFunding.source_id, ProjectFunding.amount_wan).where(
         ProjectFunding.project_id.in_(project_ids)
     )
+    if source_ids is not None:
+        stmt = stmt.where(ProjectFunding.source_id.in_(source_ids))
     found: dict[int, dict[int, Decimal]] = {}
     for pid, sid, amount in session.execute(stmt):
         found.setdefault(pid, {})[sid] = amount  # a MONEY column: four places, guarded on read
@@ -73,9 +76,10 @@ def planned_by_project(project_ids) -> dict[int, dict[int, Decimal]]:
 
 
 def received_by_project(
-    project_ids, as_of: date, period_id: int | None = None
+    project_ids, as_of: date, period_id: int | None = None, source_ids: list[int] | None = None
 ) -> dict[int, dict[int, Received]]:
-    """project id → {source id: Received} from approved reports of periods ended by as_of."""
+    """project id → {source id: Received} from approved reports of periods ended by as_of, of these
+    sources (None: every one)."""
     in_period = StatusReport.period_id == (period_id or -1)
     stmt = (
         select(
@@ -94,6 +98,8 @@ def received_by_project(
         )
         .group_by(StatusReport.project_id, ReportFunding.source_id)
     )
+    if source_ids is not None:
+        stmt = stmt.where(ReportFunding.source_id.in_(source_ids))
     found: dict[int, dict[int, Received]] = {}
     for pid, sid, period, year, cumulative in session.execute(stmt):  # sums typed MONEY: four places
         found.setdefault(pid, {})[sid] = Received(period, year or ZERO, cumulative or ZERO)

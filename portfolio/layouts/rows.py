@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from portfolio.definitions.reports import ReportState
 from portfolio.exports.progress_sheet import (
+    PROJECT_VALUES,
     SheetRow,
     build_rows,
     category_numeral,
@@ -20,6 +21,7 @@ from portfolio.exports.progress_sheet import (
     project_values,
 )
 from portfolio.funding.queries import planned_by_project, received_by_project
+from portfolio.layouts.catalogue import ITEM_KEYS, REPORT_KEYS
 from portfolio.localtime import to_local
 from portfolio.projects.models import Project
 from portfolio.reporting.models import ReportingPeriod
@@ -40,67 +42,94 @@ def _units(project: Project, lead: bool) -> str:
     return "、".join(link.unit.name for link in links)
 
 
-# The registry fields (and the read model's percent) the 调度表's rows do not carry, by key.
-REGISTER = {
-    "seq_no": lambda p, g: p.seq_no,
-    "category": lambda p, g: p.category.name,
-    "subcategory": lambda p, g: p.subcategory.name if p.subcategory else None,
-    "nature": lambda p, g: getattr(p, "nature", None),
-    "content": lambda p, g: getattr(p, "content", None),
-    "start_year": lambda p, g: p.start_year,
-    "end_year": lambda p, g: p.end_year,
-    "planned_start": lambda p, g: month_text(p.planned_start),
-    "planned_end": lambda p, g: month_text(p.planned_end),
-    "lead_unit": lambda p, g: _units(p, True),
-    "support_units": lambda p, g: _units(p, False),
-    "status": lambda p, g: p.status.label,
-    "project_code": lambda p, g: getattr(p, "project_code", None),
-    "note": lambda p, g: getattr(p, "note", None),
-    "percent_complete": lambda p, g: g.percent_complete,
-    "warning_reason": lambda p, g: g.warning.reason,
-    "expected_pct": lambda p, g: g.warning.expected_pct,
-    "actual_pct": lambda p, g: g.warning.actual_pct,
-    "behind_points": lambda p, g: g.warning.behind_points,
-    "days_behind": lambda p, g: g.warning.days_behind,
-    "last_period": lambda p, g: g.last_period_code or "无",
-    "last_reviewed": lambda p, g: (
-        to_local(g.last_reviewed_at).date().isoformat() if g.last_reviewed_at else "—"
-    ),
+# The registry fields the 调度表's rows do not carry, by key: read off the project alone ...
+FIELD_VALUES = {
+    "seq_no": lambda p: p.seq_no,
+    "category": lambda p: p.category.name,
+    "subcategory": lambda p: p.subcategory.name if p.subcategory else None,
+    "nature": lambda p: getattr(p, "nature", None),
+    "content": lambda p: getattr(p, "content", None),
+    "start_year": lambda p: p.start_year,
+    "end_year": lambda p: p.end_year,
+    "planned_start": lambda p: month_text(p.planned_start),
+    "planned_end": lambda p: month_text(p.planned_end),
+    "lead_unit": lambda p: _units(p, True),
+    "support_units": lambda p: _units(p, False),
+    "status": lambda p: p.status.label,
+    "project_code": lambda p: getattr(p, "project_code", None),
+    "note": lambda p: getattr(p, "note", None),
 }
+# ... and the read model's figures they do not carry either.
+PROGRESS_VALUES = {
+    "percent_complete": lambda g: g.percent_complete,
+    "warning_reason": lambda g: g.warning.reason,
+    "expected_pct": lambda g: g.warning.expected_pct,
+    "actual_pct": lambda g: g.warning.actual_pct,
+    "behind_points": lambda g: g.warning.behind_points,
+    "days_behind": lambda g: g.warning.days_behind,
+    "last_period": lambda g: g.last_period_code or "无",
+    "last_reviewed": lambda g: to_local(g.last_reviewed_at).date().isoformat() if g.last_reviewed_at else "—",
+}
+REGISTER = FIELD_VALUES.keys() | PROGRESS_VALUES.keys()
+# Every value a project row can show without the read model or the period's report state.
+PLAIN_VALUES = PROJECT_VALUES | FIELD_VALUES
+# Columns filled from elsewhere (funding, 督办 items, the approved report) or numbered as rows are written.
+_ELSEWHERE = ITEM_KEYS | REPORT_KEYS | {"seq"}
+
+
+def reads_progress(key: str) -> bool:
+    """Whether a column's value comes from the progress read model or the period's report state."""
+    return not (key in PLAIN_VALUES or key in _ELSEWHERE or key.startswith(("fund:", "annual:")))
 
 
 def register_values(project: Project, progress: ProjectProgress, keys: frozenset[str]) -> dict:
     """The values of these column keys that the 调度表's rows do not hold; only those asked for."""
-    values = {k: REGISTER[k](project, progress) for k in keys if k in REGISTER}
+    values = {k: FIELD_VALUES[k](project) for k in keys if k in FIELD_VALUES}
+    values.update({k: PROGRESS_VALUES[k](progress) for k in keys if k in PROGRESS_VALUES})
     if any(k.startswith("annual:") for k in keys):
         values.update({f"annual:{a.year}": a.amount_wan for a in project.annual_plans})
     return values
 
 
-def funding_values(project_ids: list[int], period: ReportingPeriod) -> dict[int, dict[str, Decimal]]:
-    """project id → {fund:<measure>:<source id or all>: 万元}, received funds from approved reports only;
-    `all` is every source of the measure together, present when one is."""
-    values: dict[int, dict[str, Decimal]] = {pid: {} for pid in project_ids}
-    for pid, amounts in planned_by_project(project_ids).items():
-        mine = values[pid]
-        for sid, amount in amounts.items():
-            mine[f"fund:planned:{sid}"] = amount
-        if amounts:
-            mine["fund:planned:all"] = sum(amounts.values(), ZERO)
-    for pid, received in received_by_project(project_ids, period.ends_on, period.id).items():
-        mine = values[pid]
-        periods = []
+def _sources(shown: list[tuple[str, str]], measures: tuple[str, ...]) -> list[int] | None:
+    """The source ids the shown columns of these measures name; None when one shows every source."""
+    mine = [sid for measure, sid in shown if measure in measures]
+    return None if "all" in mine else [int(sid) for sid in mine]
+
+
+def funding_values(
+    project_ids: list[int], period: ReportingPeriod, keys: list[str]
+) -> dict[int, dict[str, Decimal]]:
+    """project id → {fund:<measure>:<source id or all>: 万元} for the funding columns among `keys` only,
+    read for those measures and sources; received funds from approved reports only; `all` is every
+    source of the measure together, present when one is."""
+    wanted = {k for k in keys if k.startswith("fund:")}
+    shown = [tuple(k.split(":")[1:]) for k in wanted]
+    values: dict[int, dict[str, Decimal]] = {}
+    if any(measure == "planned" for measure, _ in shown):
+        for pid, amounts in planned_by_project(project_ids, _sources(shown, ("planned",))).items():
+            found = {f"fund:planned:{sid}": amount for sid, amount in amounts.items()}
+            if amounts:
+                found["fund:planned:all"] = sum(amounts.values(), ZERO)
+            values[pid] = {k: v for k, v in found.items() if k in wanted}
+    received_measures = ("period", "year", "cumulative")
+    if not any(measure in received_measures for measure, _ in shown):
+        return values
+    sources = _sources(shown, received_measures)
+    for pid, received in received_by_project(project_ids, period.ends_on, period.id, sources).items():
+        found = {}
         for sid, r in received.items():
             if r.period_wan is not None:
-                mine[f"fund:period:{sid}"] = r.period_wan
-                periods.append(r.period_wan)
-            mine[f"fund:year:{sid}"] = r.year_wan
-            mine[f"fund:cumulative:{sid}"] = r.cumulative_wan
+                found[f"fund:period:{sid}"] = r.period_wan
+            found[f"fund:year:{sid}"] = r.year_wan
+            found[f"fund:cumulative:{sid}"] = r.cumulative_wan
+        periods = [r.period_wan for r in received.values() if r.period_wan is not None]
         if periods:
-            mine["fund:period:all"] = sum(periods, ZERO)
+            found["fund:period:all"] = sum(periods, ZERO)
         if received:
-            mine["fund:year:all"] = sum((r.year_wan for r in received.values()), ZERO)
-            mine["fund:cumulative:all"] = sum((r.cumulative_wan for r in received.values()), ZERO)
+            found["fund:year:all"] = sum((r.year_wan for r in received.values()), ZERO)
+            found["fund:cumulative:all"] = sum((r.cumulative_wan for r in received.values()), ZERO)
+        values.setdefault(pid, {}).update((k, v) for k, v in found.items() if k in wanted)
     return values
 
 
@@ -132,25 +161,49 @@ SORT_KEYS = {
 }
 
 
+# What a sort reads of a row besides the columns shown.
+SORT_READS = {"name": ("name",), "total_desc": ("total_investment_wan",)}
+
+
 def project_rows(
     projects: Sequence[Project],
-    progress: dict[int, ProjectProgress],
+    progress: dict[int, ProjectProgress] | None,
     states: dict[int, ReportState],
     extra: dict[int, dict],
     sort: str,
     keys: frozenset[str],
 ) -> list[SheetRow]:
-    """One row per project in the layout's order (the 调度表's order first, so ties keep it)."""
-    rows = []
-    for project in ordered_projects(projects):
-        prog = progress[project.id]
-        values = project_values(project, prog, 0, states.get(project.id, ReportState.MISSING))
-        values.update(register_values(project, prog, keys))
-        values.update(extra.get(project.id, {}))
-        values["_project"], values["_progress"] = project, prog
-        rows.append(SheetRow("project", values, prog.warning.level.value))
+    """One row per project in the layout's order (the 调度表's order first, so ties keep it). Without
+    `progress` (no column, filter or sort reads it), a row holds only the values the columns and the
+    sort read."""
+    if progress is None:
+        rows = plain_rows(ordered_projects(projects), extra, keys.union(SORT_READS.get(sort, ())))
+    else:
+        rows = []
+        for project in ordered_projects(projects):
+            prog = progress[project.id]
+            values = project_values(project, prog, 0, states.get(project.id, ReportState.MISSING))
+            values.update(register_values(project, prog, keys))
+            values.update(extra.get(project.id, {}))
+            values["_project"], values["_progress"] = project, prog
+            rows.append(SheetRow("project", values, prog.warning.level.value))
     if sort in SORT_KEYS:
         rows.sort(key=SORT_KEYS[sort])
+    return rows
+
+
+def plain_rows(projects: list[Project], extra: dict[int, dict], keys: frozenset[str]) -> list[SheetRow]:
+    """Project rows of these keys' values read off the project alone, with their `extra` values."""
+    wanted = [(k, PLAIN_VALUES[k]) for k in keys if k in PLAIN_VALUES]
+    annual = any(k.startswith("annual:") for k in keys)
+    rows = []
+    for project in projects:
+        values = {k: value(project) for k, value in wanted}
+        if annual:
+            values.update({f"annual:{a.year}": a.amount_wan for a in project.annual_plans})
+        values.update(extra.get(project.id, ()))
+        values["_project"] = project
+        rows.append(SheetRow("project", values))
     return rows
 
 
@@ -167,10 +220,14 @@ def _numbered(rows: list[SheetRow]) -> list[SheetRow]:
     """Project rows take running numbers; a project repeated in two groups takes a number in each."""
     seq = 0
     numbered = []
+    seen = set()  # rows numbered once already: a repeat takes a copy
     for row in rows:
         if row.kind == "project":
             seq += 1
-            row = SheetRow("project", {**row.values, "seq": seq}, row.level)
+            if id(row) in seen:
+                row = SheetRow("project", dict(row.values), row.level)
+            seen.add(id(row))
+            row.values["seq"] = seq
         numbered.append(row)
     return numbered
 
@@ -209,7 +266,7 @@ def layout_rows(
     """The sheet's body rows for a layout's grouping and sort; `keys` are the columns shown; `totals`
     off leaves out the 合计 row."""
     if grouping == "category":
-        if keys & REGISTER.keys() or any(k.startswith("annual:") for k in keys):
+        if keys & REGISTER or any(k.startswith("annual:") for k in keys):
             extra = {
                 p.id: {**register_values(p, progress[p.id], keys), **extra.get(p.id, {})} for p in projects
             }
