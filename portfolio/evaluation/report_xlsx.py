@@ -7,6 +7,7 @@ numbers as numbers (基准值, 目标值 and yearly values too, where they are n
 and the 口径说明 under each table.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -104,13 +105,14 @@ def _header(book: Book, ws: Worksheet, row: int, columns: list[Column]) -> None:
         ws.set_column(c, c, column.width)
 
 
-def _table(book: Book, ws: Worksheet, row: int, columns: list[Column], rows: list[list]) -> int:
-    """A header and its rows from `row`; returns the row after the last."""
+def _table(book: Book, ws: Worksheet, row: int, columns: list[Column], rows: Iterable[list]) -> int:
+    """A header and its rows (taken one at a time) from `row`; returns the row after the last."""
     _header(book, ws, row, columns)
     cells = []  # each column's width, style and (text, number, blank) formats, as _put chooses them
     for column in columns:
         text = book.fmt(_text_style(column.style))
         cells.append((column.width, column.style, (text, book.fmt(_number_style(column.style)), text)))
+    r = row
     for r, values in enumerate(rows, start=row + 1):
         lines = 1
         for c, ((width, style, formats), value) in enumerate(zip(cells, values, strict=False)):
@@ -118,7 +120,7 @@ def _table(book: Book, ws: Worksheet, row: int, columns: list[Column], rows: lis
             if not put_plain(ws, r, c, value, *formats):
                 _put(book, ws, r, c, value, style)
         set_row_lines(ws, r, lines)
-    return row + 1 + len(rows)
+    return r + 1
 
 
 def _title(data: dict, sheet: str) -> str:
@@ -136,7 +138,7 @@ def _lines(data: dict) -> tuple[str, str]:
     return f"评估截止日：{as_of}　{state}", f"{stamp}（北京时间）　单位：万元"
 
 
-def _sheet(book: Book, data: dict, name: str, columns: list[Column], rows: list[list]) -> None:
+def _sheet(book: Book, data: dict, name: str, columns: list[Column], rows: Iterable[list]) -> None:
     """One titled table sheet, printed with its header on every page and its 口径说明 under it."""
     ws = book.sheet(name)
     left, right = _lines(data)
@@ -179,7 +181,7 @@ def _summary(book: Book, data: dict) -> None:
         Column("d", "系统内累计完成投资(万元)", 20, "money"),
         Column("e", RATE_HEAD, 16, "rate"),
     ]
-    row = _table(book, ws, row, head, [["全部项目", *_rows([total], keys)[0]]]) + 1
+    row = _table(book, ws, row, head, [["全部项目", *next(_rows([total], keys))]]) + 1
     width = sum(c.width for c in columns)
     for label, key in (("指标评估规则：", "indicator"), ("项目分类规则：", "project")):
         text = label + data["rules"][key]
@@ -283,8 +285,9 @@ def _cell(row: dict, key: str):
     return _dec(value) if key in NUMERIC_KEYS else value
 
 
-def _rows(rows: list[dict], keys) -> list[list]:
-    return [[_cell(r, k) for k in keys] for r in rows]
+def _rows(rows: Iterable[dict], keys) -> Iterator[list]:
+    """Each row's cells, made as the sheet takes them rather than 10,000 lists held at once."""
+    return ([_cell(r, k) for k in keys] for r in rows)
 
 
 def _style(key: str) -> str:
@@ -320,8 +323,12 @@ def _groups(book: Book, data: dict, name: str, groups: list[dict], first: str) -
     ]
     keys = ("span_investment_wan", "planned_to_date_wan", "cumulative_invested_wan", "plan_rate_pct")
     rows = [
-        [g["name"], g["projects"], *[g["counts"][k.value] for k in ProjectClass]]
-        + _rows([g], (*keys, "completion_pct"))[0]
+        [
+            g["name"],
+            g["projects"],
+            *[g["counts"][k.value] for k in ProjectClass],
+            *next(_rows([g], (*keys, "completion_pct"))),
+        ]
         for g in groups
     ]
     _sheet(book, data, name, columns, rows)

@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
-
-from portfolio.auth.models import User
 from portfolio.data_version import remembered
 from portfolio.db import money, session, utcnow
 from portfolio.evaluation.adjustments import adjustment_section, project_adjustments
@@ -31,12 +28,12 @@ from portfolio.evaluation.models import (
     TargetKind,
 )
 from portfolio.evaluation.queries import (
-    list_assessments,
     list_completion_dates,
     list_indicator_values,
     list_indicators,
     year_values,
 )
+from portfolio.evaluation.report_reads import Assessed, list_assessed
 from portfolio.evaluation.verdicts import list_verdicts
 from portfolio.projects.models import LifecycleStatus, Plan, Project
 from portfolio.projects.status_history import list_status_changes, status_on
@@ -143,7 +140,7 @@ def indicator_rows(plan: Plan, as_of_year: int, verdicts: dict | None = None) ->
     return rows
 
 
-def _county(project: Project) -> str:
+def _county(project: Assessed) -> str:
     if len(project.locations) > 1:
         return MULTI_COUNTY
     return project.locations[0].name if project.locations else NO_COUNTY
@@ -153,22 +150,17 @@ def _num(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _project_row(
-    a: ProjectAssessment, c: Classification, pr: ProjectProgress, names: dict, year: int
-) -> dict:
-    p = a.project
-    lead = p.lead_unit
-    planned = sum((x.amount_wan or ZERO for x in p.annual_plans if x.year <= year), ZERO)
+def _project_row(a: Assessed, c: Classification, pr: ProjectProgress) -> dict:
     return {
-        "assessment_id": a.id,
-        "project_id": p.id,
-        "seq_no": p.seq_no,
-        "name": p.name,
-        "category": p.category.name,
-        "county": _county(p),
-        "lead_unit": lead.name if lead else "",
-        "span_investment_wan": _num(money(p.span_investment_wan)),
-        "planned_to_date_wan": str(money(planned)),
+        "assessment_id": a.assessment_id,
+        "project_id": a.id,
+        "seq_no": a.seq_no,
+        "name": a.name,
+        "category": a.category,
+        "county": _county(a),
+        "lead_unit": a.lead_unit,
+        "span_investment_wan": _num(money(a.span_investment_wan)),
+        "planned_to_date_wan": str(money(a.planned_to_date_wan)),
         "cumulative_invested_wan": _num(pr.cumulative_invested_wan),
         "computed_class": a.computed_class.value,
         "final_class": a.final_class.value,
@@ -184,7 +176,7 @@ def _project_row(
         "override_reason": a.override_reason or "",
         "score": _num(a.score),
         "comment": a.comment or "",
-        "reviewer": names.get(a.reviewer_id, ""),
+        "reviewer": a.reviewer or "",
     }
 
 
@@ -246,19 +238,11 @@ def comment_rows(data: dict) -> list[dict]:
     return [p for p in data["projects"] if p["comment"] or p["override_reason"] or p["score"]]
 
 
-def _reviewer_names(assessments: list[ProjectAssessment]) -> dict[int, str]:
-    ids = {a.reviewer_id for a in assessments if a.reviewer_id}
-    if not ids:
-        return {}
-    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
-
-
-def assessment_rows(round_: EvaluationRound, assessments: list[ProjectAssessment]) -> list[dict]:
-    """The report's rows for these assessments, with the live classification and progress."""
-    classes, progress = classify_all(round_.plan, [a.project for a in assessments], round_.as_of)
-    names = _reviewer_names(assessments)
-    year = round_.as_of.year
-    return [_project_row(a, classes[a.project_id], progress[a.project_id], names, year) for a in assessments]
+def assessment_rows(round_: EvaluationRound, assessment_id: int | None = None) -> list[dict]:
+    """The report's rows of the round's assessments (or one), with the live classification and progress."""
+    assessed = list_assessed(round_, assessment_id)
+    classes, progress = classify_all(round_.plan, assessed, round_.as_of)
+    return [_project_row(a, classes[a.id], progress[a.id]) for a in assessed]
 
 
 def assessment_detail(assessment: ProjectAssessment) -> dict | None:
@@ -267,15 +251,16 @@ def assessment_detail(assessment: ProjectAssessment) -> dict | None:
     if round_.status == RoundStatus.FINALIZED and round_.snapshot:
         rows = round_.snapshot.get("projects", [])
         return next((r for r in rows if r["assessment_id"] == assessment.id), None)
-    return assessment_rows(round_, [assessment])[0]
+    return assessment_rows(round_, assessment.id)[0]
 
 
 def build_report(round_: EvaluationRound) -> dict:
     """The round's report, computed now from the database."""
     plan = round_.plan
-    assessments = list_assessments(round_)
-    rows = assessment_rows(round_, assessments)
-    places = {loc.name: loc.sort_order for a in assessments for loc in a.project.locations}
+    assessed = list_assessed(round_)
+    classes, progress = classify_all(plan, assessed, round_.as_of)
+    rows = [_project_row(a, classes[a.id], progress[a.id]) for a in assessed]
+    places = {loc.name: loc.sort_order for a in assessed for loc in a.locations}
     indicators = indicator_rows(plan, round_.as_of.year, list_verdicts(round_))
     county_order = sorted(places, key=places.get)
     adjustments = adjustment_section(plan)
