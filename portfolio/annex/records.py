@@ -24,7 +24,9 @@ class RowReader:
         self.width = max((c.index for c in header.columns), default=0) + 1
         self.name = fields.get("name")
         self.seq = fields.get("seq_no")
-        self.texts = [(key, fields[key].index) for key in TEXT_FIELDS if key in fields]
+        self.texts = [
+            (key, fields[key].index, remembering(values.text)) for key in TEXT_FIELDS if key in fields
+        ]
         self.years = fields.get("years")
         self.year_range = remembering(values.year_range)
         self.money = [
@@ -39,8 +41,10 @@ class RowReader:
         month = remembering(values.month)
         self.months = [(key, fields[key], month) for key in MONTH_FIELDS if key in fields]
         self.location = fields.get("locations")
+        self.location_names = remembering(values.location_names)
         self.units = [fields[key].index for key in UNIT_FIELDS if key in fields]
         self.county_names = tuple(county_names)
+        self.unit_names = remembering(values.unit_names, self.county_names)
         self.funding = FundingReader(header, funding, sheet)
         self.pre_tracking = PreTrackingReader(header, sheet)
 
@@ -56,20 +60,23 @@ class RowReader:
         if self.seq is not None:
             seq = values.text(cells[self.seq.index])
             record.seq_no = parse_int(seq) if seq and len(seq) < 9 else None
-        for key, index in self.texts:
-            setattr(record, key, values.text(cells[index]))
+        for key, index, text in self.texts:
+            setattr(record, key, text(cells[index]))
         if self.years is not None:
             years = self._parse(record, "years", self.years, self.year_range, cells, issues)
             record.start_year, record.end_year = years or (None, None)
         for key, col, money in self.money:
-            setattr(record, key, self._parse(record, key, col, money, cells, issues))
+            raw = cells[col.index]
+            setattr(record, key, None if raw is None else self._parse(record, key, col, money, cells, issues))
         annual = record.annual_plan_wan
         for year, col, money in self.annual:
-            annual[year] = self._parse(record, "annual", col, money, cells, issues) if col else None
+            raw = cells[col.index] if col else None
+            annual[year] = None if raw is None else self._parse(record, "annual", col, money, cells, issues)
         for key, col, month in self.months:
-            setattr(record, key, self._parse(record, key, col, month, cells, issues))
+            raw = cells[col.index]
+            setattr(record, key, None if raw is None else self._parse(record, key, col, month, cells, issues))
         if self.location is not None:
-            record.locations = values.location_names(cells[self.location.index])
+            record.locations = list(self.location_names(cells[self.location.index]))
         record.units = self._units(cells)
         self.funding.read(record, cells, issues)
         self.pre_tracking.read(record, cells, issues)
@@ -91,7 +98,7 @@ class RowReader:
     def _units(self, cells: list) -> list[str]:
         names: list[str] = []
         for index in self.units:
-            for name in values.unit_names(cells[index], self.county_names):
+            for name in self.unit_names(cells[index]):
                 if name not in names:
                     names.append(name)
         return names
