@@ -6,6 +6,7 @@ Each read issues a fixed number of SQL statements however many projects or indic
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,7 @@ from portfolio.evaluation.models import (
 )
 from portfolio.permissions import visible_projects
 from portfolio.projects.models import Category, Plan, Project, ProjectUnit
+from portfolio.projects.queries import list_place_names
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
 
 
@@ -96,12 +98,30 @@ def list_assessments(
 ROUND_PAGE_SIZE = 100
 
 
+@dataclass(frozen=True)
+class AssessmentLine:
+    """One row of the round page: only what it shows."""
+
+    id: int
+    seq_no: int | None
+    name: str
+    category: str
+    counties: str
+    lead_unit: str
+    computed_class: ProjectClass
+    final_class: ProjectClass
+    reviewed: bool
+    score: Decimal | None
+    comment: str | None
+
+
 @dataclass
 class AssessmentPage:
-    assessments: list[ProjectAssessment]
+    assessments: list[AssessmentLine]
     total: int
     page: int
     pages: int
+    requested: int
 
 
 def list_assessment_page(
@@ -115,23 +135,63 @@ def list_assessment_page(
     """One page of a round's assessments in annex order; past the end shows the last page.
 
     `counts` are count_assessments_by_class for the same user, which the page shows anyway: the total is
-    theirs. The page's ids are sorted first (narrow rows), then only those assessments are loaded.
+    theirs. The page's ids are sorted first (narrow rows), then only the shown columns of those rows are
+    read as plain values (building ORM projects with their links was most of the page at 10,000).
     """
     total = counts.get(str(klass), 0) if klass is not None else sum(counts.values())
     pages = max((total + page_size - 1) // page_size, 1)
-    page = min(max(page, 1), pages)
+    shown = min(max(page, 1), pages)
     ids = session.scalars(
-        _in_round(select(ProjectAssessment.id), round_, user, klass)
+        _in_round(select(ProjectAssessment.project_id), round_, user, klass)
         .limit(page_size)
-        .offset((page - 1) * page_size)
+        .offset((shown - 1) * page_size)
     ).all()
-    rows = (
-        ids
-        and session.scalars(
-            _assessments(round_, None, None, full=False).where(ProjectAssessment.id.in_(ids))
-        ).all()
+    return AssessmentPage(_lines(round_, ids), total, shown, pages, page)
+
+
+def _lines(round_: EvaluationRound, project_ids: list[int]) -> list[AssessmentLine]:
+    if not project_ids:
+        return []
+    locations, units = list_place_names(project_ids)
+    stmt = (
+        select(
+            Project.id,
+            ProjectAssessment.id,
+            Project.seq_no,
+            Project.name,
+            Category.name,
+            ProjectAssessment.computed_class,
+            ProjectAssessment.final_class,
+            ProjectAssessment.reviewer_id,
+            ProjectAssessment.score,
+            ProjectAssessment.comment,
+        )
+        .join(Project, Project.id == ProjectAssessment.project_id)
+        .join(Category, Category.id == Project.category_id)
+        .where(ProjectAssessment.round_id == round_.id, Project.id.in_(project_ids))
     )
-    return AssessmentPage(list(rows), total, page, pages)
+    found = {row[0]: row for row in session.execute(stmt)}
+    lines = []
+    for pid in project_ids:
+        _, aid, seq_no, name, category, computed, final, reviewer, score, comment = found[pid]
+        lead = next((unit for unit, is_lead in units.get(pid, ()) if is_lead), "")
+        counties = "、".join(locations.get(pid, ()))
+        lines.append(
+            AssessmentLine(
+                aid,
+                seq_no,
+                name,
+                category,
+                counties,
+                lead,
+                computed,
+                final,
+                reviewer is not None,
+                score,
+                comment,
+            )
+        )
+    return lines
 
 
 def count_assessments_by_class(round_: EvaluationRound, user=None) -> dict[str, int]:

@@ -244,6 +244,18 @@ def list_project_rows(user, filters: ProjectFilters, page_size: int) -> ProjectP
     plan, ids, total, page, pages, in_order = _page_ids(user, filters, page_size)
     if not ids:
         return ProjectPage(plan, [], total, page, pages, filters)
+    locations, units = list_place_names(ids)
+    stmt = select(*_LIST_COLUMNS).where(Project.id.in_(ids))
+    rows = [
+        ListRow(*row, tuple(locations.get(row[0], ())), tuple(units.get(row[0], ())))
+        for row in session.execute(in_order(stmt))
+    ]
+    return ProjectPage(plan, rows, total, page, pages, filters)
+
+
+def list_place_names(ids) -> tuple[dict[int, list[str]], dict[int, list[tuple[str, bool]]]]:
+    """For a page of projects: id → county names (in county order), id → (unit name, is lead) in position
+    order; two statements, plain names, no ORM objects."""
     locations: dict[int, list[str]] = {}
     for project_id, name in session.execute(
         select(ProjectLocation.project_id, Location.name)
@@ -260,12 +272,7 @@ def list_project_rows(user, filters: ProjectFilters, page_size: int) -> ProjectP
         .order_by(ProjectUnit.project_id, ProjectUnit.position)
     ):
         units.setdefault(project_id, []).append((name, lead))
-    stmt = select(*_LIST_COLUMNS).where(Project.id.in_(ids))
-    rows = [
-        ListRow(*row, tuple(locations.get(row[0], ())), tuple(units.get(row[0], ())))
-        for row in session.execute(in_order(stmt))
-    ]
-    return ProjectPage(plan, rows, total, page, pages, filters)
+    return locations, units
 
 
 _LIST_COLUMNS = (

@@ -63,6 +63,11 @@ class PeriodPage:
     def all_states(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def requested(self) -> int:
+        """The page asked for (past the end, the last is shown and the page says so)."""
+        return self.filters.page
+
 
 def _base(period: ReportingPeriod, user, filters: PeriodFilter) -> Select:
     """Project outer-joined to its report for the period, in the user's scope, by county and category."""

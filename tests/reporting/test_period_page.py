@@ -94,6 +94,7 @@ def test_pages_through_projects_with_a_fixed_number_of_statements(app, period, r
     assert len(seen) == len(set(seen)) == 45
     last = planner.get(url, query_string={"page": 99}).get_data(as_text=True)
     assert "第 3/3 页" in last and len(_rows(last)) == 5
+    assert "没有第 99 页（共 3 页），已显示最后一页。" in last
     second = planner.get(url, query_string={"page": 2, "state": "missing"}).get_data(as_text=True)
     assert f'href="/reporting/periods/{period.id}?state=missing&amp;page=3"' in second
 
