@@ -26,6 +26,7 @@ from portfolio.evaluation.models import (
     TargetKind,
 )
 from portfolio.layouts.models import SheetLayout
+from portfolio.localtime import local_today
 from portfolio.projects.models import Plan
 from portfolio.reporting.models import Attachment, PeriodKind, ReportingPeriod, StatusReport
 from portfolio.supervision.models import (
@@ -99,12 +100,12 @@ def _supervision_item(project, planner) -> tuple[SupervisionItem, SupervisionFil
     )
     item = SupervisionItem(
         project=project,
-        year=date.today().year,
+        year=local_today().year,
         number=project.id,
         county=project.locations[0],
         problem="征地拆迁滞后",
         measures_required="月底前完成征地",
-        deadline=date.today() + timedelta(days=10),
+        deadline=local_today() + timedelta(days=10),
         state=ItemState.ANSWERED,
         issued_by_id=planner.id,
         events=[
@@ -128,7 +129,7 @@ def _period(plan: Plan) -> ReportingPeriod:
         number=4,
         starts_on=date(plan.end_year, 10, 1),
         ends_on=date(plan.end_year, 12, 31),
-        deadline=date.today() + timedelta(days=30),
+        deadline=local_today() + timedelta(days=30),
     )
     session.add(period)
     return period
@@ -143,7 +144,7 @@ def build_world(users: dict) -> World:
     period = _period(plan)
     own_report, own_file = _report_with_attachment(own_project, period, users["officer"])
     other_report, other_file = _report_with_attachment(other_project, period, users["other_officer"])
-    round_ = EvaluationRound(plan=plan, name="中期评估（测试）", as_of=date.today())
+    round_ = EvaluationRound(plan=plan, name="中期评估（测试）", as_of=local_today())
     assessment = ProjectAssessment(
         round=round_,
         project=own_project,

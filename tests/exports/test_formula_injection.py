@@ -6,6 +6,7 @@ import pytest
 
 from portfolio.db import session
 from portfolio.exports.safe_text import FORMULA_PREFIXES, looks_like_formula
+from portfolio.localtime import local_today
 from portfolio.reporting.models import ReportStatus
 from tests.exports.sheets import calamine_rows, open_xlsx
 from tests.factories import make_period, make_project, make_report
@@ -27,7 +28,7 @@ def hostile(app, users):
         )
         if period is None:
             plan = project.plan
-            period = make_period(plan, "2025Q4", deadline=date.today() + timedelta(days=30))
+            period = make_period(plan, "2025Q4", deadline=local_today() + timedelta(days=30))
         make_report(
             project,
             period,

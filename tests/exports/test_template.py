@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portfolio.db import session
 from portfolio.definitions import notes_for
 from portfolio.exports.template_sheet import HEADERS, META_SHEET
+from portfolio.localtime import local_today
 from portfolio.reporting.models import ReportStatus, StatusReport
 from tests.factories import make_period, make_project, make_report
 
@@ -32,8 +33,8 @@ def _setup():
     wen1 = make_project(name="温县一号工程", planned_start=date(2025, 1, 1), planned_end=date(2026, 12, 1))
     wen2 = make_project(name="温县二号工程", category=3)
     meng = make_project(name="孟州市工程", counties=["孟州市"])
-    period = make_period(wen1.plan, "2025Q4", deadline=date.today() + timedelta(days=30))
-    other = make_period(wen1.plan, "2025Q3", deadline=date.today() + timedelta(days=30))
+    period = make_period(wen1.plan, "2025Q4", deadline=local_today() + timedelta(days=30))
+    other = make_period(wen1.plan, "2025Q3", deadline=local_today() + timedelta(days=30))
     session.commit()
     return {"wen1": wen1, "wen2": wen2, "meng": meng, "period": period, "other": other}
 

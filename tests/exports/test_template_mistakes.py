@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from portfolio.db import session
 from portfolio.exports.services import import_template
+from portfolio.localtime import local_today
 from portfolio.reporting.models import ReportStatus, StatusReport
 from portfolio.reporting.services import EDITABLE
 from tests.exports.test_template import COL, DATA, _fill, _template, _upload, data_rows
@@ -39,8 +40,8 @@ TYPED = [
 def _world():
     project = make_project(name="温县一号工程", planned_start=date(2025, 1, 1), planned_end=date(2026, 12, 1))
     other = make_project(name="温县二号工程", category=3)
-    q3 = make_period(project.plan, "2025Q3", deadline=date.today() + timedelta(days=30))
-    q4 = make_period(project.plan, "2025Q4", deadline=date.today() + timedelta(days=30))
+    q3 = make_period(project.plan, "2025Q3", deadline=local_today() + timedelta(days=30))
+    q4 = make_period(project.plan, "2025Q4", deadline=local_today() + timedelta(days=30))
     session.commit()
     return {"project": project, "other": other, "q3": q3, "q4": q4}
 

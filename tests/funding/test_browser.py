@@ -1,7 +1,7 @@
 """A county officer enters 本期到位资金 in the report form in a real browser; the planner approves and the
 project's cumulative funds follow. Screenshots of the form at 1400 px and 390 px go to the shots folder."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portfolio.db import session
 from portfolio.funding.models import FundingSource, ReportFunding
+from portfolio.localtime import local_today
 from portfolio.reporting.models import ReportStatus, StatusReport
 from portfolio.reporting.periods import open_period
 from tests.browser import MARKS, launch, live_server, screenshot
@@ -31,7 +32,7 @@ def live(tmp_path):
         loan = session.scalar(select(FundingSource).where(FundingSource.name == "银行贷款"))
         session.add(ReportFunding(report_id=earlier.id, source_id=loan.id, amount_wan=Decimal(200)))
         period = open_period(
-            planner, plan, f"{plan.end_year}Q4", date.today() + timedelta(days=30), "quarter"
+            planner, plan, f"{plan.end_year}Q4", local_today() + timedelta(days=30), "quarter"
         )
         return {"project": project.id, "period": period.id}
 

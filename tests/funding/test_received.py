@@ -3,7 +3,7 @@
 Year and cumulative figures count approved reports only, as investment does.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portfolio.audit.models import AuditEntry
 from portfolio.db import session
 from portfolio.funding.models import ProjectFunding, ReportFunding
+from portfolio.localtime import local_today
 from portfolio.projects.models import Plan
 from portfolio.reporting.models import ReportStatus, StatusReport
 from tests.factories import make_period, make_project, make_report
@@ -23,7 +24,7 @@ def _plan() -> Plan:
 
 
 def _open_period(code: str):
-    return make_period(_plan(), code, deadline=date.today() + timedelta(days=30))
+    return make_period(_plan(), code, deadline=local_today() + timedelta(days=30))
 
 
 def _form(amounts: dict[str, str], **fields) -> dict:

@@ -1,12 +1,13 @@
 """Funding round trip: annex → project form → report form → 调度表, summary and API; the figures agree."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from portfolio.annex.services import import_annex
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.projects.models import Plan, Project
 from portfolio.reporting.models import ReportingPeriod, ReportStatus
 from tests.exports.sheets import calamine_rows, open_xlsx
@@ -17,7 +18,7 @@ from tests.reporting.conftest import report_form
 
 
 def _open_period(plan, code: str):
-    return make_period(plan, code, deadline=date.today() + timedelta(days=30))
+    return make_period(plan, code, deadline=local_today() + timedelta(days=30))
 
 
 def _sheet_columns(content: bytes) -> tuple[list[str], list[str], list[list]]:

@@ -7,11 +7,12 @@ Screenshots go to $SCREENSHOT_DIR (see tests/browser.py).
 """
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from PIL import Image
 
+from portfolio.localtime import local_today
 from portfolio.reporting.models import ReportStatus
 from tests.browser import MARKS, launch, live_server, screenshot
 from tests.factories import PASSWORD, make_period, make_project, make_report, make_user, seed_reference
@@ -27,8 +28,8 @@ def live(tmp_path):
         plan = seed_reference()
         make_user("planner", "planner", display_name="规划科")
         officer = make_user("wenxian", "county_officer", county="温县", display_name="温县填报员")
-        earlier = make_period(plan, f"{plan.end_year}Q3", deadline=date.today() - timedelta(days=20))
-        current = make_period(plan, f"{plan.end_year}Q4", deadline=date.today() + timedelta(days=12))
+        earlier = make_period(plan, f"{plan.end_year}Q3", deadline=local_today() - timedelta(days=20))
+        current = make_period(plan, f"{plan.end_year}Q4", deadline=local_today() + timedelta(days=12))
         falling = make_project(name="温县黄河滩区生态修复工程（一期）", counties=["温县"])
         make_report(falling, earlier, ReportStatus.APPROVED, pct="60", invested="300")
         first = make_report(falling, current, ReportStatus.SUBMITTED, pct="50", invested="20")

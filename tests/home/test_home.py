@@ -13,6 +13,7 @@ from portfolio.evaluation.models import (
     ProjectClass,
     TargetKind,
 )
+from portfolio.localtime import local_today
 from portfolio.projects.models import Plan
 from portfolio.reporting.models import ReportStatus
 from tests.factories import make_period, make_project, make_report
@@ -24,7 +25,7 @@ def _plan():
 
 def _open_period(days_left=12):
     plan = _plan()
-    return make_period(plan, f"{plan.end_year}Q4", deadline=date.today() + timedelta(days=days_left))
+    return make_period(plan, f"{plan.end_year}Q4", deadline=local_today() + timedelta(days=days_left))
 
 
 def _text(response) -> str:

@@ -4,7 +4,7 @@ order, are read back by the signed column map through the same validated upload 
 import io
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -26,6 +26,7 @@ from portfolio.layouts.services import (
     save_layout,
 )
 from portfolio.layouts.spec import LayoutColumn, LayoutSpec
+from portfolio.localtime import local_today
 from portfolio.reporting.models import PeriodStatus, ReportStatus, StatusReport
 from tests.exports.test_template import _upload  # the same upload route as today's template
 from tests.factories import make_period, make_project, make_report
@@ -60,7 +61,7 @@ def world(app, users):
     wen1 = make_project(name="温县一号工程", total_investment_wan=Decimal("3000"))
     wen2 = make_project(name="温县二号工程", category=3)
     meng = make_project(name="孟州市工程", counties=["孟州市"])
-    period = make_period(wen1.plan, "2025Q4", deadline=date.today() + timedelta(days=30))
+    period = make_period(wen1.plan, "2025Q4", deadline=local_today() + timedelta(days=30))
     # A draft already holding what the layout does not ask for: it must survive the upload.
     make_report(
         wen2,

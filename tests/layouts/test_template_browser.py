@@ -4,11 +4,12 @@ fills it in, uploads it through the ordinary 离线填报 form, previews and con
 $SCREENSHOT_DIR."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import openpyxl
 import pytest
 
+from portfolio.localtime import local_today
 from tests.browser import MARKS, launch, live_server, login, screenshot
 from tests.factories import PASSWORD, make_period, make_project, make_user, seed_reference
 
@@ -27,7 +28,7 @@ def live(tmp_path):
         make_user("officer", "county_officer", county="温县")
         project = make_project(name="温县一号工程")
         make_project(name="孟州市工程", counties=["孟州市"])
-        period = make_period(project.plan, "2025Q4", deadline=date.today() + timedelta(days=30))
+        period = make_period(project.plan, "2025Q4", deadline=local_today() + timedelta(days=30))
         columns = [
             LayoutColumn("name", "项目", 30),
             LayoutColumn("progress_text", "进展情况", 30),

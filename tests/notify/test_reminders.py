@@ -1,7 +1,7 @@
 """催报 and workflow notifications: in-app with an unread badge, e-mail via a real local SMTP server."""
 
 import socket
-from datetime import date, timedelta
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 from io import BytesIO
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from portfolio.audit.models import AuditEntry
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.notify.models import Notification, Reminder
 from portfolio.projects.models import Plan
 from portfolio.reporting.models import ReportStatus
@@ -47,7 +48,7 @@ def smtp():
 
 def _period():
     plan = session.scalar(select(Plan).order_by(Plan.id))
-    return make_period(plan, f"{plan.end_year}Q4", deadline=date.today() + timedelta(days=5))
+    return make_period(plan, f"{plan.end_year}Q4", deadline=local_today() + timedelta(days=5))
 
 
 def _late_world(users):
@@ -157,7 +158,7 @@ def test_no_mail_leaves_when_the_change_is_rolled_back(app, role_client, users, 
     inbox, port = smtp
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     period = _late_world(users)
-    period.deadline = date.today() - timedelta(days=1)  # locked: the reminder is refused
+    period.deadline = local_today() - timedelta(days=1)  # locked: the reminder is refused
     session.commit()
     role_client("planner").post(f"/reporting/periods/{period.id}/remind", data={})
     assert inbox.messages == []

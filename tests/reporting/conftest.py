@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.projects.models import Plan
 from portfolio.reporting.periods import open_period
 from tests.factories import make_project
@@ -19,7 +20,7 @@ def make_period(planner, code: str | None = None, deadline: date | None = None, 
     """A period of the first plan; by default its last quarter, open for another month from today."""
     plan = first_plan()
     code = code or (f"{plan.end_year}Q4" if cadence == "quarter" else f"{plan.end_year}-12")
-    return open_period(planner, plan, code, deadline or date.today() + timedelta(days=30), cadence)
+    return open_period(planner, plan, code, deadline or local_today() + timedelta(days=30), cadence)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.reporting.models import ReportStatus, StatusReport
 from portfolio.reporting.periods import open_period
 from tests.browser import MARKS, launch, live_server, screenshot
@@ -37,7 +38,7 @@ def live(tmp_path):
         )
         make_project(name="孟州市垃圾填埋场封场", counties=["孟州市"])
         period = open_period(
-            planner, plan, f"{plan.end_year}Q4", date.today() + timedelta(days=30), "quarter"
+            planner, plan, f"{plan.end_year}Q4", local_today() + timedelta(days=30), "quarter"
         )
         return {"project": project.id, "period": period.id, "code": period.code}
 

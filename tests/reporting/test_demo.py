@@ -1,4 +1,3 @@
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -6,6 +5,7 @@ from sqlalchemy import func, select
 from portfolio.annex.services import import_annex
 from portfolio.audit.models import AuditEntry
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.projects.models import Project
 from portfolio.reporting.demo import seed_demo_reports
 from portfolio.reporting.models import ReportStatus, StatusReport
@@ -32,8 +32,8 @@ def test_demo_shows_every_colour_and_an_open_period(app, users):
     projects = session.scalars(select(Project).where(Project.plan_id == plan.id)).all()
     levels = {p.warning.level for p in progress_for(projects, default_as_of(plan)).values()}
     assert {Level.GREEN, Level.YELLOW, Level.RED} <= levels
-    current = get_current_period(plan, date.today())
-    assert current is not None and is_open(current, date.today()) and current.year in plan.years
+    current = get_current_period(plan, local_today())
+    assert current is not None and is_open(current, local_today()) and current.year in plan.years
     reminders = list_reminders(current)
     statuses = set(session.scalars(select(StatusReport.status).where(StatusReport.period_id == current.id)))
     assert (

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from portfolio.audit.models import AuditEntry
 from portfolio.db import session
 from portfolio.errors import DomainError
+from portfolio.localtime import local_today
 from portfolio.reporting.models import PeriodKind, PeriodStatus, ReportingPeriod
 from portfolio.reporting.periods import is_open, parse_code, reopen_period
 from tests.reporting.conftest import first_plan, make_period
@@ -29,12 +30,12 @@ def test_codes_derive_dates():
 
 
 def test_lock_follows_the_deadline_and_a_reopening(app, users):
-    period = make_period(users["planner"], deadline=date.today() - timedelta(days=1))
-    assert not is_open(period, date.today())
-    assert is_open(period, date.today() - timedelta(days=1))
-    reopen_period(users["planner"], period, date.today() + timedelta(days=5))
-    assert is_open(period, date.today()) and period.status == PeriodStatus.OPEN
-    assert not is_open(period, date.today() + timedelta(days=6))
+    period = make_period(users["planner"], deadline=local_today() - timedelta(days=1))
+    assert not is_open(period, local_today())
+    assert is_open(period, local_today() - timedelta(days=1))
+    reopen_period(users["planner"], period, local_today() + timedelta(days=5))
+    assert is_open(period, local_today()) and period.status == PeriodStatus.OPEN
+    assert not is_open(period, local_today() + timedelta(days=6))
 
 
 def test_planner_opens_a_period_over_http(app, role_client):
@@ -103,14 +104,14 @@ def test_planner_closes_then_reopens_audited(app, period, role_client):
     client = role_client("planner")
     client.post(f"/reporting/periods/{period.id}/close")
     session.refresh(period)
-    assert period.status == PeriodStatus.LOCKED and not is_open(period, date.today())
+    assert period.status == PeriodStatus.LOCKED and not is_open(period, local_today())
     page = client.get(f"/reporting/periods/{period.id}").get_data(as_text=True)
     assert "已关闭" in page and "重新开放" in page
     past = client.post(
         f"/reporting/periods/{period.id}/reopen", data={"until": "2000-01-01"}, follow_redirects=True
     )
     assert "不能早于今天" in past.get_data(as_text=True)
-    until = date.today() + timedelta(days=7)
+    until = local_today() + timedelta(days=7)
     client.post(f"/reporting/periods/{period.id}/reopen", data={"until": until.isoformat()})
     session.refresh(period)
     assert period.status == PeriodStatus.OPEN and period.reopened_until == until

@@ -1,12 +1,13 @@
 """Site photos: large ones reduced on the server, their EXIF time and GPS position shown beside them."""
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from PIL import Image
 from sqlalchemy import select
 
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.projects.models import Plan
 from portfolio.reporting.models import Attachment, StatusReport
 from tests.factories import make_period, make_project
@@ -27,7 +28,7 @@ def _photo(width=3200, height=2400, exif=True) -> bytes:
 
 def _upload(client, files):
     plan = session.scalar(select(Plan).order_by(Plan.id))
-    period = make_period(plan, f"{plan.end_year}Q4", deadline=date.today() + timedelta(days=5))
+    period = make_period(plan, f"{plan.end_year}Q4", deadline=local_today() + timedelta(days=5))
     project = make_project(counties=["温县"])
     session.commit()
     data = report_form(save="暂存") | {"files": files}
@@ -81,7 +82,7 @@ def test_a_broken_photo_is_refused_in_chinese_and_nothing_is_saved(role_client, 
 
 def test_the_form_offers_the_camera(role_client, users):
     plan = session.scalar(select(Plan).order_by(Plan.id))
-    period = make_period(plan, f"{plan.end_year}Q4", deadline=date.today() + timedelta(days=5))
+    period = make_period(plan, f"{plan.end_year}Q4", deadline=local_today() + timedelta(days=5))
     project = make_project(counties=["温县"])
     session.commit()
     page = role_client("officer").get(f"/reporting/periods/{period.id}/projects/{project.id}/report")

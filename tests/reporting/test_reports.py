@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portfolio.audit.models import AuditEntry
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.projects.models import LifecycleStatus, Milestone, MilestoneKind, MilestoneStatus
 from portfolio.reporting.models import ReportStatus, StatusReport
 from portfolio.reporting.progress import progress_for
@@ -216,7 +217,7 @@ def test_submitted_and_approved_reports_are_frozen(app, period, project, role_cl
 
 
 def test_locked_period_refuses_reports(app, users, project, role_client):
-    period = make_period(users["planner"], deadline=date.today() - timedelta(days=1))
+    period = make_period(users["planner"], deadline=local_today() - timedelta(days=1))
     session.commit()
     officer = role_client("officer")
     assert "期间已锁定" in officer.get(_url(period, project)).get_data(as_text=True)
@@ -229,7 +230,7 @@ def test_a_locked_period_shows_the_form_read_only(app, users, project, role_clie
     session.commit()
     officer = role_client("officer")
     officer.post(_url(open_now, project), data=report_form(save="暂存"))
-    open_now.deadline = date.today() - timedelta(days=1)  # the deadline passes with the draft unsent
+    open_now.deadline = local_today() - timedelta(days=1)  # the deadline passes with the draft unsent
     session.commit()
     html = officer.get(_url(open_now, project)).get_data(as_text=True)
     assert "期间已锁定" in html and "只供查看" in html
@@ -275,10 +276,10 @@ def test_unreadable_numbers_get_chinese_messages(app, period, project, role_clie
 
 
 def test_planner_reviews_after_the_deadline(app, users, project, role_client):
-    period = make_period(users["planner"], deadline=date.today() + timedelta(days=1))
+    period = make_period(users["planner"], deadline=local_today() + timedelta(days=1))
     session.commit()
     role_client("officer").post(_url(period, project), data=report_form(send="报送"))
-    period.deadline = date.today() - timedelta(days=1)  # the deadline passes before the review
+    period.deadline = local_today() - timedelta(days=1)  # the deadline passes before the review
     session.commit()
     report = _report(project, period)
     role_client("planner").post(f"/reporting/reports/{report.id}/approve", data={"version": report.version})

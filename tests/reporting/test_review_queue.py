@@ -1,11 +1,12 @@
 """Reviewing in a queue: the last approved report beside this one, approve → next, and bulk approval."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from portfolio.audit.models import AuditEntry
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.projects.models import Plan
 from portfolio.reporting.models import ReportStatus, StatusReport
 from tests.factories import make_period, make_project, make_report
@@ -13,8 +14,8 @@ from tests.factories import make_period, make_project, make_report
 
 def _periods():
     plan = session.scalar(select(Plan).order_by(Plan.id))
-    earlier = make_period(plan, f"{plan.end_year}Q3", deadline=date.today() - timedelta(days=30))
-    current = make_period(plan, f"{plan.end_year}Q4", deadline=date.today() + timedelta(days=10))
+    earlier = make_period(plan, f"{plan.end_year}Q3", deadline=local_today() - timedelta(days=30))
+    current = make_period(plan, f"{plan.end_year}Q4", deadline=local_today() + timedelta(days=10))
     return earlier, current
 
 

@@ -3,11 +3,12 @@ again, closed; overdue items flagged and escalated; the home pages, the project 
 printable notice follow each step."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.supervision.models import ItemState, SupervisionItem
 from tests.exports.data import portfolio
 from tests.exports.sheets import open_xlsx
@@ -28,14 +29,14 @@ def _issue(client, project, **changes):
         "unit_id": "",
         "problem": "光伏板安装滞后，落后序时进度 40 个百分点",
         "measures_required": "增加施工力量，月底前完成主体安装",
-        "deadline": (date.today() + timedelta(days=15)).isoformat(),
+        "deadline": (local_today() + timedelta(days=15)).isoformat(),
     } | changes
     return client.post(f"/supervision/new/{project.id}", data=form)
 
 
 def _item(number: int = 1) -> SupervisionItem:
     session.expire_all()
-    return session.query(SupervisionItem).filter_by(year=date.today().year, number=number).one()
+    return session.query(SupervisionItem).filter_by(year=local_today().year, number=number).one()
 
 
 def _sheet_rows(client) -> list[tuple]:
@@ -51,7 +52,7 @@ def test_red_projects_are_offered_until_an_item_is_open(role_client, data):
     assert _issue(planner, data["b"]).status_code == 302
     page = planner.get("/supervision").get_data(as_text=True)
     assert f'data-project-id="{data["b"].id}"' not in page
-    assert f"督办〔{date.today().year}〕1号" in page
+    assert f"督办〔{local_today().year}〕1号" in page
 
 
 def test_numbers_count_up_within_the_year(role_client, data):
@@ -168,7 +169,7 @@ def test_overdue_items_are_flagged_and_escalated(role_client, data):
     item = _item()
     early = planner.post(f"/supervision/items/{item.id}/escalate", data={"note": "约谈"})
     assert early.status_code == 400 and "未逾期" in early.get_data(as_text=True)
-    item.deadline = date.today() - timedelta(days=3)
+    item.deadline = local_today() - timedelta(days=3)
     session.commit()
     page = planner.get("/supervision?state=overdue").get_data(as_text=True)
     assert item.code in page and "已逾期" in page

@@ -1,11 +1,12 @@
 """The 督办 list and the home pages' open items at scale: paged, counted in SQL, within the user's scope."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from portfolio.db import session
+from portfolio.localtime import local_today
 from portfolio.supervision.models import ItemState, SupervisionItem
 from tests.exports.data import portfolio
 from tests.factories import location
@@ -16,7 +17,7 @@ def items(app, users):
     """23 open items on a 温县 project, 2 on a 孟州市 one, one closed; ten to a page."""
     app.config["PAGE_SIZE"] = 10
     made = portfolio()
-    year, deadline = date.today().year, date.today() + timedelta(days=10)
+    year, deadline = local_today().year, local_today() + timedelta(days=10)
     owners = [(made["a"], "温县")] * 23 + [(made["c"], "孟州市")] * 2 + [(made["a"], "温县")]
     for number, (project, county) in enumerate(owners, start=1):
         session.add(
