@@ -23,20 +23,22 @@ from portfolio.projects.models import Category, Location, Plan, Project
 from portfolio.reporting.models import ProgressRow, ReportingPeriod, ReportStatus
 from portfolio.reporting.periods import is_open
 from portfolio.reporting.progress import anchor_period_id, default_as_of, level_in_sql, progress_for
-from portfolio.reporting.queries import NOT_REPORTING, count_behind_by_county, list_period_rows
+from portfolio.reporting.queries import count_behind_by_county, list_period_rows, list_period_states
 from portfolio.reporting.queue import QueueFilter, count_review_queue, list_review_queue
 from portfolio.reporting.warnings import Level
 
 # The officer's list puts what needs their hand first: returned, not started, draft, then the rest.
 STATE_ORDER = {ReportStatus.RETURNED: 0, None: 1, ReportStatus.DRAFT: 2, ReportStatus.SUBMITTED: 3}
+TASKS_SHOWN = 30
 
 
 @dataclass
 class PeriodTasks:
     period: ReportingPeriod
     days_left: int
-    rows: list  # (project, report or None), returned first
+    rows: list  # (project, report or None), returned first; the first TASKS_SHOWN of them
     counts: Counter = field(default_factory=Counter)  # ReportStatus or None -> projects
+    total: int = 0  # reporting projects in all, listed or not
 
     @property
     def to_do(self) -> int:
@@ -57,14 +59,20 @@ def _deadline(period: ReportingPeriod) -> date:
     return max(period.deadline, period.reopened_until or period.deadline)
 
 
-def list_officer_tasks(user, today: date) -> list[PeriodTasks]:
-    """Each open period with this officer's reporting projects and their report state, returned first."""
+def list_officer_tasks(user, today: date, limit: int = TASKS_SHOWN) -> list[PeriodTasks]:
+    """Each open period with this officer's reporting projects and their report state, returned first.
+
+    Every project is counted, but only the first `limit` in that order are loaded and listed: an officer of a
+    large county would otherwise get hundreds of rows; the period page (paged, filterable) holds them all.
+    """
     tasks = []
     for period in list_open_periods(today):
-        rows = [(p, r) for p, r in list_period_rows(period, user) if p.status not in NOT_REPORTING]
-        rows.sort(key=lambda row: STATE_ORDER.get(row[1].status if row[1] else None, 9))
-        counts = Counter(r.status if r else None for _, r in rows)
-        tasks.append(PeriodTasks(period, (_deadline(period) - today).days, rows, counts))
+        states = list_period_states(period, user)
+        states.sort(key=lambda row: STATE_ORDER.get(row[1], 9))
+        shown = [project_id for project_id, _ in states[:limit]]
+        rows = list_period_rows(period, user, shown)
+        counts = Counter(state for _, state in states)
+        tasks.append(PeriodTasks(period, (_deadline(period) - today).days, rows, counts, len(states)))
     return tasks
 
 

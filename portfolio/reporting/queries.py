@@ -78,8 +78,13 @@ def get_project(project_id: int) -> Project:
     return project
 
 
-def list_period_rows(period: ReportingPeriod, user) -> list[tuple[Project, StatusReport | None]]:
-    """The projects of the period's plan this user may see, each with its report for the period (or None)."""
+def list_period_rows(
+    period: ReportingPeriod, user, project_ids: list[int] | None = None
+) -> list[tuple[Project, StatusReport | None]]:
+    """The projects of the period's plan this user may see, each with its report for the period (or None).
+
+    With `project_ids`, only those projects, in that order.
+    """
     stmt = (
         select(Project, StatusReport)
         .outerjoin(
@@ -90,7 +95,31 @@ def list_period_rows(period: ReportingPeriod, user) -> list[tuple[Project, Statu
         .options(*_project_options())
         .order_by(Project.category_id, Project.seq_no, Project.id)
     )
-    return [(project, report) for project, report in session.execute(stmt)]
+    if project_ids is None:
+        return [(project, report) for project, report in session.execute(stmt)]
+    if not project_ids:
+        return []
+    found = {
+        project.id: (project, report)
+        for project, report in session.execute(stmt.where(Project.id.in_(project_ids)))
+    }
+    return [found[i] for i in project_ids if i in found]
+
+
+def list_period_states(period: ReportingPeriod, user) -> list[tuple[int, ReportStatus | None]]:
+    """The user's reporting projects of the period's plan, in list order, with their report's state."""
+    stmt = (
+        select(Project.id, StatusReport.status)
+        .outerjoin(
+            StatusReport,
+            and_(StatusReport.project_id == Project.id, StatusReport.period_id == period.id),
+        )
+        .where(
+            Project.plan_id == period.plan_id, visible_projects(user), Project.status.not_in(NOT_REPORTING)
+        )
+        .order_by(Project.category_id, Project.seq_no, Project.id)
+    )
+    return [(project_id, state) for project_id, state in session.execute(stmt)]
 
 
 def list_reports_for_project(project: Project) -> list[StatusReport]:

@@ -14,7 +14,7 @@ from portfolio.evaluation.models import (
     TargetKind,
 )
 from portfolio.localtime import local_today
-from portfolio.projects.models import Plan
+from portfolio.projects.models import LifecycleStatus, Plan
 from portfolio.reporting.models import ReportStatus
 from tests.factories import make_period, make_project, make_report
 
@@ -61,6 +61,37 @@ def test_officer_sees_days_left_and_returned_reports_first(role_client, users):
     assert "退回原因：投资额与台账不符" in page
     assert f"/reporting/periods/{period.id}/projects/{waiting.id}/report" in page
     assert f"/reporting/periods/{period.id}/projects/{returned.id}/report" in page
+
+
+def test_officer_of_a_large_county_gets_the_first_tasks_and_a_link_to_the_rest(role_client, users):
+    from portfolio.home.queries import TASKS_SHOWN
+    from tests.querycount import statements_for
+
+    period = _open_period(12)
+    submitted = [make_project(name=f"温县已报{n:02d}", counties=["温县"]) for n in range(TASKS_SHOWN)]
+    for project in submitted:
+        make_report(project, period, ReportStatus.SUBMITTED)
+    make_project(name="温县未填项目", counties=["温县"])
+    make_report(make_project(name="温县退回项目", counties=["温县"]), period, ReportStatus.RETURNED)
+    make_project(name="温县已竣工项目", counties=["温县"], status=LifecycleStatus.COMPLETED)
+    session.commit()
+
+    officer = role_client("officer")
+    page = _text(officer.get("/home"))
+    listed = page.count('<li data-project-id="')
+    assert listed == TASKS_SHOWN
+    assert page.index("温县退回项目") < page.index("温县未填项目") < page.index("温县已报00")
+    assert f"温县已报{TASKS_SHOWN - 3:02d}" in page and f"温县已报{TASKS_SHOWN - 2:02d}" not in page
+    assert "温县已竣工项目" not in page
+    assert '<b class="to-do">2</b> 个项目尚未报送' in page
+    assert f"共 {TASKS_SHOWN + 2} 个项目，这里先列出最需要处理的 {TASKS_SHOWN} 个" in page
+    assert f'href="/reporting/periods/{period.id}"' in page
+
+    before = statements_for(officer, "/home")
+    for n in range(20):
+        make_project(name=f"温县新增{n}", counties=["温县"])
+    session.commit()
+    assert statements_for(officer, "/home") == before
 
 
 def test_officer_without_an_open_period_is_told_so(role_client, users):
