@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portfolio.dashboard.filters import BoardFilters
-from portfolio.dashboard.queries import _figures_in_python, get_dashboard, scoped_locations
+from portfolio.dashboard.queries import _figures, get_dashboard, scoped_locations
 from portfolio.db import session
 from portfolio.projects.models import Location, Project
 from portfolio.projects.queries import ProjectFilters, filtered_projects
@@ -65,7 +65,7 @@ def test_group_rates_count_only_projects_with_a_plan_everywhere(app, users, role
     assert board.total.annual_rate == EXPECTED_RATE
     plan, filters = data["a"].plan, BoardFilters()
     locations = scoped_locations(planner, filters)
-    python = _figures_in_python(planner, filters, plan, locations, data["q4"].ends_on, data["q4"])
+    python = _figures(planner, filters, plan, locations, data["q4"].ends_on, data["q4"], None)
     assert python["total"].annual_rate == EXPECTED_RATE
     by_category = {r.key: r.annual_rate for r in board.by_category}
     assert by_category == {r.key: r.annual_rate for r in python["by_category"]}
@@ -166,8 +166,8 @@ def test_county_rows_of_the_summary_and_dashboard_count_what_each_officer_sees(a
     summary = get_summary(planner, ProjectFilters())
     board = get_dashboard(planner, BoardFilters(period_id=data["q4"].id))  # summed in SQL
     filters = BoardFilters()
-    python = _figures_in_python(
-        planner, filters, plan, scoped_locations(planner, filters), data["q4"].ends_on, data["q4"]
+    python = _figures(
+        planner, filters, plan, scoped_locations(planner, filters), data["q4"].ends_on, data["q4"], None
     )
     rows = {
         "summary": {r.key: r.count for r in summary.by_county},
