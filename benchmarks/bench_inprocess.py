@@ -25,7 +25,7 @@ from datetime import time as clock
 from sqlalchemy import select, update
 
 from benchmarks.bench_pages import _database_url, _seed_reports, _time
-from portfolio import create_app, localtime
+from portfolio import create_app, data_version, localtime
 from portfolio.db import refresh_statistics, session
 from portfolio.evaluation.services import create_round, default_rounds
 from portfolio.projects.models import Project
@@ -116,6 +116,7 @@ def live_only(enabled: bool) -> None:
     for name in ANCHOR_USERS:
         module = importlib.import_module(name)
         module.anchor_period_id = (lambda *_: None) if enabled else anchor_period_id
+    data_version.forget()  # pages remember their progress per data version: make each mode compute it
 
 
 def profile(client, url: str, top: int) -> str:

@@ -1,9 +1,12 @@
 """What every template may use: can(), the navigation, and filters for money, months and dates."""
 
+import threading
+from collections import OrderedDict
 from datetime import date, datetime
 
 from flask import current_app, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from portfolio.fields import FIELDS, display_label, span_label
 from portfolio.localtime import format_local
@@ -73,6 +76,41 @@ def nav_items(user) -> tuple[tuple[str, str, str], ...]:
     return known[key]
 
 
+FRAGMENTS = 64
+_fragments: OrderedDict = OrderedDict()
+_fragments_lock = threading.Lock()
+
+
+def fragment(template: str, **context) -> Markup:
+    """A part of a page (the rows of a list) rendered from `context` alone, remembered by its inputs.
+
+    The rows of a paged list were most of the page's time (a few thousand escapes and filter calls), and the
+    same page of the same data is asked for again and again. The key is the inputs themselves (hashable
+    values; a dict counts as its items), so a change to any row renders afresh, with no version to keep.
+    The fragment sees its context, the filters and url_for, not the request's globals (can, the user):
+    whatever it shows must come in through `context`."""
+    key = (template, request.script_root, tuple((name, _frozen(value)) for name, value in context.items()))
+    with _fragments_lock:
+        html = _fragments.get(key)
+        if html is not None:
+            _fragments.move_to_end(key)
+            return html
+    html = Markup(current_app.jinja_env.get_template(template).render(context))
+    with _fragments_lock:
+        _fragments[key] = html
+        while len(_fragments) > FRAGMENTS:
+            _fragments.popitem(last=False)
+    return html
+
+
+def _frozen(value):
+    if isinstance(value, dict):
+        return tuple(value.items())
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
 def init_app(app) -> None:
     from portfolio.audit.display import action_label, field_changes
 
@@ -84,7 +122,7 @@ def init_app(app) -> None:
         date=format_date,
         localtime=format_local,
     )
-    app.jinja_env.globals.update(audit_changes=field_changes, audit_action=action_label)
+    app.jinja_env.globals.update(audit_changes=field_changes, audit_action=action_label, fragment=fragment)
     # Project field labels in templates come from the one registry: {{ fields.name.label }}.
     app.jinja_env.globals.update(fields=FIELDS, field_label=display_label, span_label=span_label)
     from portfolio.annex.codes import code_label

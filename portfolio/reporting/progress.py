@@ -106,6 +106,16 @@ def progress_for(
     if not projects:
         return {}
     thresholds = get_thresholds()
+    period_id = period.id if period else None
+    # A page of projects is remembered per data version: its progress was a sixth of the list's and the
+    # period page's time. The ids name the projects; all else read of them is data. More than a page (a
+    # whole plan's export) is not kept: the memo holds many entries.
+    ids = tuple(p.id for p in projects)
+    key = ("progress", ids, as_of, period_id, thresholds) if len(ids) <= NAMED_LIMIT else None
+    return dict(remembered(session, key, lambda: _progress(projects, as_of, period, thresholds)))
+
+
+def _progress(projects, as_of: date, period: ReportingPeriod | None, thresholds: Thresholds) -> dict:
     plan_ids = {p.plan_id for p in projects}
     plan_id = plan_ids.pop() if len(plan_ids) == 1 else None
     anchor = anchor_period_id(plan_id, as_of) if plan_id is not None else None
