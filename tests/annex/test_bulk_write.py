@@ -1,8 +1,10 @@
 """The import's bulk writes: what they store is what the ORM reads back, and a failure midway through
 one of them leaves nothing written (on SQLite and, with TEST_DATABASE_URL, on PostgreSQL)."""
 
+from datetime import datetime
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from portfolio.adjustments import services as adjustment_services
@@ -13,7 +15,7 @@ from portfolio.annex.models import ImportBatch
 from portfolio.annex.services import import_annex
 from portfolio.audit import services as audit_services
 from portfolio.audit.models import AuditEntry
-from portfolio.db import session
+from portfolio.db import insert_rows, session
 from portfolio.funding.models import ProjectFunding
 from portfolio.projects.models import AnnualPlan, LifecycleStatus, Project, ProjectLocation, ProjectUnit
 from tests.annex.helpers import plan
@@ -119,3 +121,31 @@ def test_a_reimport_failing_midway_in_a_bulk_insert_changes_nothing(app, monkeyp
     assert {model.__name__: _count(model) for model in (*WRITTEN, AuditEntry, PlanAdjustment)} == counts
     now = {p.name: (p.total_investment_wan, p.status, p.version) for p in session.scalars(select(Project))}
     assert now == stored
+
+
+def test_insert_rows_writes_what_a_core_insert_writes(app):
+    """Repeated values (a timestamp, JSON null) pass their bind processor once, distinct ones
+    (dates, JSON objects) each; the stored text is the same either way, and a JSON object's integer keys
+    are stored as strings, as json.dumps stores them."""
+    table = AuditEntry.__table__
+    at = [datetime(2024, 5, 1, 8, 30, 15, 123456)] * 4 + [datetime(2024, 5, 3)]
+    after = [None, {"名称": "温县第1号工程"}, {1: "2021", "annual": {"2022": "10.5000"}}, None, None]
+    rows = [(100 + i, "同一动作", f"摘要{i}", None, after[i], at[i]) for i in range(5)]
+    columns = ("entity_id", "action", "summary", "before", "after", "at")
+    conn = session.connection()
+    insert_rows(conn, table, (*columns, "entity_type"), [(*r, "bulk") for r in rows])
+    conn.execute(insert(table), [dict(zip(columns, r, strict=True), entity_type="core") for r in rows])
+    stored = (
+        "SELECT entity_id, action, summary, before, after, at FROM audit_entries WHERE entity_type = '{}'"
+    )
+    bulk = conn.exec_driver_sql(stored.format("bulk") + " ORDER BY entity_id").all()
+    core = conn.exec_driver_sql(stored.format("core") + " ORDER BY entity_id").all()
+    assert [tuple(r) for r in bulk] == [tuple(r) for r in core] and len(bulk) == 5
+    read = select(AuditEntry.after).where(AuditEntry.entity_type == "bulk").order_by(AuditEntry.entity_id)
+    assert session.scalars(read).all() == [
+        None,
+        {"名称": "温县第1号工程"},
+        {"1": "2021", "annual": {"2022": "10.5000"}},
+        None,
+        None,
+    ]
