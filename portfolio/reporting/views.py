@@ -13,7 +13,7 @@ from portfolio.funding.services import save_report_with_funds
 from portfolio.localtime import local_today
 from portfolio.permissions import authorize, requires
 from portfolio.plans.state import plan_choices
-from portfolio.projects.queries import list_plans
+from portfolio.projects.queries import list_filter_choices, list_plans
 from portfolio.projects.services import get_plan
 from portfolio.reporting import bp, queries
 from portfolio.reporting.attachments import max_bytes, path_of
@@ -30,7 +30,7 @@ from portfolio.reporting.forms import (
     milestone_rows,
     report_input,
 )
-from portfolio.reporting.period_page import PeriodFilter, list_period_choices, list_period_page
+from portfolio.reporting.period_page import PeriodFilter, list_period_page
 from portfolio.reporting.periods import close_period, is_open, open_period, reopen_period, state_label
 from portfolio.reporting.progress import get_thresholds, progress_for, save_thresholds
 from portfolio.reporting.queue import QueueFilter
@@ -99,8 +99,8 @@ def period(period_id):
         "reporting/period.html",
         period=period,
         page=page,
-        progress=progress_for([p for p, _ in page.rows], period.ends_on, period),
-        choices=list_period_choices(period.plan),
+        progress=progress_for(page.rows, period.ends_on, period),
+        choices=list_filter_choices(period.plan),
         states=ReportState,
         reopen_form=PeriodReopenForm(),
         confirm=ConfirmForm(),

@@ -114,3 +114,41 @@ def test_planners_go_from_the_period_to_the_review_queue(app, period, role_clien
     # 孟州市 has nothing waiting for review: no link.
     assert "review-next" not in planner.get(url, query_string={"county": meng_id}).get_data(as_text=True)
     assert "review-next" not in role_client("officer").get(url).get_data(as_text=True)
+
+
+def test_period_page_read_again_runs_only_the_per_request_statements(app, period, role_client):
+    _world(period)
+    planner = role_client("planner")
+    url = f"/reporting/periods/{period.id}"
+    whole = statements_for(planner, url)
+    again = statements_for(planner, url, remembered=True)
+    # Again: the signed-in user with the session row, the period, the data version; no counts or rows.
+    assert again <= 4 < whole
+
+
+def test_period_page_shows_a_report_change_at_once(app, period, role_client):
+    wen, _meng = _world(period)
+    planner = role_client("planner")
+    url = f"/reporting/periods/{period.id}"
+    assert (_tab(planner.get(url).get_data(as_text=True), "待审核")) == 1
+    report = make_report(wen[1], period, ReportStatus.SUBMITTED, pct="45")
+    wen[1].name = "温县项目改名<i>"
+    session.commit()
+    page = planner.get(url).get_data(as_text=True)
+    assert _tab(page, "待审核") == 2 and _tab(page, "未填报") == 1
+    assert "温县项目改名&lt;i&gt;" in page and f'href="/reporting/reports/{report.id}"' in page
+    assert "45%" in page.split(f'data-project-id="{wen[1].id}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_remembered_period_page_keeps_each_users_projects(app, period, role_client):
+    wen, meng = _world(period)
+    url = f"/reporting/periods/{period.id}"
+    assert sorted(_rows(role_client("planner").get(url).get_data(as_text=True))) == sorted(
+        p.id for p in wen + meng
+    )
+    officer_page = role_client("officer").get(url).get_data(as_text=True)
+    assert sorted(_rows(officer_page)) == sorted(p.id for p in wen)
+    # The officer reports on their own projects: a 填报 link on each row without a report.
+    assert f"/reporting/periods/{period.id}/projects/{wen[1].id}/report" in officer_page
+    other_page = role_client("other_officer").get(url).get_data(as_text=True)
+    assert sorted(_rows(other_page)) == sorted(p.id for p in meng)
