@@ -23,8 +23,8 @@ from portfolio.evaluation.models import (
 )
 from portfolio.permissions import visible_projects
 from portfolio.projects.models import Category, Plan, Project, ProjectUnit
-from portfolio.projects.queries import list_place_names
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
+from portfolio.reporting.place_names import list_place_names
 
 
 def _project_loads(path, full: bool = True):

@@ -24,11 +24,11 @@ from portfolio.projects.models import (
     Location,
     Plan,
     Project,
-    ProjectLocation,
     ProjectUnit,
     Subcategory,
     Unit,
 )
+from portfolio.reporting.place_names import list_place_names
 
 SORTS = {
     "seq": (Category.number, Subcategory.number, Project.seq_no, Project.id),
@@ -264,28 +264,6 @@ def _list_rows(stmt: Select, filters: ProjectFilters, page_size: int) -> tuple[t
         for row in session.execute(in_order(select(*_LIST_COLUMNS).where(Project.id.in_(ids))))
     )
     return rows, total, page, pages
-
-
-def list_place_names(ids) -> tuple[dict[int, list[str]], dict[int, list[tuple[str, bool]]]]:
-    """For a page of projects: id → county names (in county order), id → (unit name, is lead) in position
-    order; two statements, plain names, no ORM objects."""
-    locations: dict[int, list[str]] = {}
-    for project_id, name in session.execute(
-        select(ProjectLocation.project_id, Location.name)
-        .join(Location, Location.id == ProjectLocation.location_id)
-        .where(ProjectLocation.project_id.in_(ids))
-        .order_by(ProjectLocation.project_id, Location.sort_order)
-    ):
-        locations.setdefault(project_id, []).append(name)
-    units: dict[int, list[tuple[str, bool]]] = {}
-    for project_id, name, lead in session.execute(
-        select(ProjectUnit.project_id, Unit.name, ProjectUnit.is_lead)
-        .join(Unit, Unit.id == ProjectUnit.unit_id)
-        .where(ProjectUnit.project_id.in_(ids))
-        .order_by(ProjectUnit.project_id, ProjectUnit.position)
-    ):
-        units.setdefault(project_id, []).append((name, lead))
-    return locations, units
 
 
 _LIST_COLUMNS = (

@@ -18,8 +18,8 @@ from portfolio.definitions.reports import ReportState
 from portfolio.numbers import parse_int
 from portfolio.permissions import visible_projects
 from portfolio.projects.models import LifecycleStatus, Project, ProjectLocation
-from portfolio.projects.queries import list_place_names
 from portfolio.reporting.models import ReportingPeriod, ReportStatus, StatusReport
+from portfolio.reporting.place_names import list_place_names
 
 ANNEX_ORDER = (Project.category_id, Project.seq_no, Project.id)
 
