@@ -151,9 +151,14 @@ def _member_totals(values: dict[int, dict]) -> Totals:
     return totals
 
 
+def get_baseline(plan: Plan) -> PlanBaseline | None:
+    """The plan's frozen baseline (the original plan), None before the first annex import froze it."""
+    return session.scalar(select(PlanBaseline).where(PlanBaseline.plan_id == plan.id))
+
+
 def get_adjustment_report(plan: Plan) -> AdjustmentReport:
     """Baseline → current for every project that differs, with its adjustments, and both plans' totals."""
-    baseline = session.scalar(select(PlanBaseline).where(PlanBaseline.plan_id == plan.id))
+    baseline = get_baseline(plan)
     if baseline is None:  # nothing to compare: only the current plan's totals (the sheet's total line)
         count, total, span = remembered(
             session, ("adjustments.totals", plan.id), lambda: _current_totals(plan.id)

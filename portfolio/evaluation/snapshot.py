@@ -210,9 +210,12 @@ def _group_row(name: str, mine: list[dict], counted: list[dict]) -> dict:
 
 def group_rows(rows: list[dict], key: str, order: list[str]) -> list[dict]:
     """Each value of `key` in order, a total row, then withdrawn and cancelled projects on their own line."""
+    members: dict[str, list[dict]] = {}
+    for r in rows:  # one pass, not one over all the rows per group (23 counties and categories)
+        members.setdefault(r[key], []).append(r)
     groups = []
     for name in [*order, None]:
-        mine = [r for r in rows if name is None or r[key] == name]
+        mine = rows if name is None else members.get(name, [])
         if name is not None and not mine and key == "county":
             continue
         counted = [r for r in mine if r["final_class"] not in INACTIVE]
