@@ -398,8 +398,8 @@ def _comments(book: Book, data: dict) -> None:
 
 
 def render_report(data: dict) -> bytes:
-    """The eight-sheet report workbook."""
-    book = Book()
+    """The eight-sheet report workbook, each sheet written top to bottom, row by row."""
+    book = Book(constant_memory=True)
     _summary(book, data)
     _indicators(book, data)
     _projects(book, data)

@@ -102,17 +102,15 @@ def chinese_date(day: date) -> str:
 class Book:
     """One workbook being written to memory, with a cache of the formats its cells use."""
 
-    def __init__(self):
+    def __init__(self, constant_memory: bool = False):
+        """`constant_memory`: each row goes out to a temporary file once the next one begins, so a sheet
+        of 10,000 rows is not held as cells (the report's peak memory halved); only for a workbook whose
+        sheets are written top to bottom, each row's cells and height before the next row's (XlsxWriter
+        drops anything written to a row it has passed, so not a two-row merged header)."""
         self.buffer = BytesIO()
-        self.workbook = xlsxwriter.Workbook(
-            self.buffer,
-            {
-                "in_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
+        options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        options["constant_memory" if constant_memory else "in_memory"] = True
+        self.workbook = xlsxwriter.Workbook(self.buffer, options)
         self._formats: dict[tuple, Format] = {}
 
     def fmt(self, style: str, tint: str | None = None, fill: str | None = None, **flags) -> Format:

@@ -11,11 +11,14 @@ from decimal import Decimal
 from urllib.parse import unquote
 
 import pytest
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from portfolio.db import session
 from portfolio.evaluation.indicators import load_indicators, parse_number
 from portfolio.evaluation.models import EvaluationRound, Indicator
+from portfolio.evaluation.report_xlsx import PROJECT_COLUMNS
+from portfolio.evaluation.scope import report_for
 from portfolio.evaluation.services import create_round, default_rounds
 from portfolio.projects.models import Plan
 from tests.evaluation.fixtures import build_portfolio
@@ -89,3 +92,26 @@ def test_times_are_beijing_time_and_the_name_is_chinese(workbook):
     name = unquote(disposition.split("filename*=UTF-8''")[1])
     assert name == f"{round_.plan.short_name}重大工程{round_.name}报告_截至2023年12月31日.xlsx"
     assert f'filename="evaluation-report-{round_.id}-2023-12-31.xlsx"' in disposition
+
+
+def test_rows_written_out_as_they_come_keep_every_cell_merge_and_height(workbook, users):
+    """The workbook streams each row to disk once the next begins: every project row, the merged title
+    and 口径说明 lines, and the heights of wrapped rows must still be there when it is reopened."""
+    round_, response = workbook
+    data = report_for(round_, users["reviewer"])
+    ws = open_xlsx(response.data)["项目分类"]
+    head = [c.value for c in ws[3]]
+    keys = [key for _, key, _ in PROJECT_COLUMNS]
+    rows = list(ws.iter_rows(min_row=4, max_row=3 + len(data["projects"]), values_only=True))
+    names = [r[keys.index("name")] for r in rows]
+    assert names == [p["name"] for p in data["projects"]]
+    spans = [r[keys.index("span_investment_wan")] for r in rows]
+    assert spans == [p["span_investment_wan"] and float(p["span_investment_wan"]) for p in data["projects"]]
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    last = get_column_letter(len(head))
+    assert f"A1:{last}1" in merged
+    notes = [r for r in range(4 + len(rows), ws.max_row + 1) if ws.cell(r, 1).value == "口径说明："]
+    assert notes and f"A{notes[0] + 1}:{last}{notes[0] + 1}" in merged
+    reason = keys.index("reason") + 1
+    reasons = [r for r in range(4, 4 + len(rows)) if len(str(ws.cell(r, reason).value)) > 44]
+    assert reasons and all(ws.row_dimensions[r].height > 20 for r in reasons)
