@@ -11,6 +11,7 @@ from portfolio.adjustments.snapshot import snapshot_values
 from portfolio.annex.fingerprint import stamp
 from portfolio.annex.funding_write import source_ids
 from portfolio.annex.models import ImportBatch
+from portfolio.annex.records import remembering
 from portfolio.annex.report import CREATED, ProjectRecord, plain
 from portfolio.audit.services import record_many
 from portfolio.db import insert_rows, session, utcnow
@@ -147,7 +148,10 @@ def create_projects(
     for r in records:
         r.project_id = ids[(r.sheet[:100], r.row)]
     _insert_links(conn, records, refs)
-    entries = [(r.project_id, f"附件导入新增项目：{r.name}", None, created_values(r)) for r in records]
+    amount = remembering(plain)  # amounts repeat down an annex: each distinct one converted once
+    entries = [
+        (r.project_id, f"附件导入新增项目：{r.name}", None, created_values(r, amount)) for r in records
+    ]
     record_many(actor, "project.import_create", "Project", entries)
 
 
@@ -186,8 +190,9 @@ def created_snapshots(records: list[ProjectRecord]) -> dict[int, dict]:
     return snapshots
 
 
-def created_values(r: ProjectRecord) -> dict:
-    """The audit snapshot of a new project, built flat (no recursive conversion: 10,000 of these)."""
+def created_values(r: ProjectRecord, amount=plain) -> dict:
+    """The audit snapshot of a new project, built flat (no recursive conversion: 10,000 of these).
+    amount converts one amount as plain does (create_projects passes one that remembers)."""
     values = {
         "name": r.name,
         "subcategory": r.subcategory,
@@ -197,9 +202,9 @@ def created_values(r: ProjectRecord) -> dict:
         "content": r.content,
         "start_year": r.start_year,
         "end_year": r.end_year,
-        "total_investment_wan": plain(r.total_investment_wan),
-        "span_investment_wan": plain(r.span_investment_wan),
-        "annual_plan_wan": {str(y): plain(a) for y, a in r.annual_plan_wan.items() if a is not None},
+        "total_investment_wan": amount(r.total_investment_wan),
+        "span_investment_wan": amount(r.span_investment_wan),
+        "annual_plan_wan": {str(y): amount(a) for y, a in r.annual_plan_wan.items() if a is not None},
         "planned_start": r.planned_start.isoformat() if r.planned_start else None,
         "planned_end": r.planned_end.isoformat() if r.planned_end else None,
         "units": r.units,
@@ -207,10 +212,10 @@ def created_values(r: ProjectRecord) -> dict:
     }
     # Funding only when the file had funding columns: "none" is then a fact, otherwise it is unknown.
     if r.funding:
-        values["funding"] = {k: plain(v) for k, v in r.funding.items()}
+        values["funding"] = {k: amount(v) for k, v in r.funding.items()}
     if r.funding_note:
         values["funding_note"] = r.funding_note
     if r.pre_tracking_invested_wan is not None:
-        values["pre_tracking_invested_wan"] = plain(r.pre_tracking_invested_wan)
+        values["pre_tracking_invested_wan"] = amount(r.pre_tracking_invested_wan)
         values["pre_tracking_as_of"] = r.pre_tracking_as_of.isoformat()
     return values
