@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from portfolio.data_version import remembered, statement_key
 from portfolio.db import session
 from portfolio.errors import NotFound
 from portfolio.evaluation.indicator_assessment import YearValue
@@ -117,7 +118,7 @@ class AssessmentLine:
 
 @dataclass
 class AssessmentPage:
-    assessments: list[AssessmentLine]
+    assessments: tuple[AssessmentLine, ...]
     total: int
     page: int
     pages: int
@@ -136,22 +137,27 @@ def list_assessment_page(
 
     `counts` are count_assessments_by_class for the same user, which the page shows anyway: the total is
     theirs. The page's ids are sorted first (narrow rows), then only the shown columns of those rows are
-    read as plain values (building ORM projects with their links was most of the page at 10,000).
+    read as plain values (building ORM projects with their links was most of the page at 10,000). The rows
+    are remembered per data version under the scoped statement with its values and the page.
     """
     total = counts.get(str(klass), 0) if klass is not None else sum(counts.values())
     pages = max((total + page_size - 1) // page_size, 1)
     shown = min(max(page, 1), pages)
-    ids = session.scalars(
-        _in_round(select(ProjectAssessment.project_id), round_, user, klass)
-        .limit(page_size)
-        .offset((shown - 1) * page_size)
-    ).all()
-    return AssessmentPage(_lines(round_, ids), total, shown, pages, page)
+    stmt = _in_round(select(ProjectAssessment.project_id), round_, user, klass)
+    key = statement_key(stmt)
+    if key is not None:
+        key = ("round_page", key, shown, page_size)
+
+    def read() -> tuple[AssessmentLine, ...]:
+        ids = session.scalars(stmt.limit(page_size).offset((shown - 1) * page_size)).all()
+        return _lines(round_, ids)
+
+    return AssessmentPage(remembered(session, key, read), total, shown, pages, page)
 
 
-def _lines(round_: EvaluationRound, project_ids: list[int]) -> list[AssessmentLine]:
+def _lines(round_: EvaluationRound, project_ids: list[int]) -> tuple[AssessmentLine, ...]:
     if not project_ids:
-        return []
+        return ()
     locations, units = list_place_names(project_ids)
     stmt = (
         select(
@@ -191,7 +197,7 @@ def _lines(round_: EvaluationRound, project_ids: list[int]) -> list[AssessmentLi
                 comment,
             )
         )
-    return lines
+    return tuple(lines)
 
 
 def count_assessments_by_class(round_: EvaluationRound, user=None) -> dict[str, int]:
@@ -203,7 +209,14 @@ def count_assessments_by_class(round_: EvaluationRound, user=None) -> dict[str, 
     )
     if user is not None:
         stmt = stmt.where(visible_projects(user))
-    return {str(k): n for k, n in session.execute(stmt).all()}
+    key = statement_key(stmt)
+    # Remembered per data version: every round page shows the counts.
+    counts = remembered(
+        session,
+        key and ("round_counts", key),
+        lambda: tuple((str(k), n) for k, n in session.execute(stmt).all()),
+    )
+    return dict(counts)
 
 
 def list_visible_project_ids(user, plan_id: int) -> set[int]:

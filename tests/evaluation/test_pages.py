@@ -268,6 +268,19 @@ def test_page_queries_do_not_grow_with_projects(world, role_client, users):
     assert large == small
 
 
+def test_round_page_read_again_is_remembered_and_shows_an_edit_at_once(world, role_client):
+    client, url = role_client("reviewer"), f"/evaluation/rounds/{world['round'].id}"
+    whole = statements_for(client, url)
+    # Again: the signed-in user with the session row, the round, the data version; no counts or rows.
+    assert statements_for(client, url, remembered=True) <= 5 < whole
+    row = f'/evaluation/assessments/{world["a"].id}"'
+    assert "意见7" not in client.get(url).get_data(as_text=True).split(row, 1)[1].split("</tr>", 1)[0]
+    world["a"] = session.get(ProjectAssessment, world["a"].id)  # statements_for closed the session
+    assert _post(client, world, "edit_assessment", 7).status_code == 302
+    shown = client.get(url).get_data(as_text=True).split(row, 1)[1].split("</tr>", 1)[0]
+    assert "意见7" in shown and "已确认" in shown and ">70.0<" in shown
+
+
 def test_the_form_carries_a_token_that_saves(world, role_client):
     import re
 
