@@ -22,6 +22,7 @@ import time
 from datetime import date, datetime
 from datetime import time as clock
 
+from flask import g
 from sqlalchemy import select, update
 
 from benchmarks.bench_pages import _database_url, _seed_reports, _time
@@ -38,6 +39,16 @@ from tests.factories import bulk_projects, login_as, make_user, seed_reference
 def add_bare_endpoint(app) -> None:
     """A route doing no work, so every page's time can be read as a multiple of Flask's own overhead."""
     app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
+
+
+def load_user_per_request(app) -> None:
+    """The benchmark holds one app context around all its clients, so Flask-Login's g._login_user would
+    outlive a request: every client would be whoever signed in first (the officer's and the reviewer's pages
+    were the planner's) and no request would load its user. The tests drop it the same way (conftest)."""
+
+    @app.before_request
+    def _forget_loaded_user():
+        g.pop("_login_user", None)
 
 
 def freeze_today(day: date | None) -> None:
@@ -144,6 +155,7 @@ def main() -> None:
             {"DATABASE_URL": _database_url(tmp), "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
         )
         add_bare_endpoint(app)
+        load_user_per_request(app)
         world = seed(app, args.projects, open_period=args.open_period)
         print(f"today: {world['today'] or 'the real today (no open period)'}")
         clients = {}
