@@ -10,8 +10,8 @@ from enum import StrEnum
 
 import orjson
 from flask import current_app, g
+from sqlalchemy import JSON, MetaData, Numeric, Table, TypeDecorator, create_engine, event
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import MetaData, Numeric, Table, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -170,10 +170,11 @@ def insert_rows(connection, table: Table, columns: Sequence[str], rows: Iterable
     rows = rows if isinstance(rows, list) else list(rows)
     if not rows:
         return 0
+    copying = dialect.driver == "psycopg"
     processors = {
         i: process
         for i, name in enumerate(columns)
-        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        if (process := _bind_processor(table.c[name].type, dialect, copying)) is not None
     }
     if processors:  # column by column: one pass per processed column, not a loop per row
         by_column = list(zip(*rows, strict=True))
@@ -181,7 +182,7 @@ def insert_rows(connection, table: Table, columns: Sequence[str], rows: Iterable
             by_column[i] = _processed(by_column[i], process)
         rows = list(zip(*by_column, strict=True))
     names = ", ".join(quote(c) for c in columns)
-    if dialect.driver == "psycopg":
+    if copying:
         if table.name not in data_version.APART:  # COPY passes no SQLAlchemy event
             data_version.mark(connection)
         _copy_rows(connection, f"COPY {quote(table.name)} ({names}) FROM STDIN", rows)
@@ -190,6 +191,15 @@ def insert_rows(connection, table: Table, columns: Sequence[str], rows: Iterable
         sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([mark] * len(columns))})"
         connection.exec_driver_sql(sql, rows)
     return len(rows)
+
+
+def _bind_processor(column_type, dialect, copying: bool):
+    """A column type's bind processor; for COPY, JSON goes as its text (what psycopg's Json wrapper would
+    send, without a wrapper object and an adapter lookup per value). None is JSON null, as a Core insert
+    writes it."""
+    if copying and isinstance(column_type, JSON):
+        return dump_json
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def _processed(values: Sequence, process) -> list:
